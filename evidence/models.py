@@ -1,0 +1,1 @@
+# Evidence files and their review: built by the evidence issue.

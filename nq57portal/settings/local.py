@@ -1,0 +1,7 @@
+"""Laptop default: SQLite, jobs in-process, development key."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env("DEBUG", "1") not in {"0", "false", "False"}
+SECRET_KEY = env("SECRET_KEY", "django-insecure-dev-only-key-never-use-in-production")

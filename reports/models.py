@@ -1,0 +1,1 @@
+# Official reports and their archive: built by the reports issue.

@@ -1,0 +1,157 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from units.naming import search_key
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    IN_FORCE = "in_force", _("Đang thực hiện")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+class Plan(models.Model):
+    code = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    title = models.TextField(_("tên kế hoạch"))
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    issue_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("thay thế kế hoạch"),
+    )
+    source_name = models.CharField(_("tệp nguồn"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-created_at"]
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+
+    def __str__(self):
+        return f"{self.code} — {self.title}" if self.code else self.title
+
+    @property
+    def effective_start(self):
+        return self.start_date or self.issue_date
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    code = models.CharField(_("mã"), max_length=20)
+    title = models.TextField(_("tên mục"))
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("mục")
+        verbose_name_plural = _("mục")
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="uniq_section_code")]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class GeneralTask(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="general_tasks")
+    code = models.CharField(_("mã"), max_length=20)
+    title = models.TextField(_("nhiệm vụ tổng quát"))
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section", "order"]
+        verbose_name = _("nhiệm vụ tổng quát")
+        verbose_name_plural = _("nhiệm vụ tổng quát")
+        constraints = [models.UniqueConstraint(fields=["section", "code"], name="uniq_general_task_code")]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class SubTask(models.Model):
+    general_task = models.ForeignKey(GeneralTask, on_delete=models.CASCADE, related_name="subtasks")
+    # Denormalised for the queries that matter at scale (per plan lists, dashboards, sweeps).
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="subtasks")
+    code = models.CharField(_("mã"), max_length=20)
+    title = models.TextField(_("tiểu nhiệm vụ"))
+    output = models.TextField(_("sản phẩm đầu ra bắt buộc"), blank=True)
+    start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    deadline = models.DateField(_("thời hạn hoàn thành"), null=True, blank=True)
+    deadline_text = models.CharField(_("thời hạn (nguyên văn)"), max_length=500, blank=True)
+    ongoing = models.BooleanField(_("thường xuyên"), default=False)
+    # Unit names exactly as written in the appendix, in order; assignments hold the resolved units.
+    lead_names = models.JSONField(_("đơn vị chủ trì (nguyên văn)"), default=list, blank=True)
+    co_names = models.JSONField(_("đơn vị phối hợp (nguyên văn)"), default=list, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["general_task__section__order", "general_task__order", "order"]
+        verbose_name = _("tiểu nhiệm vụ")
+        verbose_name_plural = _("tiểu nhiệm vụ")
+        constraints = [
+            models.UniqueConstraint(fields=["general_task", "code"], name="uniq_subtask_code"),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(deadline__gte=F("start_date")),
+                name="subtask_deadline_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ongoing=False) | Q(deadline__isnull=True), name="subtask_ongoing_has_no_deadline"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "deadline"])]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        parts = [self.code, self.title, self.output, *self.lead_names, *self.co_names]
+        return search_key(" ".join(p for p in parts if p))
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Chủ trì")
+    CO = "co", _("Phối hợp")
+
+
+class Assignment(models.Model):
+    subtask = models.ForeignKey(SubTask, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("vai trò"), max_length=10, choices=AssignmentRole.choices)
+    # Set when the assignment came from a group ("Sở ngành"): the group's view rolls its members up.
+    via_group = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_assignments",
+        verbose_name=_("giao qua nhóm"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["subtask", "role", "unit__name"]
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        constraints = [models.UniqueConstraint(fields=["subtask", "unit"], name="uniq_assignment_unit")]
+        indexes = [models.Index(fields=["unit", "role"]), models.Index(fields=["via_group", "role"])]
+
+    def __str__(self):
+        return f"{self.subtask.code} — {self.unit} ({self.get_role_display()})"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from .views import browse, imports
+
+app_name = "tasks"
+urlpatterns = [
+    path("", browse.plan_list, name="plan_list"),
+    path("<int:plan_id>/", browse.plan_detail, name="plan_detail"),
+    path("<int:plan_id>/export.xlsx", browse.plan_export_xlsx, name="plan_export_xlsx"),
+    path("subtasks/<int:subtask_id>/", browse.subtask_detail, name="subtask_detail"),
+    path("import/", imports.import_upload, name="import_plan"),
+    path("import/<str:token>/", imports.import_preview, name="import_preview"),
+    path("import/<str:token>/apply/", imports.import_apply, name="import_apply"),
+]

@@ -1,0 +1,30 @@
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+FIXTURES = SHARED / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _private_root(settings, tmp_path):
+    """Files written by a test go to a temporary folder, never the project's."""
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = settings.PRIVATE_ROOT
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(settings.PRIVATE_ROOT), "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def appendix_xlsx() -> Path:
+    return FIXTURES / "plan_07_appendix.xlsx"
+
+
+@pytest.fixture
+def appendix_json() -> Path:
+    return FIXTURES / "plan_07_appendix.json"
