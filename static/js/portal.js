@@ -10,3 +10,10 @@ document.addEventListener("htmx:responseError", function (event) {
   }
   box.textContent = "Không thực hiện được yêu cầu (" + event.detail.xhr.status + "). Vui lòng tải lại trang.";
 });
+
+// <select data-autosubmit> submits its form on change (no inline handlers: the CSP forbids them).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("[data-autosubmit]")) {
+    event.target.form.requestSubmit ? event.target.form.requestSubmit() : event.target.form.submit();
+  }
+});
