@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kpis",
     "evidence",
     "reports",
+    "ops",
 ]
 
 MIDDLEWARE = [
