@@ -5,3 +5,6 @@ from .base import env
 
 DEBUG = env("DEBUG", "1") not in {"0", "false", "False"}
 SECRET_KEY = env("SECRET_KEY", "django-insecure-dev-only-key-never-use-in-production")
+
+# Without Redis, `make run` runs the periodic jobs inside the development server.
+JOBS_IN_PROCESS_SCHEDULE = not env("REDIS_URL")
