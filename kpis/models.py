@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,3 +52,232 @@ class KpiTarget(models.Model):
     def __str__(self):
         unit = "%" if self.measure == Measure.PERCENT else ""
         return f"{self.get_direction_display()} {self.value:g}{unit}"
+
+
+class PeriodKind(models.TextChoices):
+    MONTHLY = "monthly", _("Tháng")
+    QUARTERLY = "quarterly", _("Quý")
+
+
+QUARTER_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+class Period(models.Model):
+    """A reporting period of one plan. Created by periods_ensure, never by hand."""
+
+    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="periods")
+    kind = models.CharField(_("loại kỳ"), max_length=10, choices=PeriodKind.choices)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    cutoff = models.DateField(_("ngày chốt số liệu"))
+    due_date = models.DateField(_("hạn báo cáo"))
+    locked = models.BooleanField(_("đã khóa"), default=False)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người khóa"),
+    )
+    locked_at = models.DateTimeField(_("thời điểm khóa"), null=True, blank=True)
+    lock_reason = models.TextField(_("lý do"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "-start", "kind"]
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "start"], name="uniq_period_plan_kind_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="period_end_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["plan", "kind", "start", "end"])]
+
+    def __str__(self):
+        return f"{self.label} — {self.plan.code or self.plan.title[:40]}"
+
+    @property
+    def label(self) -> str:
+        last = self.end
+        if self.kind == PeriodKind.QUARTERLY:
+            return f"Quý {QUARTER_NUMERALS[(last.month - 1) // 3 + 1]}/{last.year}"
+        return f"Tháng {last.month:02d}/{last.year}"
+
+    def contains(self, day) -> bool:
+        return self.start <= day <= self.end
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Bản nháp")
+    SUBMITTED = "submitted", _("Đã gửi")
+
+
+class ProgressReport(models.Model):
+    """One version of a lead unit's report for one period. A submitted version is never changed:
+    a correction is the next version."""
+
+    assignment = models.ForeignKey("tasks.Assignment", on_delete=models.CASCADE, related_name="reports")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    status = models.CharField(_("tình trạng"), max_length=10, choices=ReportStatus.choices, default="draft")
+    completion = models.DecimalField(_("tỷ lệ hoàn thành (%)"), max_digits=5, decimal_places=2)
+    results = models.TextField(_("kết quả đạt được"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    is_claim = models.BooleanField(_("đề nghị công nhận hoàn thành"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người lập")
+    )
+    created_at = models.DateTimeField(_("lập lúc"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người gửi"),
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assignment", "period__start", "version"]
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = _("báo cáo tiến độ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period", "version"], name="uniq_report_assignment_period_version"
+            ),
+            # At most one draft per assignment and period: the draft is the next version.
+            models.UniqueConstraint(
+                fields=["assignment", "period"],
+                condition=models.Q(status="draft"),
+                name="uniq_report_one_draft",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completion__gte=0) & models.Q(completion__lte=100),
+                name="report_completion_0_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                name="report_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self):
+        return f"{self.assignment} · {self.period.label} · v{self.version}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED
+
+
+class KpiValue(models.Model):
+    """What the unit reports for one KPI target (or for a KPI that has no structured target)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="kpi_values")
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="values")
+    target = models.ForeignKey(
+        KpiTarget, on_delete=models.PROTECT, null=True, blank=True, related_name="values"
+    )
+    actual = models.DecimalField(
+        _("giá trị thực hiện"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("kết quả (mô tả)"), blank=True)
+
+    class Meta:
+        ordering = ["report", "kpi__order", "target__order"]
+        verbose_name = _("giá trị KPI")
+        verbose_name_plural = _("giá trị KPI")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "target"],
+                condition=models.Q(target__isnull=False),
+                name="uniq_value_target",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "kpi"], condition=models.Q(target__isnull=True), name="uniq_value_kpi"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi_id}/{self.target_id}: {self.actual}"
+
+    @property
+    def met(self) -> bool:
+        return self.target is not None and target_met(self.target, self.actual)
+
+
+def target_met(target: KpiTarget, actual) -> bool:
+    if actual is None:
+        return False
+    if target.direction == Direction.AT_MOST:
+        return actual <= target.value
+    return actual >= target.value
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    AWAITING_REVIEW = "awaiting_review", _("Chờ thẩm định")
+    COMPLETED = "completed", _("Hoàn thành")
+    RETURNED = "returned", _("Chờ hoàn thiện")
+
+
+class AssignmentState(models.Model):
+    """Current status of one lead assignment, kept by the report and review services so that lists,
+    dashboards and roll-ups read one row instead of scanning every report. A lead assignment
+    without a row is "not started"."""
+
+    assignment = models.OneToOneField(
+        "tasks.Assignment", on_delete=models.CASCADE, primary_key=True, related_name="state"
+    )
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default="not_started")
+    latest_report = models.ForeignKey(
+        ProgressReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    latest_completion = models.DecimalField(
+        _("tỷ lệ hoàn thành gần nhất"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    last_reported_at = models.DateTimeField(_("báo cáo gần nhất lúc"), null=True, blank=True)
+    claim_report = models.ForeignKey(
+        ProgressReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(_("đề nghị hoàn thành lúc"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("công nhận hoàn thành lúc"), null=True, blank=True)
+    completed_on_time = models.BooleanField(_("hoàn thành đúng hạn"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trạng thái phân công")
+        verbose_name_plural = _("trạng thái phân công")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.assignment_id}: {self.status}"
+
+
+class Comment(models.Model):
+    """A co-ordinating unit's remark on a sub-task it co-ordinates; the lead unit reads it beside its report."""
+
+    subtask = models.ForeignKey("tasks.SubTask", on_delete=models.CASCADE, related_name="comments")
+    assignment = models.ForeignKey(
+        "tasks.Assignment", on_delete=models.CASCADE, related_name="comments", verbose_name=_("phân công")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("ý kiến"))
+    created_at = models.DateTimeField(_("lúc"))
+
+    class Meta:
+        ordering = ["subtask", "-created_at"]
+        verbose_name = _("ý kiến phối hợp")
+        verbose_name_plural = _("ý kiến phối hợp")
+        indexes = [models.Index(fields=["subtask", "created_at"])]
+
+    def __str__(self):
+        return self.text[:60]

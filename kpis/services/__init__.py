@@ -1,0 +1,38 @@
+"""Every state change of progress reporting. Views, jobs and the review pages call these."""
+
+from .claims import claim_approve, claim_return
+from .comments import comment_add
+from .periods import current_period, period_dates, period_lock, period_reopen, periods_ensure
+from .reports import (
+    ReportData,
+    check_can_report,
+    evidence_required_message,
+    is_completion_claim,
+    kpi_rows,
+    proposed_completion,
+    report_correct,
+    report_save_draft,
+    report_submit,
+)
+from .states import states_ensure
+
+__all__ = [
+    "ReportData",
+    "check_can_report",
+    "claim_approve",
+    "claim_return",
+    "comment_add",
+    "current_period",
+    "evidence_required_message",
+    "is_completion_claim",
+    "kpi_rows",
+    "period_dates",
+    "period_lock",
+    "period_reopen",
+    "periods_ensure",
+    "proposed_completion",
+    "report_correct",
+    "report_save_draft",
+    "report_submit",
+    "states_ensure",
+]

@@ -1,0 +1,294 @@
+"""Progress reports: drafts, submission, corrections (new versions) and the status they drive.
+
+A submitted report is never written again: correcting it makes the next version, copied from it.
+Only the current draft of an assignment and period is updated in place.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from audit.services import audit_record
+from evidence.services import evidence_add
+from tasks.models import Assignment, AssignmentRole
+from units.permissions import can_report_on
+
+from ..models import (
+    AssignmentState,
+    KpiTarget,
+    KpiValue,
+    Measure,
+    Period,
+    ProgressReport,
+    ReportStatus,
+    Status,
+    target_met,
+)
+
+HUNDRED = Decimal(100)
+
+
+@dataclass
+class ReportData:
+    completion: Decimal
+    results: str = ""
+    difficulties: str = ""
+    proposals: str = ""
+    # target id -> actual value, for KPIs with structured targets
+    actuals: dict[int, Decimal | None] = field(default_factory=dict)
+    # kpi id -> what was achieved, for KPIs written only as text
+    notes: dict[int, str] = field(default_factory=dict)
+
+
+def kpi_rows(subtask) -> list[tuple]:
+    """(kpi, target or None) in order: one row per structured target, one per KPI without targets."""
+    rows = []
+    for kpi in subtask.kpis.prefetch_related("targets"):
+        targets = list(kpi.targets.all())
+        if targets:
+            rows.extend((kpi, t) for t in targets)
+        else:
+            rows.append((kpi, None))
+    return rows
+
+
+def proposed_completion(targets: list[KpiTarget], actuals: dict) -> Decimal | None:
+    """Mean attainment of the numeric targets that have a value, capped at 100 % each."""
+    ratios = []
+    for target in targets:
+        actual = actuals.get(target.pk)
+        if actual is None:
+            continue
+        if target_met(target, actual):
+            ratios.append(Decimal(1))
+        elif target.direction == "at_most":
+            ratios.append(target.value / actual if actual else Decimal(1))
+        elif target.measure == Measure.RANK:
+            ratios.append(Decimal(0))
+        else:
+            ratios.append(actual / target.value if target.value else Decimal(1))
+    if not ratios:
+        return None
+    return (sum(ratios) / len(ratios) * HUNDRED).quantize(Decimal("0.01"))
+
+
+def is_completion_claim(completion, targets: list[KpiTarget], actuals: dict) -> bool:
+    """100 %, or every numeric target met: either way the unit says the task is done."""
+    if completion is not None and Decimal(completion) >= HUNDRED:
+        return True
+    return bool(targets) and all(target_met(t, actuals.get(t.pk)) for t in targets)
+
+
+def evidence_required_message(subtask) -> str:
+    what = f" — sản phẩm đầu ra: “{subtask.output}”" if subtask.output else ""
+    return (
+        "Báo cáo hoàn thành (100% hoặc đạt mọi chỉ tiêu KPI) phải kèm ít nhất một tệp minh chứng"
+        f"{what}: văn bản đã ký, quyết định ban hành, báo cáo hoặc ảnh chụp sản phẩm. "
+        "Hãy đính kèm minh chứng rồi gửi lại, hoặc lưu nháp."
+    )
+
+
+def check_can_report(*, assignment: Assignment, period: Period, actor, today) -> None:
+    """Raise ValidationError with a message for the field it concerns."""
+    if assignment.role != AssignmentRole.LEAD or not can_report_on(actor, assignment):
+        raise ValidationError(
+            {"__all__": "Đơn vị của bạn không chủ trì tiểu nhiệm vụ này nên không thể báo cáo tiến độ."}
+        )
+    if period.plan_id != assignment.subtask.plan_id:
+        raise ValidationError({"period": "Kỳ báo cáo không thuộc kế hoạch của tiểu nhiệm vụ này."})
+    if period.start > today:
+        raise ValidationError({"period": f"Kỳ báo cáo {period.label} chưa bắt đầu."})
+    if period.locked and not actor.is_secretariat:
+        raise ValidationError(
+            {
+                "period": f"Kỳ báo cáo {period.label} đã khóa"
+                + (f" ({period.lock_reason})" if period.lock_reason else "")
+                + "; chỉ Thường trực được báo cáo vào kỳ này. Hãy chọn kỳ đang mở."
+            }
+        )
+    state = AssignmentState.objects.filter(assignment=assignment).only("status").first()
+    if state and state.status == Status.COMPLETED:
+        raise ValidationError({"__all__": "Nhiệm vụ đã được công nhận hoàn thành; không nhận thêm báo cáo."})
+
+
+def _check_completion(value) -> Decimal:
+    if value is None:
+        raise ValidationError({"completion": "Vui lòng nhập tỷ lệ hoàn thành (0–100)."})
+    value = Decimal(value)
+    if value < 0 or value > HUNDRED:
+        raise ValidationError({"completion": "Tỷ lệ hoàn thành phải từ 0 đến 100%."})
+    return value
+
+
+def _write_values(report: ProgressReport, data: ReportData) -> None:
+    report.kpi_values.all().delete()
+    values = []
+    for kpi, target in kpi_rows(report.assignment.subtask):
+        if target is not None:
+            actual = data.actuals.get(target.pk)
+            if actual is not None:
+                values.append(KpiValue(report=report, kpi=kpi, target=target, actual=actual))
+        elif data.notes.get(kpi.pk, "").strip():
+            values.append(KpiValue(report=report, kpi=kpi, note=data.notes[kpi.pk].strip()))
+    KpiValue.objects.bulk_create(values)
+
+
+def _snapshot(report: ProgressReport) -> dict:
+    return {
+        "period": report.period_id,
+        "version": report.version,
+        "status": report.status,
+        "completion": str(report.completion),
+        "is_claim": report.is_claim,
+    }
+
+
+def _targets(assignment) -> list[KpiTarget]:
+    return list(KpiTarget.objects.filter(kpi__subtask_id=assignment.subtask_id))
+
+
+@transaction.atomic
+def report_save_draft(
+    *, assignment: Assignment, period: Period, actor, data: ReportData, uploads=(), now=None
+) -> ProgressReport:
+    """Save the draft of this assignment and period (the next version when one was already sent)."""
+    now = now or timezone.now()
+    check_can_report(assignment=assignment, period=period, actor=actor, today=timezone.localdate(now))
+    completion = _check_completion(data.completion)
+    report = (
+        ProgressReport.objects.select_for_update()
+        .filter(assignment=assignment, period=period, status=ReportStatus.DRAFT)
+        .first()
+    )
+    created = report is None
+    if created:
+        last = ProgressReport.objects.filter(assignment=assignment, period=period).aggregate(
+            v=Max("version")
+        )["v"]
+        report = ProgressReport(
+            assignment=assignment, period=period, version=(last or 0) + 1, created_by=actor, created_at=now
+        )
+    report.assignment = assignment
+    report.completion = completion
+    report.results, report.difficulties, report.proposals = data.results, data.difficulties, data.proposals
+    report.is_claim = is_completion_claim(completion, _targets(assignment), data.actuals)
+    report.updated_at = now
+    report.save()
+    _write_values(report, data)
+    for upload in uploads:
+        evidence_add(report=report, upload=upload, actor=actor, now=now)
+    audit_record(
+        actor=actor,
+        action="report.create_draft" if created else "report.update_draft",
+        obj=report,
+        changes=_snapshot(report),
+        now=now,
+    )
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
+    """Send a draft. A completion claim without evidence is refused; with evidence it awaits review."""
+    now = now or timezone.now()
+    report = (
+        ProgressReport.objects.select_for_update()
+        .select_related("assignment__subtask", "period")
+        .get(pk=report.pk)
+    )
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError({"__all__": "Báo cáo này đã được gửi; muốn sửa hãy tạo phiên bản mới."})
+    check_can_report(
+        assignment=report.assignment, period=report.period, actor=actor, today=timezone.localdate(now)
+    )
+    if report.is_claim and not report.evidence.exists():
+        raise ValidationError({"evidence": evidence_required_message(report.assignment.subtask)})
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_by = actor
+    report.submitted_at = now
+    report.updated_at = now
+    report.save(update_fields=["status", "submitted_by", "submitted_at", "updated_at"])
+    before, after = _apply_submission(report, now)
+    audit_record(
+        actor=actor,
+        action="report.submit",
+        obj=report,
+        changes={**_snapshot(report), "assignment_status": [before, after]},
+        now=now,
+    )
+    return report
+
+
+@transaction.atomic
+def report_correct(*, report: ProgressReport, actor, now=None) -> ProgressReport:
+    """Start a correction of a submitted report: a new draft version copied from it."""
+    now = now or timezone.now()
+    report = ProgressReport.objects.select_related("assignment__subtask", "period").get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError({"__all__": "Chỉ sửa được báo cáo đã gửi; bản nháp thì sửa trực tiếp."})
+    check_can_report(
+        assignment=report.assignment, period=report.period, actor=actor, today=timezone.localdate(now)
+    )
+    latest = ProgressReport.objects.filter(assignment=report.assignment, period=report.period).order_by(
+        "-version"
+    )
+    if latest.first().pk != report.pk:
+        raise ValidationError({"__all__": "Đã có phiên bản mới hơn của báo cáo này."})
+    values = list(report.kpi_values.all())
+    copy = ProgressReport.objects.create(
+        assignment=report.assignment,
+        period=report.period,
+        version=report.version + 1,
+        status=ReportStatus.DRAFT,
+        completion=report.completion,
+        results=report.results,
+        difficulties=report.difficulties,
+        proposals=report.proposals,
+        is_claim=report.is_claim,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    KpiValue.objects.bulk_create(
+        KpiValue(report=copy, kpi_id=v.kpi_id, target_id=v.target_id, actual=v.actual, note=v.note)
+        for v in values
+    )
+    audit_record(
+        actor=actor,
+        action="report.correct",
+        obj=copy,
+        changes={**_snapshot(copy), "corrects": report.pk},
+        now=now,
+    )
+    return copy
+
+
+def _apply_submission(report: ProgressReport, now) -> tuple[str, str]:
+    """Move the assignment's status after a submission; returns (before, after).
+
+    The status follows the latest period reported: a late correction of an older period keeps
+    the figures of the newer one. A returned claim stays "Chờ hoàn thiện" until a new claim.
+    """
+    state, _ = AssignmentState.objects.select_for_update().get_or_create(assignment=report.assignment)
+    before = state.status
+    latest = state.latest_report
+    if latest is not None and latest.period.start > report.period.start:
+        return before, before
+    state.latest_report = report
+    state.latest_completion = report.completion
+    state.last_reported_at = now
+    if report.is_claim:
+        state.status = Status.AWAITING_REVIEW
+        state.claim_report = report
+        state.claimed_at = report.submitted_at
+    elif before != Status.RETURNED:
+        state.status = Status.IN_PROGRESS
+        state.claim_report = None
+        state.claimed_at = None
+    state.updated_at = now
+    state.save()
+    return before, state.status
