@@ -189,3 +189,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Progress reporting (kpis): periods of every plan in force are created by this job (idempotent).
+CELERY_BEAT_SCHEDULE["kpis.ensure_periods"] = {"task": "kpis.ensure_periods", "schedule": 60 * 60 * 6}
