@@ -1,0 +1,94 @@
+"""A real Celery worker (and beat, gunicorn) as subprocesses against the test database and Redis.
+
+Needs REDIS_URL (CI sets it) and a server database (PostgreSQL): the subprocesses connect to the
+same test database pytest-django created, so tests using them must be transactional.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _requires_stack():
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL (a real Redis); CI sets it")
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: worker processes share the test database")
+
+
+def subprocess_env(settings_module="nq57portal.settings.test") -> dict:
+    db = connection.settings_dict
+    url = f"postgres://{db['USER'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE=settings_module,
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@pytest.fixture
+def redis_queue():
+    """A fresh queue name per test so stray messages from another test never reach this worker."""
+    _requires_stack()
+    return f"test-{os.getpid()}-{time.monotonic_ns()}"
+
+
+@pytest.fixture
+def celery_worker_process(redis_queue, transactional_db):
+    """Start `celery worker` on its own queue; yield a handle that can also kill it."""
+    from nq57portal.celery import app
+
+    app.conf.task_always_eager = False
+
+    class Worker:
+        proc = None
+
+        def start(self):
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "nq57portal", "worker", "-Q", redis_queue,
+                 "--concurrency", "2", "--pool", "prefork", "-l", "info", "--without-gossip",
+                 "--without-mingle", "--without-heartbeat", "-n", f"{redis_queue}@%h"],
+                cwd=ROOT, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            )  # fmt: skip
+            return self
+
+        def kill(self):
+            if self.proc and self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait(10)
+
+        def stop(self):
+            if self.proc and self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    self.kill()
+
+        def output(self) -> str:
+            if self.proc and self.proc.stdout and self.proc.poll() is not None:
+                return self.proc.stdout.read()
+            return ""
+
+    worker = Worker().start()
+    yield worker
+    worker.stop()
+    app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout=30.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
