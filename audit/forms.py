@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Unit
+
+from .labels import action_label
+from .selectors import known_actions, known_object_types
+
+DATE_HELP = _("dd/mm/yyyy")
+
+
+class EventFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Người thực hiện"), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), queryset=Unit.objects.order_by("name"), required=False, empty_label=_("Tất cả")
+    )
+    object_type = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
+    object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("Hành động"), required=False)
+    date_from = forms.DateField(
+        label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y"], help_text=DATE_HELP
+    )
+    date_to = forms.DateField(
+        label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y"], help_text=DATE_HELP
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", _("Tất cả"))] + [(t, t) for t in known_object_types()]
+        self.fields["action"].choices = [("", _("Tất cả"))] + [(a, action_label(a)) for a in known_actions()]
+        for name in ("date_from", "date_to"):
+            self.fields[name].error_messages["invalid"] = _(
+                "Ngày phải viết dạng dd/mm/yyyy, ví dụ 05/03/2026."
+            )
+            self.fields[name].widget.attrs.update({"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters only: an invalid field is ignored (and shown beside the field)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -1,0 +1,47 @@
+from django import template
+
+from ..labels import action_label
+from ..selectors import history_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("audit/_history.html", takes_context=True)
+def audit_history(context, obj, limit=50):
+    """`{% audit_history obj %}`: the object's history, for a page that has already checked access."""
+    user = context.get("user")
+    return {
+        "events": history_for(obj, limit=limit),
+        "show_ip": bool(user and user.is_authenticated and user.is_secretariat),
+        "limit": limit,
+    }
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    return action_label(action)
+
+
+@register.filter
+def audit_changes(changes) -> list:
+    """[(field, before, after)] for display; non-diff payloads come back as (key, None, value)."""
+    rows = []
+    if not isinstance(changes, dict):
+        return rows
+    for key, value in changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            rows.append((key, value[0], value[1]))
+        else:
+            rows.append((key, None, value))
+    return rows
+
+
+@register.filter
+def audit_value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)

@@ -1,0 +1,52 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .exporting import iter_csv
+from .forms import EventFilterForm
+from .selectors import events_visible_to, unit_names
+
+PAGE_SIZE = 50
+
+
+def _require_secretariat(user) -> None:
+    # The trail is the secretariat's; to anyone else the page does not exist.
+    if not (user.is_active and user.is_secretariat):
+        raise Http404
+
+
+@require_GET
+@login_required
+def event_list(request):
+    _require_secretariat(request.user)
+    form = EventFilterForm(request.GET or None)
+    events = events_visible_to(user=request.user, filters=form.filters())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    units = unit_names(page.object_list)
+    for event in page.object_list:
+        event.unit_name = units.get(event.unit_id, "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+    }
+    template = "audit/event_list.html#results" if request.htmx else "audit/event_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def event_export(request):
+    _require_secretariat(request.user)
+    form = EventFilterForm(request.GET or None)
+    events = events_visible_to(user=request.user, filters=form.filters())
+    response = StreamingHttpResponse(iter_csv(events), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.csv"'
+    return response

@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+from .selectors import units_for_users
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm"), required=False)
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None, required=False, empty_label=_("Tất cả"))
+    role = forms.ChoiceField(label=_("Vai trò"), required=False)
+    active = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả")), ("1", _("Đang hoạt động")), ("0", _("Đã khoá"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for_users()
+        self.fields["role"].choices = [("", _("Tất cả")), *Role.choices]
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"), queryset=None, required=False, empty_label=_("— Không thuộc đơn vị —")
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Vai trò"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for_users()
+        self.fields["username"].error_messages["required"] = _("Nhập tên đăng nhập.")
+        self.fields["roles"].error_messages["required"] = _("Chọn ít nhất một vai trò.")
+        self.fields["email"].error_messages["invalid"] = _("Địa chỉ thư điện tử không hợp lệ.")
+
+    def clean(self):
+        data = super().clean()
+        roles = set(data.get("roles") or [])
+        if roles & {Role.STAFF, Role.HEAD} and not data.get("unit") and "unit" not in self.errors:
+            self.add_error("unit", _("Cán bộ và thủ trưởng đơn vị phải thuộc một đơn vị."))
+        return data
+
+    def apply_service_error(self, exc) -> None:
+        """Show a service's ValidationError beside the field it names."""
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+
+class UserCreateForm(UserForm):
+    password = forms.CharField(
+        label=_("Mật khẩu ban đầu"),
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "new-password"}),
+        help_text=_("Ít nhất 10 ký tự, không quá phổ biến; người dùng nên đổi sau lần đăng nhập đầu."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].error_messages["required"] = _("Nhập mật khẩu ban đầu.")
