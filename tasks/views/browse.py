@@ -1,17 +1,100 @@
-from django.http import Http404
+"""Browsing plans: the list, a plan's appendix as a tree or a filtered list, one sub-task."""
+
+import unicodedata
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.text import get_valid_filename
+from urllib.parse import quote
+
+from .. import selectors
+from ..filters import SubtaskFilterForm
+from ..permissions import access_plan_for_user, access_subtask_for_user
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _wants_fragment(request) -> bool:
+    # A history restore after a cache miss asks for the whole page, though it comes from htmx.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _render(request, template, fragment, context):
+    name = f"{template}#{fragment}" if _wants_fragment(request) else template
+    response = render(request, name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
 def plan_list(request):
-    raise Http404
+    plans = selectors.plans_for_user(user=request.user)
+    page = Paginator(plans, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(request, "tasks/plan_list.html", "plans", {"page": page})
 
 
+@login_required
 def plan_detail(request, plan_id):
-    raise Http404
+    plan = access_plan_for_user(request.user, plan_id)
+    plan = selectors.plan_with_counts(plan=plan, user=request.user)
+    sections = list(plan.sections.order_by("order", "pk"))
+    form = SubtaskFilterForm(
+        request.GET or None, units=selectors.filter_units_for_plan(plan=plan), sections=sections
+    )
+    filters = form.filters()
+    context = {"plan": plan, "form": form, "filters": filters, "page": None, "sections": None}
+    if filters.active:
+        subtasks = selectors.subtasks_matching(plan=plan, filters=filters, user=request.user)
+        page = Paginator(subtasks, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        selectors.attach_units(page.object_list)
+        context["page"] = page
+    else:
+        context["sections"] = selectors.plan_tree(plan=plan)
+    return _render(request, "tasks/plan_detail.html", "results", context)
 
 
-def plan_export_xlsx(request, plan_id):
-    raise Http404
-
-
+@login_required
 def subtask_detail(request, subtask_id):
-    raise Http404
+    subtask = access_subtask_for_user(request.user, subtask_id)
+    subtask = selectors.subtask_for_page(subtask)
+    plan_url = reverse("tasks:plan_detail", args=[subtask.plan_id])
+    section = subtask.general_task.section
+    context = {
+        "subtask": subtask,
+        "plan": subtask.plan,
+        "section": section,
+        "general_task": subtask.general_task,
+        "section_url": f"{plan_url}?{urlencode({'section': section.pk})}",
+    }
+    return render(request, "tasks/subtask_detail.html", context)
+
+
+@login_required
+def plan_export_xlsx(request, plan_id):
+    plan = access_plan_for_user(request.user, plan_id)
+    # Imported here: the exporter pulls in openpyxl, which the browsing pages never need.
+    from tasks.exporting import plan_to_workbook_bytes
+
+    response = HttpResponse(plan_to_workbook_bytes(plan), content_type=XLSX)
+    response["Content-Disposition"] = attachment_header(export_filename(plan))
+    return response
+
+
+def export_filename(plan) -> str:
+    stem = (plan.code or plan.title or f"ke-hoach-{plan.pk}").replace("/", "-").replace("\\", "-")
+    stem = " ".join(stem.split())[:80].strip(" .-")
+    return f"{stem or 'ke-hoach'}.xlsx"
+
+
+def attachment_header(filename: str) -> str:
+    """RFC 6266: an ASCII fallback for old clients, the exact name in UTF-8 for the rest."""
+    ascii_name = unicodedata.normalize("NFD", filename.replace("đ", "d").replace("Đ", "D"))
+    ascii_name = ascii_name.encode("ascii", "ignore").decode()
+    ascii_name = get_valid_filename(ascii_name) or "ke-hoach.xlsx"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

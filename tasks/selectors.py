@@ -1,0 +1,234 @@
+"""Reads for browsing plans: already filtered by what the user may read, constant queries per page.
+
+A group assignment ("Sở ngành") is stored as one assignment per member unit with `via_group`
+set; pages show it rolled up as the group with its member count, built here in Python from
+rows already fetched, so a plan of thousands of sub-tasks costs the same few queries as one
+of three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from kpis.models import Kpi, KpiTarget
+from units.models import GroupMembership, Unit, UnitAlias, UnitKind
+from units.naming import name_key, search_key
+
+from .models import Assignment, AssignmentRole, GeneralTask, Plan, Section, SubTask
+from .permissions import plans_readable_by, subtasks_readable_by
+
+PAGE_SIZE = 50
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def _count_of(model, **lookups):
+    rows = model.objects.filter(**lookups).order_by().values(*lookups).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def plans_for_user(*, user) -> QuerySet[Plan]:
+    """The plans the user may read, each with its section and sub-task counts (one query)."""
+    return plans_readable_by(user).annotate(
+        section_count=_count_of(Section, plan=OuterRef("pk")),
+        general_task_count=_count_of(GeneralTask, section__plan=OuterRef("pk")),
+        subtask_count=_count_of(SubTask, plan=OuterRef("pk")),
+    )
+
+
+def plan_with_counts(*, plan: Plan, user) -> Plan:
+    return plans_for_user(user=user).get(pk=plan.pk)
+
+
+# --- units of a sub-task, rolled up by group -------------------------------------------------
+
+
+@dataclass
+class UnitEntry:
+    """One line of "lead"/"co" units: a unit, or a group standing for the members assigned through it."""
+
+    unit: Unit
+    label: str
+    is_group: bool = False
+    members: list[Unit] = field(default_factory=list)
+    written_index: int = 10_000
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members)
+
+
+def _rollup(assignments, role, written_names, alias_keys) -> tuple[list[UnitEntry], list[str]]:
+    """The role's units in the order the appendix wrote them, plus the written names nothing resolved."""
+    written_at = {}
+    for index, name in enumerate(written_names):
+        written_at.setdefault(name_key(name), index)
+
+    def match(unit: Unit) -> int | None:
+        for key in (unit.key, *alias_keys.get(unit.pk, ())):
+            if key in written_at:
+                return written_at[key]
+        return None
+
+    entries: list[UnitEntry] = []
+    groups: dict[int, UnitEntry] = {}
+    for assignment in assignments:
+        if assignment.role != role:
+            continue
+        group = assignment.via_group or (assignment.unit if assignment.unit.kind == UnitKind.GROUP else None)
+        if group is None:
+            entries.append(UnitEntry(unit=assignment.unit, label=assignment.unit.name))
+        else:
+            entry = groups.get(group.pk)
+            if entry is None:
+                entry = groups[group.pk] = UnitEntry(unit=group, label=group.name, is_group=True)
+                entries.append(entry)
+            if assignment.via_group_id is not None:
+                entry.members.append(assignment.unit)
+
+    for entry in entries:
+        index = match(entry.unit)
+        if index is not None:
+            entry.written_index = index
+            if entry.is_group:
+                # The group as the appendix names it ("UBND xã phường"), not the registry's spelling.
+                entry.label = written_names[index]
+        entry.members.sort(key=lambda unit: unit.name)
+    entries.sort(key=lambda entry: (entry.written_index, entry.label))
+    # A role with nothing resolved still shows what the appendix wrote, flagged; once anything is
+    # resolved the written names are only kept for the sub-task page (mappings need not be aliases).
+    unmatched = [] if entries else [name for name in written_names if name]
+    return entries, unmatched
+
+
+def attach_units(subtasks) -> None:
+    """Set lead_units/co_units (UnitEntry lists) and lead_unmatched/co_unmatched on each sub-task.
+
+    The sub-tasks must come with their assignments prefetched; aliases of every unit involved
+    are read in one query for all of them.
+    """
+    subtasks = list(subtasks)
+    unit_ids = set()
+    for subtask in subtasks:
+        for assignment in subtask.assignments.all():
+            unit_ids.add(assignment.unit_id)
+            if assignment.via_group_id:
+                unit_ids.add(assignment.via_group_id)
+    alias_keys: dict[int, list[str]] = {}
+    if unit_ids:
+        for unit_id, key in UnitAlias.objects.filter(unit_id__in=unit_ids).values_list("unit_id", "key"):
+            alias_keys.setdefault(unit_id, []).append(key)
+    for subtask in subtasks:
+        assignments = list(subtask.assignments.all())
+        subtask.lead_units, subtask.lead_unmatched = _rollup(
+            assignments, AssignmentRole.LEAD, subtask.lead_names or [], alias_keys
+        )
+        subtask.co_units, subtask.co_unmatched = _rollup(
+            assignments, AssignmentRole.CO, subtask.co_names or [], alias_keys
+        )
+
+
+# --- sub-tasks --------------------------------------------------------------------------------
+
+
+def _subtask_prefetches() -> list[Prefetch]:
+    targets = Prefetch("targets", queryset=KpiTarget.objects.order_by("order", "pk"))
+    kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "pk").prefetch_related(targets))
+    assignments = Prefetch(
+        "assignments",
+        queryset=Assignment.objects.select_related("unit", "via_group").order_by("role", "unit__name"),
+    )
+    return [kpis, assignments]
+
+
+def plan_tree(*, plan: Plan) -> list[Section]:
+    """Sections → general tasks (`.task_list`) → sub-tasks (`.subtask_list`), units rolled up."""
+    subtasks = Prefetch(
+        "subtasks",
+        queryset=SubTask.objects.order_by("order", "pk").prefetch_related(*_subtask_prefetches()),
+        to_attr="subtask_list",
+    )
+    general_tasks = Prefetch(
+        "general_tasks",
+        queryset=GeneralTask.objects.order_by("order", "pk").prefetch_related(subtasks),
+        to_attr="task_list",
+    )
+    sections = list(plan.sections.order_by("order", "pk").prefetch_related(general_tasks))
+    for section in sections:
+        section.subtask_total = sum(len(task.subtask_list) for task in section.task_list)
+    attach_units(subtask for section in sections for task in section.task_list for subtask in task.subtask_list)
+    return sections
+
+
+def subtask_for_page(subtask: SubTask) -> SubTask:
+    """The sub-task with its KPIs, targets and units loaded for its own page."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([subtask], *_subtask_prefetches())
+    attach_units([subtask])
+    return subtask
+
+
+@dataclass(frozen=True)
+class SubtaskFilters:
+    q: str = ""
+    unit: Unit | None = None
+    role: str = ""
+    section: Section | None = None
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            search_key(self.q) or self.unit or self.section or self.deadline_from or self.deadline_to
+        )
+
+
+def _assignments_of(unit: Unit, role: str):
+    """Assignments that count as the unit's: for a group, the group's own and all its members'."""
+    matches = Q(unit=unit)
+    if unit.kind == UnitKind.GROUP:
+        members = GroupMembership.objects.filter(group=unit).values("member_id")
+        matches |= Q(via_group=unit) | Q(unit_id__in=members)
+    assignments = Assignment.objects.filter(matches)
+    if role:
+        assignments = assignments.filter(role=role)
+    return assignments
+
+
+def subtasks_matching(*, plan: Plan, filters: SubtaskFilters, user) -> QuerySet[SubTask]:
+    """The plan's sub-tasks that pass the filters, in appendix order, ready for a page of them."""
+    subtasks = subtasks_readable_by(user).filter(plan=plan)
+    for word in search_key(filters.q).split():
+        subtasks = subtasks.filter(search_text__contains=word)
+    if filters.section:
+        subtasks = subtasks.filter(general_task__section=filters.section)
+    if filters.deadline_from:
+        subtasks = subtasks.filter(deadline__gte=filters.deadline_from)
+    if filters.deadline_to:
+        subtasks = subtasks.filter(deadline__lte=filters.deadline_to)
+    if filters.unit:
+        subtasks = subtasks.filter(
+            Exists(_assignments_of(filters.unit, filters.role).filter(subtask=OuterRef("pk")))
+        )
+    return (
+        subtasks.select_related("general_task__section")
+        .prefetch_related(*_subtask_prefetches())
+        .order_by("general_task__section__order", "general_task__order", "order", "pk")
+    )
+
+
+def filter_units_for_plan(*, plan: Plan) -> list[Unit]:
+    """Units worth offering in the plan's unit filter: those assigned in it, and its groups."""
+    in_plan = Assignment.objects.filter(subtask__plan=plan)
+    return list(
+        Unit.objects.filter(
+            Exists(in_plan.filter(unit=OuterRef("pk"))) | Exists(in_plan.filter(via_group=OuterRef("pk")))
+        ).order_by("name")
+    )
