@@ -10,7 +10,6 @@ FIXTURES = SHARED / "fixtures"
 def _private_root(settings, tmp_path):
     """Files written by a test go to a temporary folder, never the project's."""
     settings.PRIVATE_ROOT = tmp_path / "private"
-    settings.MEDIA_ROOT = settings.PRIVATE_ROOT
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {

@@ -154,8 +154,9 @@ STORAGES = {
 # files are only ever served by views that check permissions.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES["private"]["OPTIONS"] = {"location": str(PRIVATE_ROOT), "base_url": None}
-MEDIA_ROOT = PRIVATE_ROOT
-MEDIA_URL = None
+# Nothing uses the default (public) media storage; evidence and reports use "private".
+MEDIA_ROOT = BASE_DIR / "var" / "public-media-unused"
+MEDIA_URL = "/media/"
 
 # Appendix import limits.
 IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "5000"))
