@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
@@ -66,3 +67,17 @@ class UserCreateForm(UserForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].error_messages["required"] = _("Nhập mật khẩu ban đầu.")
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: mật khẩu phân biệt chữ hoa và chữ thường."
+        ),
+        "inactive": _("Tài khoản này đã bị khoá. Hãy liên hệ Thường trực Ban Chỉ đạo."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = _("Nhập tên đăng nhập.")
+        self.fields["password"].error_messages["required"] = _("Nhập mật khẩu.")

@@ -1,0 +1,209 @@
+"""Sign-in safety: audit of sign-ins, lockout and its cool-off, session rotation and expiry, CSRF."""
+
+import datetime
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from tests.factories import UserFactory
+from units.models import Role
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "mat-khau-thu-nghiem-1"
+
+
+def login(client, username, password=PASSWORD, **extra):
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+
+
+def test_it_logs_in_and_out_and_records_both_with_the_ip(client):
+    user = UserFactory(roles=[Role.STAFF])
+    response = login(client, user.username, REMOTE_ADDR="10.1.2.3")
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="auth.login")
+    assert (event.actor, event.ip, event.object_id) == (user, "10.1.2.3", str(user.pk))
+    client.post(reverse("logout"))
+    assert AuditEvent.objects.filter(action="auth.logout", actor=user).exists()
+    user.refresh_from_db()
+    assert user.last_login is not None
+
+
+def test_it_records_a_failed_login_without_the_password(client):
+    user = UserFactory()
+    response = login(client, user.username, "sai-mat-khau")
+    assert response.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
+    event = AuditEvent.objects.get(action="auth.login_failed")
+    assert event.actor is None
+    assert event.object_id == str(user.pk)
+    assert event.changes == {"username": user.username}
+    assert "sai-mat-khau" not in str(event.changes)
+
+
+def test_a_failed_login_for_an_unknown_name_is_recorded_too(client):
+    login(client, "khong-ton-tai", "x")
+    event = AuditEvent.objects.get(action="auth.login_failed")
+    assert (event.object_id, event.object_repr) == ("", "khong-ton-tai")
+
+
+def test_it_locks_out_after_five_failures_and_the_cool_off_ends_by_itself(client):
+    user = UserFactory()
+    assert settings.AXES_FAILURE_LIMIT == 5
+    for _ in range(5):
+        login(client, user.username, "sai-mat-khau")
+    locked = login(client, user.username)  # even the right password is refused now
+    assert locked.status_code in (403, 429)
+    assert "Tạm khoá đăng nhập" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="auth.lockout").exists()
+    # Another user from the same IP is not locked (lockout by username + IP).
+    other = UserFactory()
+    assert login(Client(), other.username).status_code == 302
+    # The cool-off (0.25 h) passes: move the recorded attempts back 16 minutes.
+    assert settings.AXES_COOLOFF_TIME == 0.25
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    response = login(client, user.username)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_it_is_not_locked_out_before_the_cool_off_ends(client):
+    user = UserFactory()
+    for _ in range(5):
+        login(client, user.username, "sai-mat-khau")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=14))
+    assert login(client, user.username).status_code in (403, 429)
+
+
+def test_login_gives_the_session_a_new_key(client):
+    user = UserFactory()
+    planted = SessionStore()
+    planted["planted"] = "by an attacker"
+    planted.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    login(client, user.username)
+    new_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert new_key != planted.session_key
+    assert not Session.objects.filter(session_key=planted.session_key).exists()
+    assert Session.objects.get(session_key=new_key).get_decoded()["_auth_user_id"] == str(user.pk)
+
+
+def test_sessions_expire_after_inactivity_and_each_request_extends_them(client):
+    assert settings.SESSION_COOKIE_AGE == 2 * 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    user = UserFactory(roles=[Role.SECRETARIAT])
+    login(client, user.username)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
+    assert client.get(reverse("units:user_list")).status_code == 200
+    extended = Session.objects.get(session_key=key).expire_date
+    assert extended > timezone.now() + datetime.timedelta(minutes=119)
+    # Inactive for longer than the age: the session is gone, the user must sign in again.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get(reverse("units:user_list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_deactivated_users_session_stops_working(client):
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    user = UserFactory(roles=[Role.STAFF])
+    client.force_login(user)
+    from units.services import user_deactivate
+
+    user_deactivate(user=user, actor=secretariat)
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert login(Client(), user.username).status_code == 200  # refused, shown on the form
+
+
+def test_csrf_is_enforced_on_posts_including_htmx():
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    target = UserFactory(roles=[Role.STAFF])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(secretariat)
+    url = reverse("units:user_deactivate", kwargs={"user_id": target.pk})
+    assert client.post(url, HTTP_HX_REQUEST="true").status_code == 403
+    target.refresh_from_db()
+    assert target.is_active
+    client.get(reverse("units:user_detail", kwargs={"user_id": target.pk}))  # sets the CSRF cookie
+    token = client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = client.post(url, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert not target.is_active
+
+
+def test_the_login_form_itself_needs_the_csrf_token():
+    user = UserFactory()
+    client = Client(enforce_csrf_checks=True)
+    assert login(client, user.username).status_code == 403
+
+
+def test_it_changes_the_password_and_records_it(client):
+    user = UserFactory()
+    client.force_login(user)
+    page = client.get(reverse("password_change"))
+    assert "Đổi mật khẩu" in page.content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "mot-mat-khau-moi-9",
+            "new_password2": "mot-mat-khau-moi-9",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("mot-mat-khau-moi-9")
+    assert AuditEvent.objects.filter(action="auth.password_change", actor=user).exists()
+
+
+def test_a_wrong_old_password_is_shown_beside_its_field(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "sai", "new_password1": "mot-mat-khau-moi-9", "new_password2": "mot-mat-khau-moi-9"},
+    )
+    assert response.status_code == 200
+    assert 'id="id_old_password_error"' in response.content.decode()
+
+
+def test_it_resets_a_forgotten_password_by_email(client):
+    user = UserFactory(email="canbo@sotp.vn")
+    response = client.post(reverse("password_reset"), {"email": "canbo@sotp.vn"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "Đặt lại mật khẩu" in message.subject
+    assert user.username in message.body
+    link = re.search(r"https?://[^/\s]+(/\S+)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Đặt mật khẩu mới" in form_page.content.decode()
+    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
+    done = client.post(
+        set_url, {"new_password1": "mat-khau-moi-dai-7", "new_password2": "mat-khau-moi-dai-7"}
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("mat-khau-moi-dai-7")
+    assert AuditEvent.objects.filter(action="auth.password_reset", object_id=str(user.pk)).exists()
+
+
+def test_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client):
+    response = client.post(reverse("password_reset"), {"email": "ai-do@example.vn"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+    page = client.get(response.url)
+    assert "Nếu địa chỉ này thuộc một tài khoản" in page.content.decode()
