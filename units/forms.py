@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .models import Role, User
 from .selectors import units_for_users
 
 
@@ -34,12 +35,22 @@ class UserForm(forms.Form):
         label=_("Vai trò"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, account=None, **kwargs):
+        self.account = account
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for_users()
         self.fields["username"].error_messages["required"] = _("Nhập tên đăng nhập.")
         self.fields["roles"].error_messages["required"] = _("Chọn ít nhất một vai trò.")
         self.fields["email"].error_messages["invalid"] = _("Địa chỉ thư điện tử không hợp lệ.")
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        clash = User.objects.filter(username__iexact=username)
+        if self.account is not None:
+            clash = clash.exclude(pk=self.account.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Tên đăng nhập này đã có người dùng."))
+        return username
 
     def clean(self):
         data = super().clean()
@@ -67,6 +78,16 @@ class UserCreateForm(UserForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].error_messages["required"] = _("Nhập mật khẩu ban đầu.")
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        candidate = User(
+            username=self.data.get("username", ""),
+            email=self.data.get("email", ""),
+            full_name=self.data.get("full_name", ""),
+        )
+        validate_password(password, candidate)
+        return password
 
 
 class LoginForm(AuthenticationForm):

@@ -93,7 +93,7 @@ def user_detail(request, user_id):
 @secretariat_required
 def user_edit(request, user_id):
     account = access_user_for_user(request.user, user_id)
-    form = UserForm(request.POST or None, initial=_initial(account))
+    form = UserForm(request.POST or None, initial=_initial(account), account=account)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

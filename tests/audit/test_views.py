@@ -1,0 +1,156 @@
+"""The secretariat's search of the audit trail, its CSV export and the object history partial."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.exporting import safe_cell
+from audit.selectors import history_for
+from audit.services import audit_record
+from tests.factories import PlanFactory, UnitFactory, UserFactory
+from units.models import Role
+
+pytestmark = pytest.mark.django_db
+TZ = timezone.get_fixed_timezone(7 * 60)
+
+
+def at(day, hour=9):
+    return datetime.datetime(2026, 3, day, hour, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def secretariat(client):
+    user = UserFactory(roles=[Role.SECRETARIAT], unit=None, username="thuongtruc")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def trail():
+    tp, yt = UnitFactory(name="Sở Tư pháp"), UnitFactory(name="Sở Y tế")
+    a = UserFactory(username="tuphap1", unit=tp)
+    b = UserFactory(username="yte1", unit=yt)
+    plan = PlanFactory(title="Kế hoạch 07")
+    audit_record(actor=a, action="plan.import", obj=plan, now=at(1), ip="10.0.0.1")
+    audit_record(actor=b, action="report.submit", obj=plan, changes={"completion": [10, 40]}, now=at(5, 23))
+    audit_record(actor=b, action="auth.login", obj=b, now=at(10))
+    return {"tp": tp, "yt": yt, "a": a, "b": b, "plan": plan}
+
+
+def rows(client, **params):
+    """The results fragment only (the filter form lists every action and would match too)."""
+    return client.get(reverse("audit:event_list"), params, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_it_searches_by_user_unit_object_action_and_dates(client, secretariat, trail):
+    html = rows(client, actor="tuphap")
+    assert "tuphap1" in html and "yte1" not in html
+    html = rows(client, unit=trail["yt"].pk)
+    assert "yte1" in html and "tuphap1" not in html
+    html = rows(client, object_type="tasks.plan", object_id=str(trail["plan"].pk))
+    assert "tuphap1" in html and "yte1" in html and "Đăng nhập" not in html
+    html = rows(client, action="auth.login")
+    assert "yte1" in html and "tuphap1" not in html
+    # Dates are local days, dd/mm/yyyy, both ends included: 05/03 23:00 (UTC+7) is on the 5th.
+    html = rows(client, date_from="02/03/2026", date_to="05/03/2026")
+    assert "05/03/2026 23:00" in html and "tuphap1" not in html and "10/03/2026" not in html
+
+
+def test_a_bad_date_is_shown_beside_its_field_and_kept(client, secretariat, trail):
+    page = lambda **p: client.get(reverse("audit:event_list"), p).content.decode()  # noqa: E731
+    html = page(date_from="2026-03-01", date_to="01/02/2026")
+    assert 'id="id_date_from_error"' in html and "dd/mm/yyyy" in html
+    assert 'value="2026-03-01"' in html
+    html = page(date_from="05/03/2026", date_to="01/03/2026")
+    assert 'id="id_date_to_error"' in html
+
+
+def test_htmx_gets_the_results_only(client, secretariat, trail):
+    response = client.get(reverse("audit:event_list"), {"actor": "yte"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'id="audit-results"' in html and "<html" not in html
+
+
+def test_the_page_costs_the_same_queries_for_few_and_many(
+    client, secretariat, trail, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("audit:event_list"))
+    for i in range(40):
+        audit_record(actor=UserFactory(unit=UnitFactory()), action="x.y", changes={"n": [i, i + 1]})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("audit:event_list"))
+
+
+def test_it_exports_the_filtered_trail_as_formula_safe_csv(client, secretariat, trail):
+    audit_record(
+        actor=None,
+        action="auth.login_failed",
+        object_repr='=HYPERLINK("http://x")',
+        changes={"username": "@SUM(1)"},
+    )
+    response = client.get(reverse("audit:event_export"), {"date_from": "01/01/2020"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert table[0][0] == "Thời điểm"
+    assert len(table) == 1 + 5  # the trail, the failed login, and the secretariat's own sign-in
+    cells = [cell for row in table for cell in row]
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert any("Sở Tư pháp" == cell for cell in cells)
+    filtered = b"".join(
+        client.get(reverse("audit:event_export"), {"actor": "tuphap"}).streaming_content
+    ).decode()
+    assert "tuphap1" in filtered and "yte1" not in filtered
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"])
+def test_formula_like_cells_are_neutralised(value):
+    assert safe_cell(value) == "'" + value
+
+
+def test_plain_cells_are_left_alone():
+    assert safe_cell("Sở Tư pháp") == "Sở Tư pháp"
+    assert safe_cell(None) == ""
+    assert safe_cell(12) == "12"
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.HEAD, Role.REVIEWER, Role.LEADERSHIP])
+def test_only_the_secretariat_sees_the_trail(client, trail, role):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse("audit:event_list")).status_code == 404
+    assert client.get(reverse("audit:event_export")).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client):
+    for name in ("audit:event_list", "audit:event_export"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_history_for_an_object_is_newest_first(trail):
+    events = history_for(trail["plan"])
+    assert [e.action for e in events] == ["report.submit", "plan.import"]
+
+
+def test_the_history_partial_renders_before_and_after(trail):
+    viewer = UserFactory(roles=[Role.STAFF])
+    html = Template("{% load audit_tags %}{% audit_history plan %}").render(
+        Context({"plan": trail["plan"], "user": viewer})
+    )
+    assert "Lịch sử thay đổi" in html
+    assert "<del>10</del>" in html and "<ins>40</ins>" in html
+    assert "10.0.0.1" not in html  # addresses are for the secretariat's eyes
+    boss = UserFactory(roles=[Role.SECRETARIAT])
+    html = Template("{% load audit_tags %}{% audit_history plan %}").render(
+        Context({"plan": trail["plan"], "user": boss})
+    )
+    assert "10.0.0.1" in html
