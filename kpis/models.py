@@ -281,3 +281,6 @@ class Comment(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+from .flags import RedFlag  # noqa: E402,F401
