@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "kpis"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_tasks, name="my_tasks"),
+    path("assignments/<int:assignment_id>/report/", views.report_form, name="report_form"),
+    path("assignments/<int:assignment_id>/comments/", views.comment_page, name="comment_page"),
+    path("reports/<int:report_id>/correct/", views.report_correct_view, name="report_correct"),
+    path("periods/", views.period_list, name="period_list"),
+    path("periods/generate/", views.period_generate, name="period_generate"),
+    path("periods/<int:period_id>/lock/", views.period_lock_view, name="period_lock"),
+    path("periods/<int:period_id>/reopen/", views.period_reopen_view, name="period_reopen"),
+    path("not-reported/", views.not_reported_page, name="not_reported"),
+]

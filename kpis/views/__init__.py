@@ -1,0 +1,15 @@
+from .comments import comment_page
+from .periods import not_reported_page, period_generate, period_list, period_lock_view, period_reopen_view
+from .reports import my_tasks, report_correct_view, report_form
+
+__all__ = [
+    "comment_page",
+    "my_tasks",
+    "not_reported_page",
+    "period_generate",
+    "period_list",
+    "period_lock_view",
+    "period_reopen_view",
+    "report_correct_view",
+    "report_form",
+]

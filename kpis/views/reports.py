@@ -1,0 +1,242 @@
+"""My tasks and the report form (a whole page, or a fragment opened inline by htmx)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from evidence.services import cleanup_on_error
+from tasks.models import Assignment, AssignmentRole
+from units.permissions import access_assignment_for_user, can_report_on
+
+from ..forms import ReportForm
+from ..models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
+from ..selectors import FLAGS, SORTS
+from ..selectors import my_tasks as select_my_tasks
+from ..services import kpi_rows, proposed_completion, report_correct, report_save_draft, report_submit
+
+
+def _filters(request) -> dict:
+    filters = {key: request.GET.get(key, "").strip()[:200] for key in ("status", "flag", "sort", "q")}
+    plan = request.GET.get("plan", "")
+    filters["plan"] = int(plan) if plan.isdigit() else None
+    return filters
+
+
+@login_required
+def my_tasks(request):
+    """Landing page of unit staff and heads: every lead assignment of their unit."""
+    today = timezone.localdate()
+    filters = _filters(request)
+    data = select_my_tasks(user=request.user, today=today, filters=filters)
+    context = {
+        **data,
+        "filters": filters,
+        "today": today,
+        "statuses": Status.choices,
+        "sorts": SORTS,
+        "flags": FLAGS,
+        "co_assignments": (
+            Assignment.objects.filter(unit_id=request.user.unit_id, role=AssignmentRole.CO)
+            .select_related("subtask")
+            .order_by("subtask__plan_id", "subtask__order")[:200]
+            if request.user.unit_id
+            else []
+        ),
+    }
+    template = "kpis/my_tasks.html"
+    if request.htmx and request.htmx.target == "task-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _pick_period(periods, raw, today):
+    by_id = {str(p.pk): p for p in periods}
+    if raw and raw in by_id:
+        return by_id[raw]
+    current = [p for p in periods if p.kind == PeriodKind.MONTHLY and p.contains(today)]
+    return current[0] if current else (periods[0] if periods else None)
+
+
+def _initial(assignment, period, rows) -> tuple[dict, ProgressReport | None, str]:
+    """Values to start the form from: the draft, else the last version sent for this period, else
+    the figures of the last report (narrative left blank: it belongs to its period)."""
+    reports = ProgressReport.objects.filter(assignment=assignment).select_related("period")
+    source = reports.filter(period=period, status=ReportStatus.DRAFT).first()
+    origin = "draft"
+    if source is None:
+        source = reports.filter(period=period, status=ReportStatus.SUBMITTED).order_by("-version").first()
+        origin = "submitted"
+    carried = False
+    if source is None:
+        source = (
+            reports.filter(status=ReportStatus.SUBMITTED, period__start__lt=period.start)
+            .order_by("-period__start", "-version")
+            .first()
+        )
+        origin, carried = "previous", True
+    initial = {"period": str(period.pk)}
+    if source is None:
+        return initial, None, "new"
+    initial["completion"] = f"{source.completion.normalize():f}".replace(".", ",")
+    if not carried:
+        initial.update(results=source.results, difficulties=source.difficulties, proposals=source.proposals)
+    for value in source.kpi_values.all():
+        if value.target_id:
+            initial[f"target_{value.target_id}"] = f"{value.actual.normalize():f}".replace(".", ",")
+        elif not carried:
+            initial[f"kpi_{value.kpi_id}"] = value.note
+    return initial, source, origin
+
+
+def _form_context(request, assignment, periods, period, form, rows, **extra):
+    state = AssignmentState.objects.filter(assignment=assignment).first()
+    draft = (
+        ProgressReport.objects.filter(assignment=assignment, period=period, status=ReportStatus.DRAFT)
+        .prefetch_related("evidence")
+        .first()
+        if period
+        else None
+    )
+    versions = list(
+        ProgressReport.objects.filter(assignment=assignment, period=period)
+        .select_related("created_by", "submitted_by")
+        .prefetch_related("evidence")
+        .order_by("-version")
+        if period
+        else []
+    )
+    return {
+        "assignment": assignment,
+        "subtask": assignment.subtask,
+        "periods": periods,
+        "period": period,
+        "form": form,
+        "state": state,
+        "status_label": Status(state.status).label if state else Status.NOT_STARTED.label,
+        "draft": draft,
+        "versions": versions,
+        "can_report": assignment.role == AssignmentRole.LEAD and can_report_on(request.user, assignment),
+        "is_lead": assignment.role == AssignmentRole.LEAD,
+        "comments": list(
+            Comment.objects.filter(subtask_id=assignment.subtask_id).select_related(
+                "author", "assignment__unit"
+            )[:20]
+        ),
+        **extra,
+    }
+
+
+@login_required
+def report_form(request, assignment_id):
+    assignment = access_assignment_for_user(request.user, assignment_id, perm="view")
+    subtask = assignment.subtask
+    now = timezone.now()
+    today = timezone.localdate(now)
+    periods = list(
+        Period.objects.filter(plan_id=subtask.plan_id, start__lte=today).order_by("-start", "kind")
+    )
+    rows = kpi_rows(subtask)
+    raw_period = request.POST.get("period") if request.method == "POST" else request.GET.get("period")
+    period = _pick_period(periods, raw_period, today)
+    notice = ""
+    if request.method == "POST" and period is not None:
+        action = request.POST.get("action", "draft")
+        form = ReportForm(request.POST, request.FILES, periods=periods, kpi_rows=rows)
+        if action == "load":
+            initial, _source, _origin = _initial(assignment, period, rows)
+            form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
+        elif action == "propose":
+            data = request.POST.copy()
+            targets = [t for _k, t in rows if t is not None]
+            proposal = proposed_completion(targets, form.actuals())
+            if proposal is not None:
+                data["completion"] = f"{proposal.normalize():f}".replace(".", ",")
+                notice = f"Đề xuất từ giá trị KPI: {data['completion']}%. Bạn có thể sửa trước khi lưu."
+            else:
+                notice = "Chưa có giá trị KPI dạng số để đề xuất tỷ lệ hoàn thành."
+            form = ReportForm(initial=data.dict(), periods=periods, kpi_rows=rows)
+        elif form.is_valid():
+            period = form.cleaned_data["period"]
+            try:
+                with cleanup_on_error(), transaction.atomic():
+                    report = report_save_draft(
+                        assignment=assignment,
+                        period=period,
+                        actor=request.user,
+                        data=form.report_data(),
+                        uploads=form.cleaned_data["evidence"],
+                        now=now,
+                    )
+                    if action == "submit":
+                        report = report_submit(report=report, actor=request.user, now=now)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _saved(request, assignment, report, action)
+    else:
+        initial, _source, origin = _initial(assignment, period, rows) if period else ({}, None, "new")
+        form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
+        if origin == "submitted":
+            notice = (
+                "Báo cáo kỳ này đã gửi. Sửa và gửi lại sẽ tạo phiên bản mới; phiên bản cũ được giữ nguyên."
+            )
+        elif origin == "previous":
+            notice = "Số liệu KPI và tỷ lệ hoàn thành lấy từ báo cáo kỳ trước; hãy cập nhật."
+    context = _form_context(request, assignment, periods, period, form, rows, notice=notice)
+    template = "kpis/report_form.html#panel" if request.htmx else "kpis/report_form.html"
+    return render(request, template, context)
+
+
+def _saved(request, assignment, report, action):
+    if action == "submit":
+        text = f"Đã gửi báo cáo {report.period.label} (phiên bản {report.version})."
+        if report.is_claim:
+            text += " Đề nghị công nhận hoàn thành đang chờ thẩm định."
+    else:
+        text = f"Đã lưu nháp báo cáo {report.period.label} (phiên bản {report.version})."
+    url = reverse("kpis:report_form", args=[assignment.pk]) + f"?period={report.period_id}"
+    if not request.htmx:
+        messages.success(request, text)
+        return redirect(url)
+    # Re-render the panel for the same period, and the task's row on My tasks out of band.
+    subtask = assignment.subtask
+    today = timezone.localdate()
+    periods = list(
+        Period.objects.filter(plan_id=subtask.plan_id, start__lte=today).order_by("-start", "kind")
+    )
+    rows = kpi_rows(subtask)
+    initial, _source, _origin = _initial(assignment, report.period, rows)
+    form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
+    context = _form_context(request, assignment, periods, report.period, form, rows, saved=text)
+    html = render_to_string("kpis/report_form.html#panel", context, request=request)
+    data = select_my_tasks(user=request.user, today=today, filters={"assignment": assignment.pk})
+    if data["rows"]:
+        html += render_to_string(
+            "kpis/my_tasks.html#row", {"row": data["rows"][0], "oob": True, "today": today}, request=request
+        )
+    return HttpResponse(html)
+
+
+@login_required
+@require_POST
+def report_correct_view(request, report_id):
+    """Start a correction of a submitted report: a new draft version, the old one kept."""
+    report = get_object_or_404(ProgressReport.objects.select_related("period"), pk=report_id)
+    assignment = access_assignment_for_user(request.user, report.assignment_id, perm="report")
+    try:
+        report_correct(report=report, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Đã tạo phiên bản {report.version + 1} để sửa; phiên bản {report.version} được giữ nguyên.",
+        )
+    return redirect(reverse("kpis:report_form", args=[assignment.pk]) + f"?period={report.period_id}")
