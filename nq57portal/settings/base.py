@@ -200,3 +200,20 @@ LOGGING = {
 
 # Progress reporting (kpis): periods of every plan in force are created by this job (idempotent).
 CELERY_BEAT_SCHEDULE["kpis.ensure_periods"] = {"task": "kpis.ensure_periods", "schedule": 60 * 60 * 6}
+
+# Evidence uploads (issue 5): what is accepted and the limits each file is checked against
+# (evidence/validation). Types are keys of evidence.validation.kinds.KINDS.
+EVIDENCE_ALLOWED_TYPES = env_list("EVIDENCE_ALLOWED_TYPES", "pdf,jpeg,png,docx,xlsx,pptx,doc,xls,odt,ods")
+EVIDENCE_MAX_FILE_BYTES = int(env("EVIDENCE_MAX_FILE_BYTES", str(25 * 1024 * 1024)))
+EVIDENCE_MAX_REPORT_BYTES = int(env("EVIDENCE_MAX_REPORT_BYTES", str(100 * 1024 * 1024)))
+# Office/OpenDocument files are zips: limits on what they expand to (symlink entries are always refused).
+EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES = int(env("EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
+EVIDENCE_ZIP_MAX_RATIO = float(env("EVIDENCE_ZIP_MAX_RATIO", "200"))
+EVIDENCE_ZIP_MAX_ENTRIES = int(env("EVIDENCE_ZIP_MAX_ENTRIES", "5000"))
+EVIDENCE_IMAGE_MAX_PIXELS = int(env("EVIDENCE_IMAGE_MAX_PIXELS", str(50_000_000)))
+# Virus scanning with clamd: a unix socket, or host and port. Neither set → files are not scanned;
+# set but not answering → uploads are refused. clamd's StreamMaxLength must be ≥ EVIDENCE_MAX_FILE_BYTES.
+EVIDENCE_CLAMD_SOCKET = env("EVIDENCE_CLAMD_SOCKET", "")
+EVIDENCE_CLAMD_HOST = env("EVIDENCE_CLAMD_HOST", "")
+EVIDENCE_CLAMD_PORT = int(env("EVIDENCE_CLAMD_PORT", "3310"))
+EVIDENCE_CLAMD_TIMEOUT = float(env("EVIDENCE_CLAMD_TIMEOUT", "30"))

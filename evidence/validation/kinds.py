@@ -1,0 +1,75 @@
+"""The kinds of file the portal knows: what is allowed is a setting, what each kind is called is here."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str  # how the kind is named in messages
+    mime: str
+    extensions: tuple[str, ...] = ()
+
+
+KINDS = {
+    k.key: k
+    for k in [
+        Kind("pdf", "PDF", "application/pdf", ("pdf",)),
+        Kind("jpeg", "JPEG", "image/jpeg", ("jpg", "jpeg")),
+        Kind("png", "PNG", "image/png", ("png",)),
+        Kind(
+            "docx",
+            "DOCX",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ("docx",),
+        ),
+        Kind("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",)),
+        Kind(
+            "pptx",
+            "PPTX",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            ("pptx",),
+        ),
+        Kind("doc", "DOC", "application/msword", ("doc",)),
+        Kind("xls", "XLS", "application/vnd.ms-excel", ("xls",)),
+        Kind("odt", "ODT", "application/vnd.oasis.opendocument.text", ("odt",)),
+        Kind("ods", "ODS", "application/vnd.oasis.opendocument.spreadsheet", ("ods",)),
+        # Never allowed; named so a refusal says what the content really is.
+        Kind("docm", "tài liệu Word có macro (DOCM)", "application/vnd.ms-word.document.macroEnabled.12"),
+        Kind("xlsm", "bảng tính Excel có macro (XLSM)", "application/vnd.ms-excel.sheet.macroEnabled.12"),
+        Kind(
+            "pptm",
+            "bản trình chiếu có macro (PPTM)",
+            "application/vnd.ms-powerpoint.presentation.macroEnabled.12",
+        ),
+        Kind("odp", "bản trình chiếu OpenDocument (ODP)", "application/vnd.oasis.opendocument.presentation"),
+        Kind("odf", "tài liệu OpenDocument khác", "application/vnd.oasis.opendocument"),
+        Kind("ole2", "tài liệu Office cũ (OLE2)", "application/x-ole-storage"),
+        Kind("zip", "tệp nén ZIP", "application/zip"),
+        Kind("exe", "tệp chương trình Windows (EXE)", "application/vnd.microsoft.portable-executable"),
+        Kind("elf", "tệp chương trình Linux (ELF)", "application/x-executable"),
+        Kind("macho", "tệp chương trình macOS", "application/x-mach-binary"),
+        Kind("script", "tệp lệnh (script)", "text/x-shellscript"),
+        Kind("html", "trang web HTML", "text/html"),
+        Kind("svg", "ảnh SVG", "image/svg+xml"),
+        Kind("xml", "tệp XML", "application/xml"),
+        Kind("unknown", "không xác định được", "application/octet-stream"),
+    ]
+}
+
+# Office Open XML and OpenDocument files are zip archives; their kind is decided by looking inside.
+ZIP_KINDS = frozenset({"docx", "xlsx", "pptx", "odt", "ods"})
+OLE2_KINDS = frozenset({"doc", "xls"})
+IMAGE_KINDS = frozenset({"jpeg", "png"})
+PREVIEWABLE_KINDS = frozenset({"pdf", "jpeg", "png"})
+
+
+def kind_for_extension(ext: str) -> Kind | None:
+    for kind in KINDS.values():
+        if ext in kind.extensions:
+            return kind
+    return None
+
+
+def allowed_extensions(allowed_types) -> list[str]:
+    return [ext for key in allowed_types for ext in KINDS[key].extensions]
