@@ -17,7 +17,9 @@ _LOOKS_LIKE_A_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 class DayFirstDateField(forms.DateField):
     """A date typed as dd/mm/yyyy; a date that does not exist says so rather than "invalid"."""
 
-    widget = forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+    widget = forms.TextInput(
+        attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+    )
 
     def to_python(self, value):
         try:
@@ -41,14 +43,18 @@ class SubtaskFilterForm(forms.Form):
         required=False,
         max_length=200,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Từ khóa, có dấu hoặc không dấu"), "autocomplete": "off"}
+            attrs={
+                "type": "search",
+                "placeholder": _("Từ khóa, có dấu hoặc không dấu"),
+                "autocomplete": "off",
+            }
         ),
     )
     unit = forms.TypedChoiceField(label=_("Đơn vị"), required=False, coerce=int, empty_value=None)
     role = forms.ChoiceField(
         label=_("Vai trò"),
         required=False,
-        choices=[("", _("Chủ trì hoặc phối hợp")), *AssignmentRole.choices],
+        choices=[("", _("Mọi vai trò")), *AssignmentRole.choices],
     )
     section = forms.TypedChoiceField(label=_("Mục"), required=False, coerce=int, empty_value=None)
     deadline_from = DayFirstDateField(label=_("Thời hạn từ ngày"), required=False)

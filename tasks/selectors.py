@@ -11,7 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from kpis.models import Kpi, KpiTarget
@@ -146,8 +157,11 @@ def _subtask_prefetches() -> list[Prefetch]:
     return [kpis, assignments]
 
 
-def plan_tree(*, plan: Plan) -> list[Section]:
-    """Sections → general tasks (`.task_list`) → sub-tasks (`.subtask_list`), units rolled up."""
+def plan_tree(*, plan: Plan, sections: list[Section] | None = None) -> list[Section]:
+    """Sections → general tasks (`.task_list`) → sub-tasks (`.subtask_list`), units rolled up.
+
+    `sections`, when the caller already read them (for the filter form), are filled in place.
+    """
     subtasks = Prefetch(
         "subtasks",
         queryset=SubTask.objects.order_by("order", "pk").prefetch_related(*_subtask_prefetches()),
@@ -158,17 +172,19 @@ def plan_tree(*, plan: Plan) -> list[Section]:
         queryset=GeneralTask.objects.order_by("order", "pk").prefetch_related(subtasks),
         to_attr="task_list",
     )
-    sections = list(plan.sections.order_by("order", "pk").prefetch_related(general_tasks))
+    if sections is None:
+        sections = list(plan.sections.order_by("order", "pk"))
+    prefetch_related_objects(sections, general_tasks)
     for section in sections:
         section.subtask_total = sum(len(task.subtask_list) for task in section.task_list)
-    attach_units(subtask for section in sections for task in section.task_list for subtask in task.subtask_list)
+    attach_units(
+        subtask for section in sections for task in section.task_list for subtask in task.subtask_list
+    )
     return sections
 
 
 def subtask_for_page(subtask: SubTask) -> SubTask:
     """The sub-task with its KPIs, targets and units loaded for its own page."""
-    from django.db.models import prefetch_related_objects
-
     prefetch_related_objects([subtask], *_subtask_prefetches())
     attach_units([subtask])
     return subtask
@@ -185,17 +201,31 @@ class SubtaskFilters:
 
     @property
     def active(self) -> bool:
-        return bool(
-            search_key(self.q) or self.unit or self.section or self.deadline_from or self.deadline_to
-        )
+        return bool(search_key(self.q) or self.unit or self.section or self.deadline_from or self.deadline_to)
+
+
+def _member_ids(group: Unit) -> set[int]:
+    """Every unit a group stands for, groups within groups expanded (one query: the table is small)."""
+    children: dict[int, list[int]] = {}
+    for group_id, member_id in GroupMembership.objects.values_list("group_id", "member_id"):
+        children.setdefault(group_id, []).append(member_id)
+    found: set[int] = set()
+    stack = list(children.get(group.pk, ()))
+    while stack:
+        pk = stack.pop()
+        if pk in found or pk == group.pk:
+            continue
+        found.add(pk)
+        stack.extend(children.get(pk, ()))
+    return found
 
 
 def _assignments_of(unit: Unit, role: str):
     """Assignments that count as the unit's: for a group, the group's own and all its members'."""
     matches = Q(unit=unit)
     if unit.kind == UnitKind.GROUP:
-        members = GroupMembership.objects.filter(group=unit).values("member_id")
-        matches |= Q(via_group=unit) | Q(unit_id__in=members)
+        members = _member_ids(unit)
+        matches |= Q(via_group_id__in=members | {unit.pk}) | Q(unit_id__in=members)
     assignments = Assignment.objects.filter(matches)
     if role:
         assignments = assignments.filter(role=role)

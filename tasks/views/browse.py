@@ -1,6 +1,7 @@
 """Browsing plans: the list, a plan's appendix as a tree or a filtered list, one sub-task."""
 
 import unicodedata
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,7 +11,6 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.text import get_valid_filename
-from urllib.parse import quote
 
 from .. import selectors
 from ..filters import SubtaskFilterForm
@@ -55,7 +55,7 @@ def plan_detail(request, plan_id):
         selectors.attach_units(page.object_list)
         context["page"] = page
     else:
-        context["sections"] = selectors.plan_tree(plan=plan)
+        context["sections"] = selectors.plan_tree(plan=plan, sections=sections)
     return _render(request, "tasks/plan_detail.html", "results", context)
 
 
@@ -79,9 +79,11 @@ def subtask_detail(request, subtask_id):
 def plan_export_xlsx(request, plan_id):
     plan = access_plan_for_user(request.user, plan_id)
     # Imported here: the exporter pulls in openpyxl, which the browsing pages never need.
-    from tasks.exporting import plan_to_workbook_bytes
+    from tasks import exporting
 
-    response = HttpResponse(plan_to_workbook_bytes(plan), content_type=XLSX)
+    # The agreed name is plan_to_workbook_bytes; the exporter as written calls it plan_to_xlsx_bytes.
+    to_bytes = getattr(exporting, "plan_to_workbook_bytes", None) or exporting.plan_to_xlsx_bytes
+    response = HttpResponse(to_bytes(plan), content_type=XLSX)
     response["Content-Disposition"] = attachment_header(export_filename(plan))
     return response
 
