@@ -1,0 +1,417 @@
+"""Reading an appendix workbook (.xlsx) into PlanData, without touching the database.
+
+Columns are found by their header text, not their position; the header may be on any of the
+first rows and may span two rows. The workbook is opened read-only (rows are streamed, so a
+large sheet costs little memory) and never evaluated: formula cells give their formula text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from django.conf import settings
+from openpyxl.utils import get_column_letter
+
+from units.naming import clean_text, search_key
+
+from .data import GeneralTaskData, ImportFileError, PlanData, SectionData, SubTaskData
+from .deadlines import DeadlineError, parse_deadline
+from .kpi import propose_targets
+from .text import dash_items, parse_code, parse_roman
+
+OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_SIGNATURE = b"PK\x03\x04"
+HEADER_SEARCH_ROWS = 10
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+EMPTY_ROWS_BEFORE_STOP = 1000
+
+# field → phrases (accent-free, lower case) that name its column; first match wins.
+COLUMN_PHRASES = {
+    "general": ("tong quat", "nhiem vu chung", "nhiem vu lon"),
+    "subtask": (
+        "tieu nhiem vu",
+        "nhiem vu con",
+        "nhiem vu cu the",
+        "noi dung nhiem vu",
+        "noi dung cong viec",
+    ),
+    "output": ("san pham",),
+    "kpi": ("kpi", "chi tieu", "do luong"),
+    "lead": ("chu tri",),
+    "co": ("phoi hop",),
+    "deadline": ("thoi han", "thoi gian hoan thanh", "tien do hoan thanh"),
+}
+REQUIRED = ("general", "subtask", "lead", "deadline")
+FIELD_LABELS = {
+    "general": "Nhiệm vụ tổng quát",
+    "subtask": "Tiểu nhiệm vụ",
+    "output": "Sản phẩm đầu ra",
+    "kpi": "KPI",
+    "lead": "Đơn vị chủ trì",
+    "co": "Đơn vị phối hợp",
+    "deadline": "Thời hạn hoàn thành",
+}
+_NUMBERING_CELL = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def header_key(text) -> str:
+    """Header text without its "(1)" numbering, "(Rõ …)" hints, accents, case and line breaks."""
+    text = re.sub(r"\([^)]*\)", " ", str(text or ""))
+    return search_key(text)
+
+
+def _field_of(header_text) -> str | None:
+    key = header_key(header_text)
+    if not key:
+        return None
+    for field, phrases in COLUMN_PHRASES.items():
+        if any(phrase in key for phrase in phrases):
+            return field
+    return None
+
+
+def _map_columns(texts: list) -> dict[str, int]:
+    mapping: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        field = _field_of(text)
+        if field and field not in mapping:
+            mapping[field] = index
+    return mapping
+
+
+def _two_row_texts(top: list, bottom: list) -> list[str]:
+    """Column titles of a header spanning two rows: a title merged across columns on the
+    top row ("Đơn vị thực hiện" over "Chủ trì" | "Phối hợp") belongs to each column under it."""
+    width = max(len(top), len(bottom))
+    top = list(top) + [None] * (width - len(top))
+    bottom = list(bottom) + [None] * (width - len(bottom))
+    texts, carried = [], ""
+    for t, b in zip(top, bottom, strict=True):
+        t, b = clean_text(t), clean_text(b)
+        if t:
+            carried = t
+        elif b:
+            t = carried
+        texts.append(f"{t} {b}".strip())
+    return texts
+
+
+def find_header(rows: list[list]) -> tuple[int, int, dict[str, int]] | None:
+    """(first and last row index of the header, field → column index), or None."""
+
+    def complete(mapping):
+        return all(f in mapping for f in REQUIRED)
+
+    last = min(len(rows), HEADER_SEARCH_ROWS)
+    for r in range(last):
+        single = _map_columns(rows[r])
+        below = rows[r + 1] if r + 1 < len(rows) else None
+        double = _map_columns(_two_row_texts(rows[r], below)) if below is not None else {}
+        if complete(single):
+            # "Đơn vị thực hiện (chủ trì, phối hợp)" over "Chủ trì" | "Phối hợp": the second
+            # row refines the first when it names more columns and holds no task text.
+            task_cols = (single["general"], single["subtask"])
+            if len(double) > len(single) and not any(
+                i < len(below) and clean_text(below[i]) for i in task_cols
+            ):
+                return r, r + 1, double
+            return r, r, single
+        if below is not None and not complete(_map_columns(below)) and complete(double):
+            return r, r + 1, double
+    return None
+
+
+def _sniff(data: bytes) -> None:
+    if data.startswith(OLE2_SIGNATURE):
+        if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+            raise ImportFileError(
+                "Tệp được bảo vệ bằng mật khẩu (đã mã hoá) nên không đọc được. "
+                "Hãy mở tệp trong Excel, gỡ mật khẩu, lưu lại dưới dạng .xlsx rồi tải lên lại."
+            )
+        raise ImportFileError(
+            "Tệp là định dạng Excel cũ (.xls) hoặc tài liệu Office khác. "
+            "Hãy mở tệp trong Excel và lưu lại dưới dạng “Excel Workbook (.xlsx)”."
+        )
+    if not data.startswith(ZIP_SIGNATURE):
+        raise ImportFileError("Tệp không phải là bảng tính Excel (.xlsx). Hãy chọn tệp phụ lục dạng .xlsx.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise ImportFileError(
+            "Tệp .xlsx bị hỏng (không giải nén được). Hãy lưu lại tệp trong Excel rồi thử lại."
+        ) from None
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError("Tệp nén không phải là bảng tính Excel (.xlsx): không có trang tính nào.")
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ImportFileError("Tệp quá lớn sau khi giải nén; một phụ lục không thể lớn như vậy.")
+
+
+def _read_bytes(source) -> bytes:
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as handle:
+            return handle.read(settings.IMPORT_MAX_FILE_BYTES + 1)
+    if isinstance(source, bytes):
+        return source
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return source.read(settings.IMPORT_MAX_FILE_BYTES + 1)
+
+
+def open_workbook(source):
+    """Open an .xlsx given as a path, bytes or a file object; ImportFileError when it can't be."""
+    data = _read_bytes(source)
+    if not data:
+        raise ImportFileError("Tệp rỗng.")
+    if len(data) > settings.IMPORT_MAX_FILE_BYTES:
+        limit = settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)
+        raise ImportFileError(f"Tệp lớn hơn {limit} MB, vượt quá giới hạn cho một phụ lục.")
+    _sniff(data)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds for a damaged package
+        raise ImportFileError("Tệp .xlsx bị hỏng hoặc không đúng cấu trúc, không đọc được.") from None
+
+
+def _cell(cell):
+    """(value, is_formula) of a read-only cell."""
+    value = getattr(cell, "value", None)
+    is_formula = getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("="))
+    return value, is_formula
+
+
+class _Reader:
+    def __init__(self, plan: PlanData, columns: dict[str, int]):
+        self.plan = plan
+        self.columns = columns
+        self.section: SectionData | None = None
+        self.task: GeneralTaskData | None = None
+
+    def row(self, number: int, cells) -> None:
+        raw: dict[str, object] = {}
+        for field, index in self.columns.items():
+            value, is_formula = _cell(cells[index]) if index < len(cells) else (None, False)
+            if is_formula:
+                letter = get_column_letter(index + 1)
+                self.plan.error(
+                    f"Ô {letter}{number} ({FIELD_LABELS[field]}) chứa công thức “{value}”. "
+                    "Hệ thống không tính công thức: hãy thay bằng giá trị.",
+                    number,
+                )
+            raw[field] = value
+        text = {field: clean_text(value) for field, value in raw.items()}
+        filled = [field for field, value in text.items() if value]
+        if not filled:
+            return
+        if (
+            len(filled) == 1
+            and (roman := parse_roman(text[filled[0]]))
+            and filled[0] in ("general", "subtask")
+        ):
+            self.start_section(roman[0], roman[1], number)
+            return
+        if text.get("general"):
+            self.start_task(text["general"], number)
+        if text.get("subtask"):
+            self.add_subtasks(raw, text, number)
+        elif any(text.get(f) for f in ("output", "kpi", "lead", "deadline")):
+            if self.task is None:
+                self.plan.error("Dòng có nội dung nhưng không thuộc nhiệm vụ tổng quát nào.", number)
+                return
+            self.plan.warn(
+                "Nhiệm vụ tổng quát không có tiểu nhiệm vụ: lấy chính nhiệm vụ làm tiểu nhiệm vụ.", number
+            )
+            self.add_subtasks(
+                {**raw, "subtask": self.task.title}, {**text, "subtask": self.task.title}, number
+            )
+
+    def start_section(self, code: str, title: str, number: int) -> None:
+        self.section = SectionData(code=code, title=title, row=number)
+        self.plan.sections.append(self.section)
+        self.task = None
+
+    def start_task(self, value: str, number: int) -> None:
+        code, title = parse_code(value)
+        if self.section is None:
+            self.plan.warn("Nhiệm vụ nằm trước mọi mục (I, II…): đưa vào mục “I”.", number)
+            self.start_section("I", "Nhiệm vụ", number)
+        if not code:
+            previous = [int(t.code) for t in self.plan.general_tasks if t.code.isdigit()]
+            code = str(max(previous, default=0) + 1)
+            self.plan.warn(f"Nhiệm vụ tổng quát không có số thứ tự: đánh số “{code}”.", number)
+        self.task = GeneralTaskData(code=code, title=title, row=number)
+        self.section.tasks.append(self.task)
+
+    def _next_code(self) -> str:
+        used = {sub.code for sub in self.task.subtasks}
+        n = len(self.task.subtasks) + 1
+        while f"{self.task.code}.{n}" in used:
+            n += 1
+        return f"{self.task.code}.{n}"
+
+    def add_subtasks(self, raw: dict, text: dict, number: int) -> None:
+        if self.task is None:
+            self.plan.error(
+                "Tiểu nhiệm vụ không thuộc nhiệm vụ tổng quát nào (thiếu cột nhiệm vụ tổng quát).", number
+            )
+            return
+        code, title = parse_code(text["subtask"])
+        # A cell listing several projects, one per "-" line, is one sub-task per project.
+        items = dash_items(raw.get("subtask")) if not code else []
+        if items:
+            outputs = dash_items(raw.get("output"))
+            if len(outputs) != len(items):
+                outputs = [text.get("output", "")] * len(items)
+            entries = list(zip([""] * len(items), items, outputs, strict=True))
+        else:
+            entries = [(code, title, text.get("output", ""))]
+        shared = self._shared_fields(raw, text, number)
+        first_code = ""
+        for entry_code, entry_title, output in entries:
+            if not entry_code:
+                entry_code = self._next_code()
+                if not items:
+                    self.plan.warn(f"Tiểu nhiệm vụ không có số thứ tự: đánh số “{entry_code}”.", number)
+            elif not entry_code.startswith(self.task.code + "."):
+                self.plan.warn(
+                    f"Mã tiểu nhiệm vụ “{entry_code}” không bắt đầu bằng mã nhiệm vụ “{self.task.code}”.",
+                    number,
+                )
+            if not entry_title:
+                self.plan.error("Tiểu nhiệm vụ không có nội dung.", number)
+            first_code = first_code or entry_code
+            self.task.subtasks.append(
+                SubTaskData(code=entry_code, title=entry_title, output=output, row=number, **dict(shared))
+            )
+        if items:
+            self.plan.warn(
+                f"Ô tiểu nhiệm vụ liệt kê {len(items)} mục: tách thành {len(items)} tiểu nhiệm vụ "
+                f"{first_code}…{self.task.subtasks[-1].code}.",
+                number,
+            )
+
+    def _shared_fields(self, raw: dict, text: dict, number: int) -> dict:
+        kpi = text.get("kpi", "")
+        fields = {
+            "kpi": kpi,
+            "targets": propose_targets(kpi),
+            "lead_text": text.get("lead", ""),
+            "co_text": text.get("co", ""),
+        }
+        try:
+            deadline = parse_deadline(raw.get("deadline"))
+        except DeadlineError as exc:
+            self.plan.error(f"Thời hạn không hợp lệ: {exc}.", number)
+            fields["deadline_text"] = text.get("deadline", "")
+            return fields
+        fields.update(deadline=deadline.date, deadline_text=deadline.text, ongoing=deadline.ongoing)
+        if not deadline.text:
+            self.plan.warn("Chưa có thời hạn hoàn thành.", number)
+        elif not deadline.understood:
+            self.plan.warn(
+                f"Không đọc được ngày từ thời hạn “{deadline.text}”: giữ nguyên văn, chưa có ngày.", number
+            )
+        if not fields["lead_text"]:
+            self.plan.warn("Chưa có đơn vị chủ trì.", number)
+        return fields
+
+
+def _title_from(rows_above: list[list]) -> str:
+    """The plan's title as the rows above the header state it (a default for a new plan)."""
+    candidates = []
+    for row in rows_above:
+        text = next((clean_text(v) for v in row if clean_text(v)), "")
+        key = search_key(text)
+        if text and not text.startswith("(") and key not in ("phu luc", "bieu mau"):
+            candidates.append(text)
+    return max(candidates, key=len, default="")
+
+
+def _check_duplicates(plan: PlanData) -> None:
+    def report(kind: str, items) -> None:
+        seen: dict[str, int] = {}
+        for item in items:
+            if item.code in seen:
+                plan.error(f"Trùng mã {kind} “{item.code}” (đã có ở dòng {seen[item.code]}).", item.row)
+            else:
+                seen[item.code] = item.row
+
+    report("mục", plan.sections)
+    report("nhiệm vụ tổng quát", plan.general_tasks)
+    report("tiểu nhiệm vụ", plan.subtasks)
+
+
+def _read_sheet(sheet, head_cells: list, rows_iter, found) -> PlanData:
+    header_start, header_end, columns = found
+    head = [[getattr(c, "value", None) for c in cells] for cells in head_cells]
+    plan = PlanData(sheet_name=sheet.title, header_row=header_start + 1)
+    plan.title = _title_from(head[:header_start])
+    missing = [FIELD_LABELS[f] for f in COLUMN_PHRASES if f not in columns]
+    if missing:
+        plan.warn(f"Không có cột: {', '.join(missing)}.")
+    reader = _Reader(plan, columns)
+    max_rows = settings.IMPORT_MAX_ROWS
+    data_rows = empty_run = 0
+
+    def numbered():
+        for index in range(header_end + 1, len(head_cells)):
+            yield index + 1, head_cells[index]
+        yield from enumerate(rows_iter, start=len(head_cells) + 1)
+
+    for number, cells in numbered():
+        values = [getattr(c, "value", None) for c in cells]
+        if not any(v not in (None, "") for v in values):
+            empty_run += 1
+            if empty_run > EMPTY_ROWS_BEFORE_STOP:
+                break
+            continue
+        empty_run = 0
+        data_rows += 1
+        if data_rows > max_rows:
+            limit = f"{max_rows:,}".replace(",", ".")
+            raise ImportFileError(
+                f"Trang tính “{sheet.title}” có hơn {limit} dòng dữ liệu, vượt quá giới hạn của một phụ lục. "
+                "Hãy tách thành nhiều tệp hoặc xoá các dòng thừa."
+            )
+        if number == header_end + 2 and all(
+            _NUMBERING_CELL.match(clean_text(v)) for v in values if v not in (None, "")
+        ):
+            continue  # the "(1) (2) … (7)" numbering row under the header
+        reader.row(number, cells)
+    _check_duplicates(plan)
+    if not plan.subtasks and not plan.errors:
+        plan.error("Không tìm thấy tiểu nhiệm vụ nào dưới dòng tiêu đề.")
+    return plan
+
+
+def read_plan_workbook(source) -> PlanData:
+    """Read an appendix workbook. Raises ImportFileError when the file is not a usable appendix;
+    problems of single rows are collected in PlanData.problems with their row numbers."""
+    workbook = open_workbook(source)
+    try:
+        for sheet in workbook.worksheets:
+            rows_iter = sheet.iter_rows()
+            head_cells: list = []
+            for cells in rows_iter:
+                head_cells.append(cells)
+                if len(head_cells) >= HEADER_SEARCH_ROWS + 1:
+                    break
+            found = find_header([[getattr(c, "value", None) for c in cells] for cells in head_cells])
+            if found is not None:
+                return _read_sheet(sheet, head_cells, rows_iter, found)
+    except ImportFileError:
+        raise
+    except Exception:  # a damaged sheet part surfaces only while rows are streamed
+        raise ImportFileError("Tệp .xlsx bị hỏng hoặc không đúng cấu trúc, không đọc được.") from None
+    finally:
+        workbook.close()
+    raise ImportFileError(
+        "Không tìm thấy dòng tiêu đề của phụ lục trong 10 dòng đầu. Cần có các cột: "
+        + ", ".join(f"“{FIELD_LABELS[f]}”" for f in REQUIRED)
+        + " (tên cột có thể viết hoa, xuống dòng, kèm số thứ tự)."
+    )

@@ -1,0 +1,80 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tasks.importing import ImportFileError, read_and_resolve
+from tasks.models import Plan
+from tasks.services import plan_import_apply, plan_import_preview
+
+
+def find_plan(*, code: str, title: str) -> Plan | None:
+    """The plan a re-import updates: by its number/symbol, or for a plan without one, by title."""
+    if code:
+        return Plan.objects.filter(code=code).first()
+    return Plan.objects.filter(code="", title=title).order_by("pk").first() if title else None
+
+
+class Command(BaseCommand):
+    help = "Nhập phụ lục kế hoạch từ tệp Excel (.xlsx). Nhập lại cùng tệp không thay đổi gì."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--plan-code", default="", help="Số, ký hiệu kế hoạch (vd. 1-KH/BCĐ)")
+        parser.add_argument("--title", default="", help="Tên kế hoạch (mặc định: dòng tiêu đề của phụ lục)")
+        parser.add_argument("--issuer", default="", help="Cơ quan ban hành (khi tạo kế hoạch mới)")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ xem trước, không ghi gì")
+
+    def handle(self, *args, file, plan_code, title, issuer, dry_run, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp {file}")
+        try:
+            plan_data = read_and_resolve(path)
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        title = title or plan_data.title
+        plan = find_plan(code=plan_code, title=title)
+        self.stdout.write(
+            f"Trang tính “{plan_data.sheet_name}”, tiêu đề ở dòng {plan_data.header_row}: "
+            f"{len(plan_data.sections)} mục, {len(plan_data.general_tasks)} nhiệm vụ tổng quát, "
+            f"{len(plan_data.subtasks)} tiểu nhiệm vụ."
+        )
+        for problem in plan_data.problems:
+            label = "LỖI" if problem.is_error else "Lưu ý"
+            self.stdout.write(f"  {label}: {problem}")
+        diff = plan_import_preview(plan_data=plan_data, plan=plan)
+        target = f"kế hoạch #{plan.pk} “{plan}”" if plan else "kế hoạch mới"
+        self.stdout.write(f"Đích: {target}")
+        for change in diff.changes:
+            sign = "+" if change.action == "create" else "~"
+            fields = ", ".join(label for label, _, _ in change.field_changes)
+            self.stdout.write(
+                f"  {sign} {change.kind_label} {change.code}" + (f" ({fields})" if fields else "")
+            )
+        for kind, code, _ in diff.missing:
+            self.stdout.write(f"  ? {kind} {code}: có trong kế hoạch nhưng không có trong tệp (giữ nguyên)")
+        if plan_data.errors:
+            raise CommandError(f"Tệp có {len(plan_data.errors)} lỗi: không ghi gì. Hãy sửa tệp rồi nhập lại.")
+        if dry_run:
+            self.stdout.write(self.style.WARNING("Chạy thử (--dry-run): không ghi gì."))
+            return
+        plan, diff = plan_import_apply(
+            plan_data=plan_data,
+            plan=plan,
+            actor=None,
+            code=plan_code,
+            title=title,
+            issuer=issuer,
+            source_name=path.name,
+        )
+        if diff.is_empty:
+            self.stdout.write(self.style.SUCCESS(f"Không có thay đổi: kế hoạch #{plan.pk} đã khớp với tệp."))
+        else:
+            s = diff.summary()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Đã nhập vào kế hoạch #{plan.pk}: {s['subtask_create']} tiểu nhiệm vụ mới, "
+                    f"{s['subtask_change']} thay đổi, {s['assignments_create']} phân công mới, "
+                    f"{s['assignments_remove']} phân công bỏ."
+                )
+            )

@@ -1,0 +1,111 @@
+"""Writes to plans: the appendix import and the assignment of units to sub-tasks."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from audit.services import audit_record
+from units.access import on_assignments_changed
+from units.registry import UnitRegistry
+
+from .importing.data import PlanData
+from .importing.sync import PlanDiff, PlanSync, desired_assignments
+from .models import Assignment, Plan, PlanStatus, SubTask
+
+
+class ImportBlocked(ValidationError):
+    """The workbook has errors: nothing may be written until they are corrected."""
+
+
+def plan_import_preview(
+    *, plan_data: PlanData, plan: Plan | None, registry: UnitRegistry | None = None
+) -> PlanDiff:
+    """What applying the workbook to the plan (None: a new plan) would create and change."""
+    return PlanSync(plan_data, plan, registry or UnitRegistry.load(), write=False).run()
+
+
+def plan_import_apply(
+    *,
+    plan_data: PlanData,
+    plan: Plan | None = None,
+    actor,
+    code: str = "",
+    title: str = "",
+    issuer: str = "",
+    source_name: str = "",
+    registry: UnitRegistry | None = None,
+    now=None,
+) -> tuple[Plan, PlanDiff]:
+    """Write the workbook into the plan (a new draft plan when None), in one transaction.
+
+    Refused as a whole while the workbook has errors. Matching by code makes a second import
+    of the same workbook a no-op and a corrected one an update.
+    """
+    if plan_data.errors:
+        raise ImportBlocked([str(p) for p in plan_data.errors])
+    registry = registry or UnitRegistry.load()
+    with transaction.atomic():
+        created_plan = plan is None
+        if created_plan:
+            plan = Plan(
+                code=code,
+                title=title or plan_data.title or source_name or "Kế hoạch nhập từ phụ lục",
+                issuer=issuer,
+                status=PlanStatus.DRAFT,
+                source_name=source_name[:255],
+            )
+            plan.full_clean()
+            plan.save()
+        diff = PlanSync(plan_data, plan, registry, write=True).run()
+        if source_name and plan.source_name != source_name[:255] and not diff.is_empty:
+            plan.source_name = source_name[:255]
+            plan.save(update_fields=["source_name", "updated_at"])
+        if created_plan or not diff.is_empty:
+            audit_record(
+                actor=actor,
+                action="plan.import",
+                obj=plan,
+                changes={"source": source_name, "new_plan": created_plan, **diff.summary()},
+                now=now,
+            )
+        if diff.assignments_created or diff.assignments_removed:
+            # Removed assignments keep their pk on the instances so their rights can be revoked.
+            on_assignments_changed(created=diff.assignments_created, removed=diff.assignments_removed)
+    return plan, diff
+
+
+def subtask_assignments_sync(
+    *, subtask: SubTask, lead_units, co_units, actor, registry: UnitRegistry | None = None, now=None
+) -> tuple[list[Assignment], list[Assignment]]:
+    """Make the sub-task's assignments those of its lead and co-ordinating units.
+
+    Groups fan out into one assignment per member (via_group set); a unit named as lead and
+    co is lead. Returns (created, removed).
+    """
+    registry = registry or UnitRegistry.load()
+    wanted = desired_assignments([u.pk for u in lead_units], [u.pk for u in co_units], registry)
+    with transaction.atomic():
+        current = {a.unit_id: a for a in subtask.assignments.all()}
+        removed = [a for u, a in current.items() if wanted.get(u) != (a.role, a.via_group_id)]
+        created = (
+            Assignment.objects.bulk_create(
+                Assignment(subtask=subtask, unit_id=u, role=role, via_group_id=via)
+                for u, (role, via) in wanted.items()
+                if u not in current or current[u] in removed
+            )
+            if wanted
+            else []
+        )
+        if removed:
+            Assignment.objects.filter(pk__in=[a.pk for a in removed]).delete()
+        if created or removed:
+            audit_record(
+                actor=actor,
+                action="subtask.assign",
+                obj=subtask,
+                changes={"created": len(created), "removed": len(removed)},
+                now=now,
+            )
+            on_assignments_changed(created=created, removed=removed)
+    return created, removed
