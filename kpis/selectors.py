@@ -94,7 +94,7 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
     )
     qs = (
         Assignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.LEAD)
-        .select_related("subtask__general_task__section__plan", "state", "via_group")
+        .select_related("subtask__plan", "subtask__general_task__section__plan", "state", "via_group")
         .annotate(
             reported_now=Exists(_current_report_filter(today, ReportStatus.SUBMITTED)),
             draft_now=Exists(_current_report_filter(today, ReportStatus.DRAFT)),

@@ -1,0 +1,298 @@
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kpis.models import AssignmentState, Comment, Period, ProgressReport, Status
+from kpis.services import period_lock, periods_ensure, report_save_draft, report_submit
+from tasks.models import Assignment, AssignmentRole, SubTask
+from tests.factories import AssignmentFactory, UnitFactory, UserFactory
+from units.models import Role
+
+from .conftest import at, data, pdf
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "slot-1"}
+
+
+def rows(body: str) -> int:
+    return len(re.findall(r'id="task-\d+"', body))
+
+
+@pytest.fixture
+def client_staff(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def current(plan):
+    """The month holding today, whatever day the tests run."""
+    periods_ensure()
+    today = datetime.date.today()
+    return Period.objects.get(plan=plan, kind="monthly", start__lte=today, end__gte=today)
+
+
+def url(assignment):
+    return reverse("kpis:report_form", args=[assignment.pk])
+
+
+def form_data(period, **kw):
+    return {
+        "period": str(period.pk),
+        "completion": "",
+        "results": "",
+        "difficulties": "",
+        "proposals": "",
+        **kw,
+    }
+
+
+def test_my_tasks_is_empty_for_a_unit_without_lead_tasks(client):
+    user = UserFactory(roles=[Role.STAFF])
+    client.force_login(user)
+    response = client.get(reverse("kpis:my_tasks"))
+    assert response.status_code == 200
+    assert "chưa được giao chủ trì" in response.content.decode()
+
+
+def test_my_tasks_lists_the_units_lead_assignments_only(client_staff, lead, subtask, current):
+    AssignmentFactory(subtask=subtask, unit=UnitFactory(name="Sở khác"))
+    response = client_staff.get(reverse("kpis:my_tasks"))
+    body = response.content.decode()
+    assert subtask.title in body and f'id="task-{lead.pk}"' in body
+    assert rows(body) == 1
+    assert "Chưa gửi" in body
+
+
+def _bulk_assignments(unit, general_task, plan, n, start=0):
+    subtasks = [
+        SubTask(
+            general_task=general_task,
+            plan=plan,
+            code=f"9.{start + i}",
+            title=f"Nhiệm vụ {start + i}",
+            start_date=datetime.date(2025, 11, 1),
+            deadline=datetime.date(2025, 11, 1) + datetime.timedelta(days=30 + i % 400),
+            order=start + i,
+        )
+        for i in range(n)
+    ]
+    for each in subtasks:
+        each.search_text = each.build_search_text()
+    SubTask.objects.bulk_create(subtasks)
+    assignments = Assignment.objects.bulk_create(
+        Assignment(subtask=s, unit=unit, role=AssignmentRole.LEAD) for s in subtasks
+    )
+    AssignmentState.objects.bulk_create(
+        AssignmentState(assignment=a, status=Status.IN_PROGRESS, latest_completion=Decimal(i % 100))
+        for i, a in enumerate(assignments[::2])
+    )
+    return assignments
+
+
+def _queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("kpis:my_tasks"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_my_tasks_keeps_the_same_number_of_queries_with_5_and_500_assignments(client, subtask, plan, current):
+    staff = UserFactory(unit=UnitFactory(name="UBND phường Trấn Biên"), roles=[Role.STAFF])
+    client.force_login(staff)
+    client_staff = client
+    gt = subtask.general_task
+    Comment.objects.create(
+        subtask=subtask,
+        assignment=AssignmentFactory(subtask=subtask, role="co"),
+        author=staff,
+        text="Ý kiến",
+        created_at=at(2025, 11, 3),
+    )
+    _bulk_assignments(staff.unit, gt, plan, 5)
+    few, response = _queries(client_staff)
+    assert rows(response.content.decode()) == 5
+    _bulk_assignments(staff.unit, gt, plan, 495, start=5)
+    many, response = _queries(client_staff)
+    assert rows(response.content.decode()) == 500
+    assert few == many
+
+
+def test_my_tasks_filters_and_sorts(client, subtask, plan, current):
+    staff = UserFactory(unit=UnitFactory(name="UBND xã Long Hưng"), roles=[Role.STAFF])
+    client.force_login(staff)
+    client_staff = client
+    _bulk_assignments(staff.unit, subtask.general_task, plan, 6)
+    response = client_staff.get(reverse("kpis:my_tasks"), {"status": "in_progress"})
+    assert rows(response.content.decode()) == 3
+    response = client_staff.get(reverse("kpis:my_tasks"), {"q": "nhiem vu 4", "sort": "deadline"})
+    assert rows(response.content.decode()) == 1
+    response = client_staff.get(
+        reverse("kpis:my_tasks"), {"flag": "overdue"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="task-results"
+    )
+    assert "<html" not in response.content.decode()
+
+
+def test_the_form_opens_inline_as_a_fragment(client_staff, lead, current, target):
+    response = client_staff.get(url(lead), **HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert f'id="report-panel-{lead.pk}"' in body and "01 dự thảo Nghị quyết" in body
+
+
+def test_bad_values_are_shown_beside_their_field_and_everything_typed_is_kept(
+    client_staff, lead, current, target
+):
+    response = client_staff.post(
+        url(lead),
+        form_data(
+            current,
+            completion="150",
+            results="Đã ban hành kế hoạch",
+            **{f"target_{target.pk}": "mười"},
+            action="draft",
+        ),
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert "Tỷ lệ hoàn thành phải từ 0 đến 100%." in body
+    assert "Giá trị phải là một số" in body
+    assert "Đã ban hành kế hoạch" in body and 'value="mười"' in body and 'value="150"' in body
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_draft_then_a_submission_through_the_form(client_staff, lead, current, target):
+    response = client_staff.post(
+        url(lead), form_data(current, completion="40,5", results="Đang dự thảo", action="draft"), **HTMX
+    )
+    assert "Đã lưu nháp" in response.content.decode()
+    assert f'id="task-{lead.pk}"' in response.content.decode()  # the row on My tasks, out of band
+    report = ProgressReport.objects.get()
+    assert (report.status, report.completion) == ("draft", Decimal("40.5"))
+    response = client_staff.post(url(lead), form_data(current, completion="45", action="submit"))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.completion) == ("submitted", Decimal(45))
+
+
+def test_the_completion_is_proposed_from_kpi_values(client_staff, lead, current, target):
+    response = client_staff.post(
+        url(lead), form_data(current, **{f"target_{target.pk}": "1"}, action="propose"), **HTMX
+    )
+    assert 'value="100"' in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_claim_without_evidence_is_refused_and_with_evidence_awaits_review(client_staff, lead, current):
+    response = client_staff.post(
+        url(lead), form_data(current, completion="100", results="Xong", action="submit"), **HTMX
+    )
+    body = response.content.decode()
+    assert "phải kèm ít nhất một tệp minh chứng" in body and "Xong" in body
+    assert not ProgressReport.objects.exists()
+    response = client_staff.post(
+        url(lead),
+        {**form_data(current, completion="100", results="Xong", action="submit"), "evidence": [pdf()]},
+        **HTMX,
+    )
+    assert "chờ thẩm định" in response.content.decode()
+    assert AssignmentState.objects.get(assignment=lead).status == Status.AWAITING_REVIEW
+
+
+def test_a_locked_period_is_refused_beside_the_period(client_staff, lead, current, secretariat):
+    period_lock(period=current, actor=secretariat, reason="Đã chốt số liệu")
+    response = client_staff.post(
+        url(lead), form_data(current, completion="10", results="abc", action="draft"), **HTMX
+    )
+    body = response.content.decode()
+    assert "đã khóa (Đã chốt số liệu)" in body and "abc" in body
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_co_ordinating_unit_is_told_it_does_not_lead(client, subtask, current):
+    co = AssignmentFactory(subtask=subtask, role=AssignmentRole.CO)
+    user = UserFactory(unit=co.unit, roles=[Role.STAFF])
+    client.force_login(user)
+    response = client.post(
+        url(co), form_data(current, completion="10", results="Góp ý", action="draft"), **HTMX
+    )
+    body = response.content.decode()
+    assert "không chủ trì" in body and "Góp ý" in body
+    assert not ProgressReport.objects.exists()
+
+
+def test_another_units_user_gets_404_everywhere(client, lead, staff, current):
+    report = report_save_draft(assignment=lead, period=current, actor=staff, data=data("10"))
+    report_submit(report=report, actor=staff)
+    outsider = UserFactory(roles=[Role.STAFF])
+    client.force_login(outsider)
+    assert client.get(url(lead)).status_code == 404
+    assert client.post(url(lead), form_data(current, completion="1", action="draft")).status_code == 404
+    assert client.post(reverse("kpis:report_correct", args=[report.pk])).status_code == 404
+    assert client.post(reverse("kpis:report_correct", args=[999999])).status_code == 404
+    assert client.get(reverse("kpis:comment_page", args=[lead.pk])).status_code == 404
+
+
+def test_a_correction_through_the_page_makes_a_new_version(client_staff, lead, staff, current):
+    report = report_save_draft(assignment=lead, period=current, actor=staff, data=data("10"))
+    report_submit(report=report, actor=staff)
+    response = client_staff.post(reverse("kpis:report_correct", args=[report.pk]))
+    assert response.status_code == 302
+    assert list(ProgressReport.objects.values_list("version", "status")) == [(1, "submitted"), (2, "draft")]
+
+
+def test_a_co_ordinating_unit_comments_and_the_lead_sees_it(client, client_staff, lead, subtask, current):
+    co = AssignmentFactory(subtask=subtask, role=AssignmentRole.CO)
+    co_user = UserFactory(unit=co.unit, roles=[Role.STAFF])
+    client.force_login(co_user)
+    response = client.post(reverse("kpis:comment_page", args=[co.pk]), {"text": ""})
+    assert response.status_code == 400 and "Vui lòng nhập nội dung ý kiến." in response.content.decode()
+    client.post(reverse("kpis:comment_page", args=[co.pk]), {"text": "Đề nghị bổ sung số liệu xã"})
+    assert Comment.objects.get().assignment == co
+    client_staff.force_login(UserFactory(unit=lead.unit, roles=[Role.HEAD]))
+    assert "Đề nghị bổ sung số liệu xã" in client_staff.get(url(lead)).content.decode()
+
+
+def test_periods_and_not_reported_are_for_the_secretariat(client, staff, secretariat, lead, current):
+    client.force_login(staff)
+    assert client.get(reverse("kpis:period_list")).status_code == 403
+    assert client.get(reverse("kpis:not_reported")).status_code == 403
+    client.force_login(secretariat)
+    assert client.get(reverse("kpis:period_list")).status_code == 200
+    response = client.post(reverse("kpis:period_lock", args=[current.pk]), {f"p{current.pk}-reason": ""})
+    assert response.status_code == 400 and "Vui lòng ghi lý do." in response.content.decode()
+    client.post(reverse("kpis:period_lock", args=[current.pk]), {f"p{current.pk}-reason": "Chốt số liệu"})
+    current.refresh_from_db()
+    assert current.locked
+    client.post(reverse("kpis:period_reopen", args=[current.pk]), {f"p{current.pk}-reason": "Bổ sung"})
+    current.refresh_from_db()
+    assert not current.locked
+    response = client.get(reverse("kpis:not_reported"), {"period": current.pk})
+    body = response.content.decode()
+    assert lead.unit.name in body and "1 nhiệm vụ chủ trì chưa có báo cáo" in body
+
+
+def test_the_subtask_progress_include_renders_history_for_the_lead(rf, staff, lead, subtask, current):
+    from django.template import Context, Template
+
+    report = report_save_draft(
+        assignment=lead, period=current, actor=staff, data=data("33", results="Kết quả A")
+    )
+    report_submit(report=report, actor=staff)
+    request = rf.get("/")
+    request.user = staff
+    html = Template('{% include "kpis/_subtask_progress.html" %}').render(
+        Context({"subtask": subtask, "request": request, "user": staff})
+    )
+    assert "Kết quả A" in html and "Báo cáo tiến độ" in html
+    outsider = UserFactory(roles=[Role.STAFF])
+    request.user = outsider
+    html = Template('{% include "kpis/_subtask_progress.html" %}').render(
+        Context({"subtask": subtask, "request": request, "user": outsider})
+    )
+    assert "Kết quả A" not in html
