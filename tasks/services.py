@@ -7,6 +7,8 @@ from django.db import transaction
 
 from audit.services import audit_record
 from units.access import on_assignments_changed
+from units.models import Unit, UnitAlias, UnitKind
+from units.naming import name_key
 from units.registry import UnitRegistry
 
 from .importing.data import PlanData
@@ -73,6 +75,28 @@ def plan_import_apply(
             # Removed assignments keep their pk on the instances so their rights can be revoked.
             on_assignments_changed(created=diff.assignments_created, removed=diff.assignments_removed)
     return plan, diff
+
+
+def import_unit_mappings_apply(*, mappings: dict, actor, now=None) -> None:
+    """Settle names the registry did not know: {name: Unit} adds the name as an alias of that
+    unit, {name: "__new__"} creates a unit of that name (kind "agency", to be refined in admin)."""
+    with transaction.atomic():
+        for name, target in mappings.items():
+            key = name_key(name)
+            if Unit.objects.filter(key=key).exists() or UnitAlias.objects.filter(key=key).exists():
+                continue  # someone settled it meanwhile
+            if isinstance(target, Unit):
+                alias = UnitAlias.objects.create(unit=target, name=name)
+                audit_record(
+                    actor=actor, action="unit.alias_add", obj=target, changes={"alias": alias.name}, now=now
+                )
+            else:
+                unit = Unit(name=name, kind=UnitKind.AGENCY)
+                unit.full_clean()
+                unit.save()
+                audit_record(
+                    actor=actor, action="unit.create", obj=unit, changes={"from_import": name}, now=now
+                )
 
 
 def subtask_assignments_sync(

@@ -16,6 +16,7 @@ class Problem:
     message: str
     row: int | None = None
     level: str = "error"  # "error" blocks applying; "warning" is shown and applied anyway
+    code: str = ""  # what kind of problem, for code that redoes one step ("unknown_unit")
 
     @property
     def is_error(self) -> bool:

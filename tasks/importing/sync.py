@@ -16,7 +16,7 @@ from kpis.models import Kpi, KpiTarget
 from tasks.models import Assignment, GeneralTask, Plan, Section, SubTask
 from units.registry import UnitRegistry
 
-from .data import PlanData, SubTaskData, UnitRef
+from .data import PlanData, Problem, SubTaskData, UnitRef
 
 FIELD_LABELS = {
     "title": "Nội dung",
@@ -89,7 +89,11 @@ class PlanDiff:
 
 
 def resolve_units(plan_data: PlanData, registry: UnitRegistry) -> None:
-    """Fill in the units of every sub-task; names not in the registry become warnings."""
+    """Fill in the units of every sub-task; names not in the registry become warnings.
+
+    Can run again after the secretariat mapped names: earlier unknown-name warnings are dropped.
+    """
+    plan_data.problems = [p for p in plan_data.problems if p.code != "unknown_unit"]
     unknown: dict[str, list[int]] = {}
     for sub in plan_data.subtasks:
         for attr, text in (("lead", sub.lead_text), ("co", sub.co_text)):
@@ -103,11 +107,11 @@ def resolve_units(plan_data: PlanData, registry: UnitRegistry) -> None:
             setattr(sub, attr, refs)
     for name, rows in unknown.items():
         listed = ", ".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
-        plan_data.warn(
+        message = (
             f"Không tìm thấy đơn vị “{name}” trong danh mục (dòng {listed}). Tên được giữ nguyên văn nhưng "
-            "chưa giao cho đơn vị nào: hãy ánh xạ vào một đơn vị có sẵn hoặc tạo đơn vị mới.",
-            rows[0],
+            "chưa giao cho đơn vị nào: hãy ánh xạ vào một đơn vị có sẵn hoặc tạo đơn vị mới."
         )
+        plan_data.problems.append(Problem(message, rows[0], "warning", "unknown_unit"))
 
 
 def desired_assignments(lead_ids, co_ids, registry: UnitRegistry) -> dict[int, tuple[str, int | None]]:

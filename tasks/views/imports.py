@@ -1,13 +1,206 @@
+"""Importing an appendix in the browser: upload → preview → apply (secretariat only).
+
+The uploaded file is kept in private storage under a random token until it is applied, so
+the preview can be looked at again and the apply reads exactly the previewed file. Nothing
+reaches the database before the apply; a file that cannot be read is refused at upload and
+not even stored. Any other user gets 404, as if the pages did not exist.
+"""
+
+import json
+import re
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tasks.importing import ImportFileError, read_and_resolve, resolve_units
+from tasks.importing.forms import ImportUploadForm
+from tasks.models import Plan
+from tasks.services import ImportBlocked, import_unit_mappings_apply, plan_import_apply, plan_import_preview
+from units.models import Unit
+from units.registry import UnitRegistry
+
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+NEW_UNIT = "__new__"
 
 
+def _secretariat_only(user):
+    if not (user.is_authenticated and user.is_active and user.is_secretariat):
+        raise Http404
+
+
+def _paths(token):
+    return f"imports/{token}.xlsx", f"imports/{token}.json"
+
+
+def _load(request, token):
+    """The stored upload and what was asked with it; 404 for a token that is not this user's."""
+    if not TOKEN.match(token or ""):
+        raise Http404
+    storage = storages["private"]
+    xlsx, meta_path = _paths(token)
+    if not storage.exists(meta_path) or not storage.exists(xlsx):
+        raise Http404
+    with storage.open(meta_path) as handle:
+        meta = json.load(handle)
+    if meta.get("user_id") != request.user.pk:
+        raise Http404
+    plan = None
+    if meta.get("plan_id"):
+        plan = Plan.objects.filter(pk=meta["plan_id"]).first()
+        if plan is None:
+            raise Http404
+    return storage, xlsx, meta, plan
+
+
+def _discard(storage, token):
+    for path in _paths(token):
+        if storage.exists(path):
+            storage.delete(path)
+
+
+@login_required
 def import_upload(request):
-    raise Http404
+    _secretariat_only(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = secrets.token_hex(16)
+        storage = storages["private"]
+        xlsx, meta_path = _paths(token)
+        storage.save(xlsx, form.cleaned_data["file"])
+        meta = {
+            "user_id": request.user.pk,
+            "file_name": form.cleaned_data["file"].name[:255],
+            "plan_id": form.cleaned_data["plan"].pk if form.cleaned_data["plan"] else None,
+            "code": form.cleaned_data["code"].strip(),
+            "title": form.cleaned_data["title"].strip(),
+            "issuer": form.cleaned_data["issuer"].strip(),
+        }
+        storage.save(meta_path, ContentFile(json.dumps(meta, ensure_ascii=False).encode("utf-8")))
+        return redirect("tasks:import_preview", token=token)
+    max_rows = f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")
+    return render(request, "tasks/import_upload.html", {"form": form, "max_rows": max_rows})
 
 
+def _preview_context(request, token, storage, xlsx, meta, plan, *, mapping_errors=None):
+    registry = UnitRegistry.load()
+    with storage.open(xlsx) as handle:
+        plan_data = read_and_resolve(handle, registry)
+    diff = plan_import_preview(plan_data=plan_data, plan=plan, registry=registry)
+    problems = sorted(plan_data.problems, key=lambda p: (not p.is_error, p.row or 0))
+    return {
+        "token": token,
+        "meta": meta,
+        "plan": plan,
+        "plan_data": plan_data,
+        "diff": diff,
+        "summary": diff.summary(),
+        "problems": problems,
+        "errors": plan_data.errors,
+        "unresolved": [
+            (i, name, request.POST.get(f"map-{i}", ""), (mapping_errors or {}).get(i, ""))
+            for i, name in enumerate(plan_data.unresolved_names)
+        ],
+        "units": Unit.objects.filter(is_active=True).order_by("kind", "name"),
+        "new_unit": NEW_UNIT,
+        "new_title": meta.get("title") or plan_data.title,
+    }
+
+
+@login_required
 def import_preview(request, token):
-    raise Http404
+    _secretariat_only(request.user)
+    storage, xlsx, meta, plan = _load(request, token)
+    try:
+        context = _preview_context(request, token, storage, xlsx, meta, plan)
+    except ImportFileError as exc:
+        _discard(storage, token)
+        messages.error(request, str(exc))
+        return redirect("tasks:import_plan")
+    return render(request, "tasks/import_preview.html", context)
 
 
+def _mappings(request, names):
+    """{name: unit | NEW_UNIT} chosen on the preview page, and errors beside the choices."""
+    chosen, errors = {}, {}
+    units = {str(u.pk): u for u in Unit.objects.filter(is_active=True)}
+    for index, name in enumerate(names):
+        value = request.POST.get(f"map-{index}", "")
+        if not value:
+            continue
+        if value == NEW_UNIT:
+            chosen[name] = NEW_UNIT
+        elif value in units:
+            chosen[name] = units[value]
+        else:
+            errors[index] = _("Đơn vị đã chọn không còn tồn tại.")
+    return chosen, errors
+
+
+@login_required
+@require_POST
 def import_apply(request, token):
-    raise Http404
+    _secretariat_only(request.user)
+    storage, xlsx, meta, plan = _load(request, token)
+    try:
+        with storage.open(xlsx) as handle:
+            plan_data = read_and_resolve(handle)
+    except ImportFileError as exc:
+        _discard(storage, token)
+        messages.error(request, str(exc))
+        return redirect("tasks:import_plan")
+    chosen, mapping_errors = _mappings(request, plan_data.unresolved_names)
+    if plan_data.errors or mapping_errors:
+        if plan_data.errors:
+            messages.error(
+                request,
+                _("Tệp còn lỗi nên chưa ghi gì. Hãy sửa tệp theo danh sách dưới đây rồi tải lên lại."),
+            )
+        context = _preview_context(request, token, storage, xlsx, meta, plan, mapping_errors=mapping_errors)
+        return render(request, "tasks/import_preview.html", context, status=400)
+    try:
+        plan, diff = _apply(request, plan_data, plan, meta, chosen)
+    except ImportBlocked:
+        messages.error(request, _("Tệp còn lỗi nên chưa ghi gì."))
+        return redirect("tasks:import_preview", token=token)
+    _discard(storage, token)
+    if diff.is_empty:
+        messages.info(request, _("Không có thay đổi: kế hoạch đã khớp với tệp."))
+    else:
+        s = diff.summary()
+        messages.success(
+            request,
+            _(
+                "Đã nhập phụ lục: %(new)s tiểu nhiệm vụ mới, %(changed)s tiểu nhiệm vụ thay đổi, %(assign)s phân công mới."
+            )
+            % {"new": s["subtask_create"], "changed": s["subtask_change"], "assign": s["assignments_create"]},
+        )
+    return redirect("tasks:plan_detail", plan_id=plan.pk)
+
+
+def _apply(request, plan_data, plan, meta, chosen):
+    # The mapping of unknown names and the import stand or fall together.
+    with transaction.atomic():
+        registry = None
+        if chosen:
+            import_unit_mappings_apply(mappings=chosen, actor=request.user)
+            registry = UnitRegistry.load()
+            resolve_units(plan_data, registry)
+        return plan_import_apply(
+            plan_data=plan_data,
+            plan=plan,
+            actor=request.user,
+            code=meta.get("code", ""),
+            title=meta.get("title", ""),
+            issuer=meta.get("issuer", ""),
+            source_name=meta.get("file_name", ""),
+            registry=registry,
+        )
