@@ -41,14 +41,19 @@ def _split(name: str) -> tuple[str, str]:
     stem, dot, ext = name.rpartition(".")
     if not dot or not ext or len(ext) > MAX_EXTENSION or " " in ext:
         return name, ""
-    return stem, ext.lower()
+    return stem, ext
 
 
 def split_extension(name: str) -> tuple[str, str]:
     """(stem, extension without the dot, lower case). Only the LAST extension counts:
     `báo cáo.pdf.exe` is an `.exe`."""
     stem, ext = _split(name)
-    return (stem, ext) if stem else (name, "")
+    return (stem, ext.lower()) if stem else (name, "")
+
+
+def visible(text: str, *, max_length: int = 100) -> str:
+    """Text from inside a file (an archive entry's name) made safe to quote in a message."""
+    return re.sub(r"\s+", " ", _drop_invisible(unicodedata.normalize("NFC", text))).strip()[:max_length]
 
 
 def display_name(raw: str, *, max_length: int = MAX_DISPLAY_NAME) -> str:

@@ -7,6 +7,8 @@ import struct
 import zipfile
 import zlib
 
+from evidence.filenames import visible
+
 from .errors import Code, reject
 
 CHUNK = 64 * 1024
@@ -134,13 +136,13 @@ def inspect_zip(f, size: int, *, policy, name: str, label: str) -> zipfile.ZipFi
     declared_total = 0
     for info in infos:
         if (info.external_attr >> 16) & _S_IFMT == _S_IFLNK:
-            raise reject(Code.ZIP_SYMLINK, name=name, entry=info.filename)
+            raise reject(Code.ZIP_SYMLINK, name=name, entry=visible(info.filename))
         reason = _unsafe_entry_reason(info.orig_filename)
         if not reason and info.filename in seen_names:
             # Two entries with one name: a checker and Office may each read a different one.
             reason = "tên mục bị trùng"
         if reason:
-            raise reject(Code.ZIP_UNSAFE_ENTRY, name=name, entry=info.filename[:100], detail=reason)
+            raise reject(Code.ZIP_UNSAFE_ENTRY, name=name, entry=visible(info.filename), detail=reason)
         seen_names.add(info.filename)
         if info.flag_bits & 0x1:
             raise reject(Code.ZIP_ENCRYPTED, name=name)

@@ -92,6 +92,14 @@ class CheckedFile:
         return self.kind in PREVIEWABLE_KINDS
 
 
+def _sizes(size: int, limit: int) -> dict:
+    """ "26,2 MB … 25 MB", or exact bytes when rounding would make the two look the same."""
+    size_text, limit_text = human_size(size), human_size(limit)
+    if size_text.replace(",0 ", " ") == limit_text:
+        size_text, limit_text = (f"{n:,} byte".replace(",", ".") for n in (size, limit))
+    return {"size": size_text, "limit": limit_text}
+
+
 def _as_seekable(data_or_file, max_bytes: int):
     """A seekable binary file and whether we opened it (and must close it)."""
     if isinstance(data_or_file, bytes | bytearray | memoryview):
@@ -171,9 +179,7 @@ def check_upload(*, name: str, data_or_file, size: int, settings=None) -> Checke
             allowed=policy.allowed_label(),
         )
     if size and size > policy.max_file_bytes:
-        raise reject(
-            Code.TOO_LARGE, name=shown, size=human_size(size), limit=human_size(policy.max_file_bytes)
-        )
+        raise reject(Code.TOO_LARGE, name=shown, **_sizes(size, policy.max_file_bytes))
 
     f, ours = _as_seekable(data_or_file, policy.max_file_bytes)
     try:
@@ -182,12 +188,7 @@ def check_upload(*, name: str, data_or_file, size: int, settings=None) -> Checke
             if actual == 0:
                 raise reject(Code.EMPTY, name=shown)
             if actual > policy.max_file_bytes:
-                raise reject(
-                    Code.TOO_LARGE,
-                    name=shown,
-                    size=human_size(actual),
-                    limit=human_size(policy.max_file_bytes),
-                )
+                raise reject(Code.TOO_LARGE, name=shown, **_sizes(actual, policy.max_file_bytes))
             head = f.read(HEAD_BYTES)
             found = sniff(head)
             if found.key == "zip" and expected.key in ZIP_KINDS:
@@ -252,8 +253,7 @@ def check_report_size(*, name: str, size: int, report_bytes: int, settings=None)
         raise reject(
             Code.REPORT_TOO_LARGE,
             name=display_name(name),
-            size=human_size(report_bytes + size),
-            limit=human_size(policy.max_report_bytes),
+            **_sizes(report_bytes + size, policy.max_report_bytes),
         )
 
 
