@@ -14,6 +14,7 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("evidence/", include("evidence.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

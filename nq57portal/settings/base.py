@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "evidence",
     "reports",
     "ops",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -217,3 +218,32 @@ EVIDENCE_CLAMD_SOCKET = env("EVIDENCE_CLAMD_SOCKET", "")
 EVIDENCE_CLAMD_HOST = env("EVIDENCE_CLAMD_HOST", "")
 EVIDENCE_CLAMD_PORT = int(env("EVIDENCE_CLAMD_PORT", "3310"))
 EVIDENCE_CLAMD_TIMEOUT = float(env("EVIDENCE_CLAMD_TIMEOUT", "30"))
+
+# Red flags, reminders and notifications (issue 6). The sweep runs every FLAG_SWEEP_MINUTES; the
+# outbox sender every minute; reminders and digests once a day (Vietnam time).
+from celery.schedules import crontab  # noqa: E402
+
+FLAG_SWEEP_MINUTES = int(env("FLAG_SWEEP_MINUTES", "15"))
+# Only the integration test that kills a worker mid-sweep sets this (seconds between statements).
+FLAG_SWEEP_TEST_DELAY_SECONDS = float(env("FLAG_SWEEP_TEST_DELAY_SECONDS", "0"))
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+NOTIFICATION_EMAIL_BATCH = int(env("NOTIFICATION_EMAIL_BATCH", "200"))
+NOTIFICATION_DIGEST_HOUR = int(env("NOTIFICATION_DIGEST_HOUR", "7"))
+# An unacknowledged message (worker killed) is handed to another worker after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+CELERY_BEAT_SCHEDULE["kpis.sweep_flags"] = {"task": "kpis.sweep_flags", "schedule": 60.0 * FLAG_SWEEP_MINUTES}
+CELERY_BEAT_SCHEDULE["notifications.send_outbox"] = {"task": "notifications.send_outbox", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["notifications.send_reminders"] = {
+    "task": "notifications.send_reminders",
+    "schedule": crontab(hour=6, minute=30),
+}
+CELERY_BEAT_SCHEDULE["notifications.send_digests"] = {
+    "task": "notifications.send_digests",
+    "schedule": crontab(hour=NOTIFICATION_DIGEST_HOUR, minute=0),
+}
+
+# Accounts (issue 3): the length check with a Vietnamese message (Django's catalogue lacks it).
+AUTH_PASSWORD_VALIDATORS = [
+    {**v, "NAME": "units.passwords.MinimumLengthValidator"} if v["NAME"].endswith(".MinimumLengthValidator") else v
+    for v in AUTH_PASSWORD_VALIDATORS
+]

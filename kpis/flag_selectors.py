@@ -1,0 +1,88 @@
+"""Reads of red flags: what a user may see, a sub-task's flags, and roll-ups in one query each.
+
+Roll-ups count OPEN flags. A group assignment ("UBND xã phường" on one sub-task) is the set of
+its members' assignments (Assignment.via_group), so a group of 95 communes of which one lags
+rolls up as 1.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+
+from tasks.models import Assignment, AssignmentRole
+
+from .flags import FlagKind, RedFlag
+
+ROLLUPS = {
+    "subtask": ("subtask_id",),
+    "group_assignment": ("subtask_id", "assignment__via_group_id"),
+    "group": ("assignment__via_group_id",),
+    "general_task": ("subtask__general_task_id",),
+    "section": ("subtask__general_task__section_id",),
+    "plan": ("subtask__plan_id",),
+    "unit": ("unit_id",),
+}
+
+
+def flags_visible_to(user) -> QuerySet:
+    """Flags the user may read: everything for the roles that read everything; for unit staff,
+    their own unit's flags and those of the sub-tasks their unit co-ordinates."""
+    qs = RedFlag.objects.all()
+    if not (user and user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.reads_everything:
+        return qs
+    if not user.is_unit_member:
+        return qs.none()
+    coordinated = Assignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.CO).values("subtask_id")
+    return qs.filter(Q(unit_id=user.unit_id) | Q(subtask_id__in=coordinated))
+
+
+def flag_list(*, user, subtask_id=None, unit_id=None, plan_id=None, kind=None, include_resolved=False):
+    """Flags with what their rows show (one query; `live_actual` keeps a lagging message current)."""
+    qs = flags_visible_to(user).select_related("unit", "subtask", "period")
+    if subtask_id:
+        qs = qs.filter(subtask_id=subtask_id)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if plan_id:
+        qs = qs.filter(subtask__plan_id=plan_id)
+    if kind in FlagKind.values:
+        qs = qs.filter(kind=kind)
+    if not include_resolved:
+        qs = qs.filter(resolved_at__isnull=True)
+    return qs.annotate(
+        live_actual=Coalesce(
+            "assignment__state__latest_completion",
+            Value(0),
+            output_field=DecimalField(max_digits=5, decimal_places=2),
+        )
+    ).order_by("resolved_at", "-raised_at", "-id")
+
+
+def open_flag_counts(*, by: str, ids=None, queryset: QuerySet | None = None) -> dict:
+    """{key: {"total": n, "<kind>": n, …}} of open flags, grouped by one level of the plan or by
+    unit / group. `key` is the id, or (subtask_id, group_id) for "group_assignment". One query."""
+    fields = ROLLUPS[by]
+    qs = (queryset if queryset is not None else RedFlag.objects.all()).filter(resolved_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(**{f"{fields[-1]}__in": list(ids)})
+    if by in ("group", "group_assignment"):
+        qs = qs.filter(assignment__via_group__isnull=False)
+    counts: dict = defaultdict(lambda: {"total": 0})
+    for row in qs.values(*fields, "kind").annotate(n=Count("id")).order_by():
+        key = tuple(row[f] for f in fields) if len(fields) > 1 else row[fields[0]]
+        counts[key][row["kind"]] = row["n"]
+        counts[key]["total"] += row["n"]
+    return dict(counts)
+
+
+def open_flag_totals(queryset: QuerySet | None = None) -> dict:
+    """Open flags by kind over everything the queryset holds (one query)."""
+    qs = (queryset if queryset is not None else RedFlag.objects.all()).filter(resolved_at__isnull=True)
+    totals = dict.fromkeys(FlagKind.values, 0)
+    for row in qs.values("kind").annotate(n=Count("id")).order_by():
+        totals[row["kind"]] = row["n"]
+    totals["total"] = sum(totals.values())
+    return totals

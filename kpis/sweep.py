@@ -1,0 +1,238 @@
+"""The red-flag sweep: set-based, safe to run twice at once, a fixed number of SQL statements.
+
+For each kind of flag (DESIGN.md "Red flags") one queryset states the condition over every lead
+assignment of the plans in force. Per kind, in one transaction:
+
+1. resolve: one UPDATE of the open flags whose assignment no longer meets the condition
+   (`… WHERE resolved_at IS NULL AND NOT EXISTS (condition)`), so history stays as resolved rows;
+2. select the assignments that meet it and have no open flag of that kind (only the changes
+   come back to Python, where their Vietnamese message is written);
+3. insert them in one statement that ignores conflicts with the partial unique index "one open
+   flag per assignment and kind": a second sweep running at the same time inserts nothing twice.
+
+Rules and the decisions taken where DESIGN.md is silent:
+- only lead assignments of plans in force; S = sub-task start, else plan start, else issue date;
+- overdue: the day after the deadline (t > D) and not completed — awaiting review included
+  (DESIGN: "not completed"; an approval resolves it at the next sweep);
+- lagging: expected ≥ FLAG_LAGGING_MIN_EXPECTED and actual < FLAG_LAGGING_RATIO × expected, actual
+  being the latest reported completion (0 when never reported); not for completed assignments
+  nor those awaiting review (the unit has claimed completion: the next move is the reviewer's);
+  it goes on after the deadline (expected is then 100 %), beside the overdue flag;
+- quality: the latest claim was returned (status "Chờ hoàn thiện");
+- no-report: an ongoing sub-task, or a running one (started by the period's cut-off, not
+  completed, not awaiting review), whose lead unit has no submitted report for the last monthly
+  period whose due date has passed; a later missed month is a new flag;
+- ongoing sub-tasks have no deadline and are never overdue or lagging.
+"""
+
+import datetime
+import json
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from audit.services import audit_record
+
+from .flag_conditions import CONDITIONS, FIELDS
+from .flags import (
+    FlagKind,
+    RedFlag,
+    lagging_message,
+    no_report_message,
+    overdue_message,
+    quality_message,
+)
+from .models import Period
+
+
+@dataclass
+class SweepResult:
+    today: datetime.date
+    raised: dict = field(default_factory=dict)
+    resolved: dict = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.raised.values()) or any(self.resolved.values())
+
+    def as_dict(self) -> dict:
+        return {"today": self.today.isoformat(), "raised": self.raised, "resolved": self.resolved}
+
+
+def sweep(*, now: datetime.datetime | None = None, kinds=None) -> SweepResult:
+    """Raise and resolve every kind of red flag as of `now`. Idempotent; safe on two workers at once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    result = SweepResult(today=today)
+    for kind in kinds or CONDITIONS:
+        with transaction.atomic():
+            result.resolved[kind] = _resolve(kind, today, now)
+            _test_delay()
+            rows = _new_rows(kind, today)
+            _test_delay()
+            result.raised[kind] = _insert(_flags(kind, rows, today), now)
+    if result.changed:
+        audit_record(
+            actor=None, action="flags.sweep", object_type="kpis.redflag", changes=result.as_dict(), now=now
+        )
+    return result
+
+
+def _test_delay():
+    # Only the integration test that kills a worker in the middle of a sweep sets this.
+    delay = float(getattr(settings, "FLAG_SWEEP_TEST_DELAY_SECONDS", 0) or 0)
+    if delay:
+        time.sleep(delay)
+
+
+def _resolve(kind: str, today: datetime.date, now) -> int:
+    holds = CONDITIONS[kind](today).filter(pk=OuterRef("assignment_id"))
+    if kind == FlagKind.NO_REPORT:
+        holds = holds.filter(due_period=OuterRef("period_id"))
+    return (
+        RedFlag.objects.filter(kind=kind, resolved_at__isnull=True)
+        .exclude(Exists(holds))
+        .update(resolved_at=now)
+    )
+
+
+def _new_rows(kind: str, today: datetime.date) -> list[dict]:
+    qs = CONDITIONS[kind](today)
+    open_flags = RedFlag.objects.filter(kind=kind, resolved_at__isnull=True, assignment_id=OuterRef("pk"))
+    if kind == FlagKind.NO_REPORT:
+        open_flags = open_flags.filter(period_id=OuterRef("due_period"))
+    qs = qs.exclude(Exists(open_flags))
+    return list(qs.order_by("pk").values("pk", "subtask_id", "unit_id", *FIELDS[kind]))
+
+
+def _flags(kind: str, rows: list[dict], today: datetime.date) -> list[dict]:
+    periods = {}
+    if kind == FlagKind.NO_REPORT and rows:
+        periods = Period.objects.in_bulk({row["due_period"] for row in rows})
+    flags = []
+    for row in rows:
+        numbers, period_id = _numbers(kind, row, today, periods)
+        flags.append(
+            {
+                "kind": kind,
+                "assignment_id": row["pk"],
+                "subtask_id": row["subtask_id"],
+                "unit_id": row["unit_id"],
+                "period_id": period_id,
+                "numbers": numbers,
+                "message_vi": _message(kind, numbers),
+            }
+        )
+    return flags
+
+
+def _numbers(kind, row, today, periods) -> tuple[dict, int | None]:
+    if kind == FlagKind.OVERDUE:
+        deadline = row["subtask__deadline"]
+        return {
+            "deadline": deadline.isoformat(),
+            "days_overdue": (today - deadline).days,
+            "as_of": today.isoformat(),
+        }, None
+    if kind == FlagKind.LAGGING:
+        day, total = row["day"], row["total_days"]
+        expected = 100.0 if total <= 0 else max(0.0, min(1.0, day / total)) * 100
+        return {
+            "expected": round(expected, 2),
+            "actual": float(row["actual"]),
+            "day": min(day, total) if total > 0 else day,
+            "total_days": total,
+            "start": row["s_date"].isoformat(),
+            "deadline": row["subtask__deadline"].isoformat(),
+            "as_of": today.isoformat(),
+        }, None
+    if kind == FlagKind.QUALITY:
+        returned_at = row["state__returned_at"]
+        return {
+            "returned_on": timezone.localdate(returned_at).isoformat() if returned_at else None,
+            "reason": row["state__return_reason"] or "",
+        }, None
+    period = periods[row["due_period"]]
+    return {
+        "period": period.label,
+        "period_start": period.start.isoformat(),
+        "due_date": period.due_date.isoformat(),
+        "as_of": today.isoformat(),
+    }, period.pk
+
+
+def _message(kind: str, n: dict) -> str:
+    if kind == FlagKind.OVERDUE:
+        return overdue_message(days=n["days_overdue"], deadline=datetime.date.fromisoformat(n["deadline"]))
+    if kind == FlagKind.LAGGING:
+        return lagging_message(
+            expected=n["expected"], day=n["day"], total_days=n["total_days"], actual=n["actual"]
+        )
+    if kind == FlagKind.QUALITY:
+        returned = datetime.date.fromisoformat(n["returned_on"]) if n["returned_on"] else None
+        return quality_message(returned_on=returned, reason=n["reason"])
+    return no_report_message(period_label=n["period"], due_date=datetime.date.fromisoformat(n["due_date"]))
+
+
+def _insert(flags: list[dict], now) -> int:
+    """Insert every new flag in ONE statement, skipping any that another sweep has just opened.
+
+    The rows travel as one JSON document, so the statement count does not grow with the number
+    of flags (bulk_create would split them into batches on SQLite).
+    """
+    if not flags:
+        return 0
+    table = connection.ops.quote_name(RedFlag._meta.db_table)
+    columns = "kind, assignment_id, subtask_id, unit_id, period_id, numbers, message_vi, raised_at"
+    raised_at = connection.ops.adapt_datetimefield_value(now)
+    document = json.dumps(flags, ensure_ascii=False)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from the model, values are parameters
+            "SELECT r.kind, r.assignment_id, r.subtask_id, r.unit_id, r.period_id, r.numbers, r.message_vi, %s "
+            "FROM jsonb_to_recordset(%s::jsonb) AS r(kind text, assignment_id bigint, subtask_id bigint, "
+            "unit_id bigint, period_id bigint, numbers jsonb, message_vi text) "
+            "ON CONFLICT DO NOTHING"
+        )
+    elif connection.vendor == "sqlite":
+        pick = ", ".join(
+            f"json_extract(value, '$.{name}')"
+            for name in (
+                "kind",
+                "assignment_id",
+                "subtask_id",
+                "unit_id",
+                "period_id",
+                "numbers",
+                "message_vi",
+            )
+        )
+        # "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not a join.
+        sql = f"INSERT INTO {table} ({columns}) SELECT {pick}, %s FROM json_each(%s) WHERE true ON CONFLICT DO NOTHING"  # noqa: S608
+    else:  # pragma: no cover - other engines: batches, still idempotent
+        objs = [RedFlag(raised_at=now, **flag) for flag in flags]
+        RedFlag.objects.bulk_create(objs, ignore_conflicts=True)
+        return len(objs)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [raised_at, document])
+        return max(cursor.rowcount, 0)
+
+
+def parse_now(value: str | None) -> datetime.datetime | None:
+    """An ISO date ("2026-01-15", noon in Vietnam) or datetime; None for the real clock."""
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            raise ValueError(value)
+        moment = datetime.datetime(day.year, day.month, day.day, 12)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment

@@ -1,0 +1,19 @@
+"""Every write of notifications: events become outbox rows, the sender e-mails them."""
+
+from .events import notify_claim_decision, notify_raised_flags, notify_users, unit_recipients
+from .outbox import digests_send, outbox_send
+from .reading import notification_mark_read, notifications_mark_all_read, preference_set
+from .reminders import reminders_send
+
+__all__ = [
+    "digests_send",
+    "notification_mark_read",
+    "notifications_mark_all_read",
+    "notify_claim_decision",
+    "notify_raised_flags",
+    "notify_users",
+    "outbox_send",
+    "preference_set",
+    "reminders_send",
+    "unit_recipients",
+]

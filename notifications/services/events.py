@@ -1,0 +1,154 @@
+"""Events that notify: a raised red flag, a decision on a completion claim."""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kpis.flags import RedFlag
+from kpis.models import AssignmentState
+from nq57portal.queue import enqueue_on_commit
+from units.models import Role, User
+
+from ..models import Notification, NotificationKind
+
+# Flags written per run: a first sweep over a large province raises many; the next run goes on.
+FLAG_BATCH = 2000
+
+
+def unit_recipients(unit_ids) -> dict[int, list[User]]:
+    """Active staff and heads of each unit (DESIGN: the head "receives its flags"). One query."""
+    users = (
+        User.objects.filter(
+            unit_id__in=set(unit_ids), is_active=True, roles__role__in=[Role.STAFF, Role.HEAD]
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    by_unit = defaultdict(list)
+    for user in users:
+        by_unit[user.unit_id].append(user)
+    return by_unit
+
+
+def notify_users(*, users, kind, subject, body, url, key, obj=None, now=None) -> list[Notification]:
+    """One notification per user, with dedupe key `<key>:<user id>`: writing it twice is a no-op."""
+    now = now or timezone.now()
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            subject=subject[:255],
+            body=body,
+            url=url,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            dedupe_key=f"{key}:{user.pk}"[:200],
+            created_at=now,
+        )
+        for user in users
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return rows
+
+
+def subtask_url(subtask_id) -> str:
+    return reverse("tasks:subtask_detail", args=[subtask_id])
+
+
+def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
+    """Write the notifications of flags not yet processed (the outbox step of healthchecks' Flip).
+
+    Two runs at once write each notification once (unique dedupe key) and mark each flag once
+    (conditional update). Flags already resolved when processed are marked without notifying.
+    Returns how many notification rows were written.
+    """
+    now = now or timezone.now()
+    flags = list(
+        RedFlag.objects.filter(notified_at__isnull=True)
+        .select_related("subtask", "unit")
+        .order_by("raised_at", "pk")[:limit]
+    )
+    if not flags:
+        return 0
+    recipients = unit_recipients(f.unit_id for f in flags if f.resolved_at is None)
+    rows = []
+    for flag in flags:
+        if flag.resolved_at is not None:
+            continue
+        subject = f"Cảnh báo đỏ — {flag.get_kind_display()}: {flag.subtask.code} {flag.subtask.title}"
+        body = (
+            f"{flag.message_vi}\nTiểu nhiệm vụ {flag.subtask.code}: {flag.subtask.title}\nĐơn vị: {flag.unit}"
+        )
+        url = subtask_url(flag.subtask_id)
+        for user in recipients.get(flag.unit_id, []):
+            rows.append(
+                Notification(
+                    recipient=user,
+                    kind=NotificationKind.FLAG_RAISED,
+                    subject=subject[:255],
+                    body=body,
+                    url=url,
+                    object_type="kpis.redflag",
+                    object_id=str(flag.pk),
+                    dedupe_key=f"flag:{flag.pk}:{user.pk}",
+                    created_at=now,
+                )
+            )
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        RedFlag.objects.filter(pk__in=[f.pk for f in flags], notified_at__isnull=True).update(notified_at=now)
+    return len(rows)
+
+
+def notify_claim_decision(*, assignment, decision: str, reason: str = "", actor=None, now=None) -> int:
+    """Tell the lead unit that its completion claim was approved or returned.
+
+    Called by the review service inside its transaction, after the decision is written: the
+    rows commit with the decision, and the sender is enqueued only after the commit — a broker
+    that is down delays the e-mail (the every-minute sender picks it up), never fails the review.
+    `decision` is "approved" or "returned".
+    """
+    now = now or timezone.now()
+    if decision not in ("approved", "returned"):
+        raise ValueError(decision)
+    state = (
+        AssignmentState.objects.filter(assignment=assignment).only("claim_report_id", "claimed_at").first()
+    )
+    claim = (
+        (state and state.claim_report_id)
+        or (state and state.claimed_at and state.claimed_at.isoformat())
+        or ""
+    )
+    subtask = assignment.subtask
+    if decision == "approved":
+        kind = NotificationKind.CLAIM_APPROVED
+        subject = f"Được công nhận hoàn thành: {subtask.code} {subtask.title}"
+        body = f"Tổ thẩm định đã công nhận hoàn thành tiểu nhiệm vụ {subtask.code}: {subtask.title}."
+        if reason:
+            body += f"\nGhi chú: {reason}"
+    else:
+        kind = NotificationKind.CLAIM_RETURNED
+        subject = f"Đề nghị hoàn thành bị trả lại: {subtask.code} {subtask.title}"
+        body = (
+            f"Đề nghị công nhận hoàn thành tiểu nhiệm vụ {subtask.code}: {subtask.title} đã bị trả lại "
+            f"(chờ hoàn thiện).\nLý do: {reason}\nĐơn vị cần hoàn thiện và gửi lại đề nghị."
+        )
+    if actor is not None:
+        body += f"\nNgười thẩm định: {actor}"
+    users = unit_recipients([assignment.unit_id]).get(assignment.unit_id, [])
+    notify_users(
+        users=users,
+        kind=kind,
+        subject=subject,
+        body=body,
+        url=subtask_url(subtask.pk),
+        key=f"claim:{decision}:{assignment.pk}:{claim}",
+        obj=assignment,
+        now=now,
+    )
+    from ..jobs import send_outbox_job
+
+    enqueue_on_commit(send_outbox_job)
+    return len(users)

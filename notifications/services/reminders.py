@@ -1,0 +1,136 @@
+"""Reminders (DESIGN.md): 7 days and 1 day before a deadline, and 3 days before the monthly report
+date to lead units that have not reported yet.
+
+The daily job looks at a window rather than one exact day (deadline within 7 days → the 7-day
+reminder, within 1 day → the 1-day one; a report due within 3 days), so a day the job did not run
+loses nothing; the dedupe key (event, object, bucket, user) sends each reminder once.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from kpis.models import Period, PeriodKind, ProgressReport, ReportStatus, Status
+from tasks.models import Assignment, AssignmentRole, PlanStatus
+
+from ..models import Notification, NotificationKind
+from .events import subtask_url, unit_recipients
+
+DEADLINE_BUCKETS = (7, 1)
+REPORT_DAYS_BEFORE = 3
+
+
+def _lead_open(today):
+    return Assignment.objects.filter(
+        role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE
+    ).exclude(state__status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
+
+
+def _deadline_rows(today):
+    horizon = today + datetime.timedelta(days=max(DEADLINE_BUCKETS))
+    return (
+        _lead_open(today)
+        .filter(subtask__ongoing=False, subtask__deadline__gte=today, subtask__deadline__lte=horizon)
+        .values("pk", "unit_id", "subtask_id", "subtask__code", "subtask__title", "subtask__deadline")
+        .order_by("pk")
+    )
+
+
+def _report_rows(today):
+    """(period, unit, how many of its sub-tasks still lack the report) for reports due soon."""
+    periods = Period.objects.filter(
+        kind=PeriodKind.MONTHLY,
+        plan__status=PlanStatus.IN_FORCE,
+        due_date__gte=today,
+        due_date__lte=today + datetime.timedelta(days=REPORT_DAYS_BEFORE),
+    ).select_related("plan")
+    for period in periods:
+        reported = ProgressReport.objects.filter(
+            assignment_id=OuterRef("pk"), period_id=period.pk, status=ReportStatus.SUBMITTED
+        )
+        started = Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date")
+        rows = (
+            _lead_open(today)
+            .filter(subtask__plan_id=period.plan_id)
+            .annotate(started=started)
+            .filter(Q(started__isnull=True) | Q(started__lte=period.cutoff))
+            .exclude(Exists(reported))
+            .values("unit_id")
+            .annotate(missing=Count("pk"))
+            .order_by("unit_id")
+        )
+        for row in rows:
+            yield period, row["unit_id"], row["missing"]
+
+
+def reminders_send(*, now=None) -> int:
+    """Write the reminders due today. Returns how many new rows were written (0 the second time)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    candidates = []  # (unit_id, kind, subject, body, url, object_type, object_id, key)
+    for row in _deadline_rows(today):
+        days_left = (row["subtask__deadline"] - today).days
+        bucket = 1 if days_left <= 1 else 7
+        when = "hôm nay" if days_left == 0 else f"còn {days_left} ngày"
+        subject = f"Sắp đến hạn ({when}): {row['subtask__code']} {row['subtask__title']}"
+        body = (
+            f"Tiểu nhiệm vụ {row['subtask__code']}: {row['subtask__title']} có thời hạn hoàn thành "
+            f"{row['subtask__deadline']:%d/%m/%Y} ({when}). Đơn vị chủ trì cần hoàn thành, gửi báo cáo "
+            "kèm minh chứng để được thẩm định."
+        )
+        candidates.append(
+            (
+                row["unit_id"],
+                NotificationKind.DEADLINE_REMINDER,
+                subject,
+                body,
+                subtask_url(row["subtask_id"]),
+                "tasks.assignment",
+                row["pk"],
+                f"deadline:{bucket}:{row['pk']}",
+            )
+        )
+    for period, unit_id, missing in _report_rows(today):
+        plan = period.plan.code or period.plan.title[:60]
+        subject = f"Nhắc báo cáo {period.label.lower()} — hạn {period.due_date:%d/%m/%Y}"
+        body = (
+            f"Đơn vị còn {missing} tiểu nhiệm vụ chủ trì chưa gửi báo cáo {period.label.lower()} "
+            f"của kế hoạch {plan}. Hạn gửi: {period.due_date:%d/%m/%Y}."
+        )
+        candidates.append(
+            (
+                unit_id,
+                NotificationKind.REPORT_REMINDER,
+                subject,
+                body,
+                "/",
+                "kpis.period",
+                period.pk,
+                f"report-due:{period.pk}:{unit_id}",
+            )
+        )
+    if not candidates:
+        return 0
+    recipients = unit_recipients(c[0] for c in candidates)
+    rows = [
+        Notification(
+            recipient=user,
+            kind=kind,
+            subject=subject[:255],
+            body=body,
+            url=url,
+            object_type=object_type,
+            object_id=str(object_id),
+            dedupe_key=f"{key}:{user.pk}",
+            created_at=now,
+        )
+        for unit_id, kind, subject, body, url, object_type, object_id, key in candidates
+        for user in recipients.get(unit_id, [])
+    ]
+    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    # Rows written now carry this run's timestamp; those already sent earlier keep theirs.
+    return Notification.objects.filter(
+        created_at=now, kind__in=[NotificationKind.DEADLINE_REMINDER, NotificationKind.REPORT_REMINDER]
+    ).count()
