@@ -91,7 +91,7 @@ def test_form_errors_are_beside_their_fields_in_vietnamese_and_keep_the_input(cl
     )
     html = response.content.decode()
     assert 'id="id_username_error"' in html and "đã có người dùng" in html
-    assert 'id="id_password_error"' in html
+    assert 'id="id_password_error"' in html and "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in html
 
 
 def test_it_edits_a_user_and_shows_the_history(client, secretariat):
