@@ -91,7 +91,9 @@ def test_every_unit_name_resolves_to_the_unit_imported_for_its_cell(imported, ex
                 unit = registry.resolve(name)
                 assert unit is not None, f"{want['code']}: “{name}” is not in the registry"
                 # A unit named as co-ordinator that also leads through a group leads (lead wins).
-                allowed = by_role[role] | (by_role[AssignmentRole.LEAD] if role == AssignmentRole.CO else set())
+                allowed = by_role[role] | (
+                    by_role[AssignmentRole.LEAD] if role == AssignmentRole.CO else set()
+                )
                 assert unit.pk in allowed, f"{want['code']}: “{name}” → {unit} not assigned as {role}"
 
 
@@ -100,7 +102,11 @@ def test_truncated_names_and_case_variants_resolve_to_one_unit(imported):
     assert registry.resolve("Văn phòng Tỉnh") == registry.resolve("Văn phòng Tỉnh ủy")
     assert registry.resolve("Văn phòng Tỉnh uỷ") == registry.resolve("Văn phòng Tỉnh ủy")
     assert registry.resolve("Sở Tư Pháp") == registry.resolve("Sở Tư pháp")
-    assert registry.resolve("UBND xã, phường") == registry.resolve("UBND cấp xã") == registry.resolve("UBND xã phường")
+    assert (
+        registry.resolve("UBND xã, phường")
+        == registry.resolve("UBND cấp xã")
+        == registry.resolve("UBND xã phường")
+    )
 
 
 def test_group_assignments_fan_out_one_per_member(imported):
@@ -114,7 +120,9 @@ def test_group_assignments_fan_out_one_per_member(imported):
     assert not leads.filter(unit=communes).exists()
     # 5.4's "Cơ quan liên quan" names no body: the group itself holds the assignment.
     vague = registry.resolve("Cơ quan liên quan")
-    assert Assignment.objects.filter(subtask__code="5.4", subtask__plan=imported, unit=vague, role="co").exists()
+    assert Assignment.objects.filter(
+        subtask__code="5.4", subtask__plan=imported, unit=vague, role="co"
+    ).exists()
 
 
 def test_lead_wins_over_co_for_the_same_unit(imported):
