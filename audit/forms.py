@@ -6,8 +6,6 @@ from units.models import Unit
 from .labels import action_label
 from .selectors import known_actions, known_object_types
 
-DATE_HELP = _("dd/mm/yyyy")
-
 
 class EventFilterForm(forms.Form):
     actor = forms.CharField(label=_("Người thực hiện"), required=False)
@@ -17,12 +15,8 @@ class EventFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=64)
     action = forms.ChoiceField(label=_("Hành động"), required=False)
-    date_from = forms.DateField(
-        label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y"], help_text=DATE_HELP
-    )
-    date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y"], help_text=DATE_HELP
-    )
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y"])
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,3 +18,25 @@ ACTION_LABELS = {
 
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+FIELD_LABELS = {
+    "username": _("Tên đăng nhập"),
+    "email": _("Thư điện tử"),
+    "full_name": _("Họ và tên"),
+    "position": _("Chức vụ"),
+    "unit": _("Đơn vị"),
+    "is_active": _("Đang hoạt động"),
+    "roles": _("Vai trò"),
+}
+
+
+def field_label(field: str) -> str:
+    return str(FIELD_LABELS.get(field, field))
+
+
+def role_labels(value):
+    from units.models import Role
+
+    labels = dict(Role.choices)
+    return [str(labels.get(v, v)) for v in value] if isinstance(value, list) else value

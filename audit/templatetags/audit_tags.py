@@ -1,6 +1,6 @@
 from django import template
 
-from ..labels import action_label
+from ..labels import action_label, field_label, role_labels
 from ..selectors import history_for
 
 register = template.Library()
@@ -30,9 +30,12 @@ def audit_changes(changes) -> list:
         return rows
     for key, value in changes.items():
         if isinstance(value, list) and len(value) == 2:
-            rows.append((key, value[0], value[1]))
+            before, after = value
         else:
-            rows.append((key, None, value))
+            before, after = None, value
+        if key == "roles":
+            before, after = role_labels(before), role_labels(after)
+        rows.append((field_label(key), before, after))
     return rows
 
 
