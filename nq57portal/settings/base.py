@@ -244,6 +244,8 @@ CELERY_BEAT_SCHEDULE["notifications.send_digests"] = {
 
 # Accounts (issue 3): the length check with a Vietnamese message (Django's catalogue lacks it).
 AUTH_PASSWORD_VALIDATORS = [
-    {**v, "NAME": "units.passwords.MinimumLengthValidator"} if v["NAME"].endswith(".MinimumLengthValidator") else v
+    {**v, "NAME": "units.passwords.MinimumLengthValidator"}
+    if v["NAME"].endswith(".MinimumLengthValidator")
+    else v
     for v in AUTH_PASSWORD_VALIDATORS
 ]

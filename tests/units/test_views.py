@@ -76,7 +76,13 @@ def test_form_errors_are_beside_their_fields_in_vietnamese_and_keep_the_input(cl
     UserFactory(username="trung")
     response = client.post(
         reverse("units:user_create"),
-        {"username": "trung", "full_name": "Phạm Thị D", "email": "khong-phai-email", "roles": [Role.STAFF], "password": "123"},
+        {
+            "username": "trung",
+            "full_name": "Phạm Thị D",
+            "email": "khong-phai-email",
+            "roles": [Role.STAFF],
+            "password": "123",
+        },
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -101,7 +107,13 @@ def test_it_edits_a_user_and_shows_the_history(client, secretariat):
     assert 'value="chuyen"' in page.content.decode()
     response = client.post(
         reverse("units:user_edit", kwargs={"user_id": user.pk}),
-        {"username": "chuyen", "full_name": user.full_name, "email": user.email, "unit": new.pk, "roles": [Role.HEAD]},
+        {
+            "username": "chuyen",
+            "full_name": user.full_name,
+            "email": user.email,
+            "unit": new.pk,
+            "roles": [Role.HEAD],
+        },
     )
     assert response.status_code == 302
     detail = client.get(response.url).content.decode()
