@@ -218,9 +218,11 @@ def _saved(request, assignment, report, action):
     html = render_to_string("kpis/report_form.html#panel", context, request=request)
     data = select_my_tasks(user=request.user, today=today, filters={"assignment": assignment.pk})
     if data["rows"]:
-        html += render_to_string(
+        # A <tr> cannot stand alone in a response: htmx takes it out of a <template> for the swap.
+        row = render_to_string(
             "kpis/my_tasks.html#row", {"row": data["rows"][0], "oob": True, "today": today}, request=request
         )
+        html += f"<template>{row}</template>"
     return HttpResponse(html)
 
 
