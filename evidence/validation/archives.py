@@ -24,16 +24,20 @@ _S_IFLNK = 0o120000
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def declared_entry_count(f, size: int) -> int | None:
-    """Entry count from the end-of-central-directory record, read before zipfile builds an object
-    per entry: a hostile archive may hold hundreds of thousands of them."""
+def end_record(f, size: int) -> tuple[int | None, int]:
+    """(entry count, where the archive ends) from the end-of-central-directory record, read before
+    zipfile builds an object per entry: a hostile archive may hold hundreds of thousands of them."""
     tail_len = min(size, 22 + 0xFFFF)
     f.seek(size - tail_len)
     tail = f.read(tail_len)
     pos = tail.rfind(_EOCD)
     if pos < 0 or len(tail) - pos < 22:
-        return None
-    count = struct.unpack("<H", tail[pos + 10 : pos + 12])[0]
+        return None, size
+    count, comment_len = (
+        struct.unpack("<H", tail[pos + 10 : pos + 12])[0],
+        struct.unpack("<H", tail[pos + 20 : pos + 22])[0],
+    )
+    archive_end = size - tail_len + pos + 22 + comment_len
     if count == 0xFFFF and pos >= 20 and tail[pos - 20 : pos - 16] == _ZIP64_LOCATOR:
         zip64_offset = struct.unpack("<Q", tail[pos - 12 : pos - 4])[0]
         if zip64_offset + 56 <= size:
@@ -41,7 +45,7 @@ def declared_entry_count(f, size: int) -> int | None:
             record = f.read(56)
             if record[:4] == _ZIP64_EOCD:
                 count = struct.unpack("<Q", record[32:40])[0]
-    return count
+    return count, archive_end
 
 
 def _unsafe_entry_reason(name: str) -> str:
@@ -73,7 +77,9 @@ def _inflate_entry(f, info, start: int, *, budget: int, name: str, label: str) -
     while left > 0:
         chunk = f.read(min(CHUNK, left))
         if not chunk:
-            raise reject(Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {info.filename} bị cắt cụt")
+            raise reject(
+                Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {visible(info.filename)} bị cắt cụt"
+            )
         left -= len(chunk)
         pending = chunk
         while pending:
@@ -84,7 +90,10 @@ def _inflate_entry(f, info, start: int, *, budget: int, name: str, label: str) -
                     piece = inflater.decompress(pending, CHUNK)
                 except zlib.error as exc:
                     raise reject(
-                        Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {info.filename}: {exc}"
+                        Code.ZIP_INVALID,
+                        name=name,
+                        kind=label,
+                        detail=f"mục {visible(info.filename)} giải nén bị lỗi",
                     ) from exc
                 pending = inflater.unconsumed_tail
             produced += len(piece)
@@ -93,7 +102,7 @@ def _inflate_entry(f, info, start: int, *, budget: int, name: str, label: str) -
                 raise reject(
                     Code.ZIP_BOMB,
                     name=name,
-                    detail=f"mục {info.filename} giải nén vượt kích thước khai báo {info.file_size} byte",
+                    detail=f"mục {visible(info.filename)} giải nén vượt kích thước khai báo {info.file_size} byte",
                 )
             if produced > budget:
                 raise reject(Code.ZIP_BOMB, name=name, detail="tổng dung lượng giải nén vượt giới hạn")
@@ -102,15 +111,22 @@ def _inflate_entry(f, info, start: int, *, budget: int, name: str, label: str) -
         if inflater is not None and inflater.eof:
             break
     if inflater is not None and not inflater.eof:
-        raise reject(Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {info.filename} không đầy đủ")
+        raise reject(
+            Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {visible(info.filename)} không đầy đủ"
+        )
     if produced != info.file_size or crc != info.CRC:
-        raise reject(Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {info.filename} sai mã kiểm tra")
+        raise reject(
+            Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {visible(info.filename)} sai mã kiểm tra"
+        )
     return produced
 
 
 def inspect_zip(f, size: int, *, policy, name: str, label: str) -> zipfile.ZipFile:
     """Refuse bombs, links, traversal and encryption; return the open archive for `zip_kind`."""
-    count = declared_entry_count(f, size)
+    count, archive_end = end_record(f, size)
+    if archive_end < size:
+        # Bytes after the archive (an appended page or program) are not part of any document.
+        raise reject(Code.TRAILING_DATA, name=name, kind=label)
     if count is not None and count > policy.zip_max_entries:
         raise reject(
             Code.ZIP_TOO_MANY_ENTRIES,
@@ -123,7 +139,7 @@ def inspect_zip(f, size: int, *, policy, name: str, label: str) -> zipfile.ZipFi
         archive = zipfile.ZipFile(f)
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise reject(Code.ZIP_INVALID, name=name, kind=label, detail=str(exc) or "không mở được") from exc
+        raise reject(Code.ZIP_INVALID, name=name, kind=label, detail="không mở được tệp nén") from exc
     if len(infos) > policy.zip_max_entries:
         raise reject(
             Code.ZIP_TOO_MANY_ENTRIES,
@@ -158,7 +174,9 @@ def inspect_zip(f, size: int, *, policy, name: str, label: str) -> zipfile.ZipFi
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > policy.zip_max_ratio * max(
             info.compress_size, 1
         ):
-            raise reject(Code.ZIP_BOMB, name=name, detail=f"tỷ lệ nén của mục {info.filename} bất thường")
+            raise reject(
+                Code.ZIP_BOMB, name=name, detail=f"tỷ lệ nén của mục {visible(info.filename)} bất thường"
+            )
 
     # Entries that share bytes (overlapping local headers) make small archives expand enormously.
     spans = []
@@ -167,17 +185,24 @@ def inspect_zip(f, size: int, *, policy, name: str, label: str) -> zipfile.ZipFi
             start = _data_start(f, info)
         except ValueError as exc:
             raise reject(
-                Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {info.filename}: {exc}"
+                Code.ZIP_INVALID,
+                name=name,
+                kind=label,
+                detail=f"thiếu phần đầu của mục {visible(info.filename)}",
             ) from exc
         end = start + info.compress_size
         if end > size:
-            raise reject(Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {info.filename} vượt cuối tệp")
+            raise reject(
+                Code.ZIP_INVALID, name=name, kind=label, detail=f"mục {visible(info.filename)} vượt cuối tệp"
+            )
         spans.append((info.header_offset, end, start, info))
     spans.sort(key=lambda s: s[0])
     for (_, prev_end, _, prev), (next_offset, _, _, nxt) in zip(spans, spans[1:], strict=False):
         if next_offset < prev_end:
             raise reject(
-                Code.ZIP_BOMB, name=name, detail=f"các mục {prev.filename} và {nxt.filename} chồng lấn nhau"
+                Code.ZIP_BOMB,
+                name=name,
+                detail=f"các mục {visible(prev.filename)} và {visible(nxt.filename)} chồng lấn nhau",
             )
 
     budget = policy.zip_max_uncompressed_bytes

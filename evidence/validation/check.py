@@ -209,7 +209,7 @@ def check_upload(*, name: str, data_or_file, size: int, settings=None) -> Checke
             elif found.key == "png":
                 images.check_png_structure(f, actual, policy=policy, name=shown)
             elif found.key == "jpeg":
-                images.check_jpeg_structure(f, actual, name=shown)
+                images.check_jpeg_structure(f, actual, policy=policy, name=shown)
             if found.key in IMAGE_KINDS:
                 images.check_decodes(f, found.key, policy=policy, name=shown)
 

@@ -2,7 +2,6 @@
 and so is one whose header claims more pixels than a viewer should ever allocate (pixel flood)."""
 
 import struct
-import warnings
 
 from PIL import Image, UnidentifiedImageError
 
@@ -53,9 +52,39 @@ def check_png_structure(f, size: int, *, policy, name: str) -> None:
             return
 
 
-def check_jpeg_structure(f, size: int, *, name: str) -> None:
-    """A JPEG ends with EOI (FFD9). Phones append their own data after it (motion photos), so
-    only markup is refused there — bytes a browser could be talked into rendering as a page."""
+_SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
+
+
+def _jpeg_dimensions(f) -> tuple[int, int] | None:
+    """Width and height from the frame header, read before any pixel is decoded."""
+    f.seek(2)
+    for _ in range(1000):
+        marker = f.read(4)
+        if len(marker) < 4 or marker[0] != 0xFF:
+            return None
+        kind, length = marker[1], struct.unpack(">H", marker[2:4])[0]
+        if kind in _SOF_MARKERS:
+            frame = f.read(5)
+            if len(frame) < 5:
+                return None
+            height, width = struct.unpack(">HH", frame[1:5])
+            return width, height
+        if kind == 0xDA or length < 2:  # start of scan: no frame header before it
+            return None
+        f.seek(length - 2, 1)
+    return None
+
+
+def check_jpeg_structure(f, size: int, *, policy, name: str) -> None:
+    """Pixel count from the frame header; then the end: a JPEG ends with EOI (FFD9). Phones
+    append their own data after it (motion photos), so only markup is refused there — bytes a
+    browser could be talked into rendering as a page."""
+    dimensions = _jpeg_dimensions(f)
+    if dimensions is None:
+        raise reject(
+            Code.IMAGE_INVALID, name=name, kind="JPEG", detail="không tìm thấy phần khai báo khung ảnh"
+        )
+    _too_large(*dimensions, policy=policy, name=name)
     f.seek(max(0, size - 1024 * 1024))
     tail = f.read()
     stripped = tail.rstrip(b"\x00 \t\r\n")
@@ -69,20 +98,20 @@ def check_jpeg_structure(f, size: int, *, name: str) -> None:
 
 
 def check_decodes(f, kind: str, *, policy, name: str) -> tuple[int, int]:
-    """verify() then a full load() — verify alone does not decode JPEG data."""
+    """verify() then a full load() — verify alone does not decode JPEG data. Pixel counts were
+    checked from the headers before this; Pillow's own MAX_IMAGE_PIXELS guard stays as a backstop
+    (warnings are not turned into errors here: warning filters are process-wide, not per thread)."""
     label = _PIL_FORMATS[kind]
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            f.seek(0)
-            with Image.open(f, formats=[label]) as image:
-                width, height = image.size
-                _too_large(width, height, policy=policy, name=name)
-                image.verify()
-            f.seek(0)
-            with Image.open(f, formats=[label]) as image:
-                image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        f.seek(0)
+        with Image.open(f, formats=[label]) as image:
+            width, height = image.size
+            _too_large(width, height, policy=policy, name=name)
+            image.verify()
+        f.seek(0)
+        with Image.open(f, formats=[label]) as image:
+            image.load()
+    except Image.DecompressionBombError as exc:
         raise reject(
             Code.IMAGE_TOO_LARGE,
             name=name,
@@ -91,7 +120,10 @@ def check_decodes(f, kind: str, *, policy, name: str) -> tuple[int, int]:
             limit=f"{policy.image_max_pixels / 1_000_000:g}".replace(".", ","),
         ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
-        detail = str(exc) or type(exc).__name__
-        code = Code.TRUNCATED if "truncated" in detail.lower() else Code.IMAGE_INVALID
-        raise reject(code, name=name, kind=label, detail=detail) from exc
+        # Pillow's own words stay on the chained exception (for logs); people get Vietnamese.
+        if "truncated" in str(exc).lower():
+            raise reject(Code.TRUNCATED, name=name, kind=label, detail="dữ liệu ảnh bị thiếu") from exc
+        raise reject(
+            Code.IMAGE_INVALID, name=name, kind=label, detail="dữ liệu ảnh không giải mã được"
+        ) from exc
     return width, height

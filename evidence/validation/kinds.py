@@ -53,7 +53,7 @@ KINDS = {
         Kind("html", "trang web HTML", "text/html"),
         Kind("svg", "ảnh SVG", "image/svg+xml"),
         Kind("xml", "tệp XML", "application/xml"),
-        Kind("unknown", "không xác định được", "application/octet-stream"),
+        Kind("unknown", "dữ liệu không rõ loại", "application/octet-stream"),
     ]
 }
 

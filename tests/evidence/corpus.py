@@ -499,6 +499,7 @@ BAD = [
     Bad("png-truncated", "cat-cut.png", lambda: image_bytes("PNG")[:-30], Code.TRUNCATED),
     Bad("png-bad-crc", "hong.png", png_bad_crc, Code.IMAGE_INVALID),
     # --- zip archives (Office / OpenDocument)
+    Bad("docx-html-appended", "phu-them.docx", lambda: docx_bytes() + HTML_PAGE, Code.TRAILING_DATA),
     Bad("docx-corrupt", "hong.docx", lambda: b"PK\x03\x04" + bytes(200), Code.ZIP_INVALID),
     Bad(
         "docx-bomb-declared",
