@@ -76,11 +76,29 @@ class RedFlag(models.Model):
         return self.resolved_at is None
 
     def current_message(self, today: datetime.date | None = None) -> str:
-        """The message as of today: an open overdue flag keeps counting its days."""
-        if self.is_open and self.kind == FlagKind.OVERDUE and self.numbers.get("deadline"):
-            today = today or timezone.localdate()
-            deadline = datetime.date.fromisoformat(self.numbers["deadline"])
+        """The message as of today for an open flag: overdue days keep counting, expected progress
+        keeps growing (and the latest reported completion is read live when the selector
+        annotated it as `live_actual`). A resolved flag says what it said when raised."""
+        if not self.is_open:
+            return self.message_vi
+        today = today or timezone.localdate()
+        numbers = self.numbers or {}
+        if self.kind == FlagKind.OVERDUE and numbers.get("deadline"):
+            deadline = datetime.date.fromisoformat(numbers["deadline"])
             return overdue_message(days=(today - deadline).days, deadline=deadline)
+        if self.kind == FlagKind.LAGGING and numbers.get("start") and numbers.get("deadline"):
+            start = datetime.date.fromisoformat(numbers["start"])
+            total = (datetime.date.fromisoformat(numbers["deadline"]) - start).days
+            day = (today - start).days
+            if total <= 0:
+                return self.message_vi
+            actual = getattr(self, "live_actual", None)
+            return lagging_message(
+                expected=max(0.0, min(1.0, day / total)) * 100,
+                day=max(0, min(day, total)),
+                total_days=total,
+                actual=float(numbers.get("actual", 0) if actual is None else actual),
+            )
         return self.message_vi
 
 
@@ -103,5 +121,5 @@ def no_report_message(*, period_label: str, due_date: datetime.date) -> str:
 
 
 def _pct(value: float) -> str:
-    rounded = round(float(value), 1)
+    rounded = round(float(value), 2)
     return f"{rounded:g}".replace(".", ",")
