@@ -304,3 +304,18 @@ def test_no_direction_or_control_character_survives():
     assert display_name("") == "tệp"
     assert display_name("..") == "tệp"
     assert display_name('a<b>:"c"|?*.pdf') == "a_b___c____.pdf"
+
+
+# ---------------------------------------------------------------- files from real producers
+
+
+def test_the_appendix_workbook_an_office_keeps_is_accepted(appendix_xlsx, no_scanner):
+    checked = _check_path(appendix_xlsx, "Phụ lục kế hoạch.xlsx")
+    assert (checked.kind, checked.sha256) == ("xlsx", hashlib.sha256(appendix_xlsx.read_bytes()).hexdigest())
+
+
+def test_a_weasyprint_pdf_is_accepted(no_scanner):
+    from weasyprint import HTML
+
+    data = HTML(string="<h1>Báo cáo kết quả</h1><p>Minh chứng hoàn thành nhiệm vụ 5.4</p>").write_pdf()
+    assert check_upload(name="Báo cáo.pdf", data_or_file=data, size=len(data)).kind == "pdf"
