@@ -43,11 +43,19 @@ def plan_detail(request, plan_id):
     plan = access_plan_for_user(request.user, plan_id)
     plan = selectors.plan_with_counts(plan=plan, user=request.user)
     sections = list(plan.sections.order_by("order", "pk"))
-    form = SubtaskFilterForm(
-        request.GET or None, units=selectors.filter_units_for_plan(plan=plan), sections=sections
-    )
+    units = selectors.filter_units_for_plan(plan=plan)
+    form = SubtaskFilterForm(request.GET or None, units=units, sections=sections)
     filters = form.filters()
-    context = {"plan": plan, "form": form, "filters": filters, "page": None, "sections": None}
+    # Unit staff mostly want their own unit's work: offer it as a one-click filter.
+    my_unit = next((unit for unit in units if unit.pk == request.user.unit_id), None)
+    context = {
+        "plan": plan,
+        "form": form,
+        "filters": filters,
+        "page": None,
+        "sections": None,
+        "my_unit": my_unit,
+    }
     if filters.active:
         subtasks = selectors.subtasks_matching(plan=plan, filters=filters, user=request.user)
         page = Paginator(subtasks, selectors.PAGE_SIZE).get_page(request.GET.get("page"))

@@ -277,3 +277,22 @@ def test_it_downloads_the_plan_as_a_workbook(reader):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "filename*=UTF-8''07-KH-BC%C4%90.xlsx" in response["Content-Disposition"]
     assert response.content[:2] == b"PK"
+
+
+def test_unit_staff_get_a_link_to_their_own_units_work(client):
+    plan, _ = build_plan(1)
+    lead = UnitFactory(name="Sở Khoa học và Công nghệ")
+    lead.short_name = "Sở KH&CN"
+    lead.save()
+    client.force_login(UserFactory(unit=lead))
+    html = client.get(reverse("tasks:plan_detail", args=[plan.pk])).content.decode()
+    assert f"?unit={lead.pk}" in html and "Việc của Sở KH&amp;CN" in html
+    assert "unit-chip mine" in html
+
+
+def test_the_plan_list_pages_through_htmx(reader):
+    PlanFactory.create_batch(51)
+    response = reader.get(reverse("tasks:plan_list") + "?page=2", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and 'id="plans"' in html
+    assert "Trang 2/2" in html
