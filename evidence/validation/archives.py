@@ -24,27 +24,39 @@ _S_IFLNK = 0o120000
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def end_record(f, size: int) -> tuple[int | None, int]:
-    """(entry count, where the archive ends) from the end-of-central-directory record, read before
-    zipfile builds an object per entry: a hostile archive may hold hundreds of thousands of them."""
+def end_record(f, size: int, *, max_entries: int) -> tuple[int | None, int]:
+    """(entry count — negative when counting stopped past `max_entries` —, where the archive ends), read before zipfile builds an object per entry:
+    a hostile archive may hold hundreds of thousands of them. The count in the end record can
+    lie, so the central directory's records are counted too (stopping past `max_entries`)."""
     tail_len = min(size, 22 + 0xFFFF)
     f.seek(size - tail_len)
     tail = f.read(tail_len)
     pos = tail.rfind(_EOCD)
     if pos < 0 or len(tail) - pos < 22:
         return None, size
-    count, comment_len = (
-        struct.unpack("<H", tail[pos + 10 : pos + 12])[0],
-        struct.unpack("<H", tail[pos + 20 : pos + 22])[0],
-    )
+    count, cd_size, cd_offset, comment_len = struct.unpack("<HIIH", tail[pos + 10 : pos + 22])
     archive_end = size - tail_len + pos + 22 + comment_len
-    if count == 0xFFFF and pos >= 20 and tail[pos - 20 : pos - 16] == _ZIP64_LOCATOR:
+    if pos >= 20 and tail[pos - 20 : pos - 16] == _ZIP64_LOCATOR:
         zip64_offset = struct.unpack("<Q", tail[pos - 12 : pos - 4])[0]
         if zip64_offset + 56 <= size:
             f.seek(zip64_offset)
             record = f.read(56)
             if record[:4] == _ZIP64_EOCD:
-                count = struct.unpack("<Q", record[32:40])[0]
+                count, cd_size, cd_offset = struct.unpack("<QQQ", record[32:56])
+    if cd_offset + cd_size <= size:
+        f.seek(cd_offset)
+        directory = f.read(cd_size)
+        counted, at = 0, 0
+        while (
+            counted <= max_entries and directory[at : at + 4] == b"PK\x01\x02" and at + 46 <= len(directory)
+        ):
+            name_len, extra_len, comment = struct.unpack("<HHH", directory[at + 28 : at + 34])
+            at += 46 + name_len + extra_len + comment
+            counted += 1
+        if counted > max_entries and counted > count:
+            # Stopped counting: the true number is unknown, only that it is past the limit.
+            return -counted, archive_end
+        count = max(count, counted)
     return count, archive_end
 
 
@@ -123,15 +135,17 @@ def _inflate_entry(f, info, start: int, *, budget: int, name: str, label: str) -
 
 def inspect_zip(f, size: int, *, policy, name: str, label: str) -> zipfile.ZipFile:
     """Refuse bombs, links, traversal and encryption; return the open archive for `zip_kind`."""
-    count, archive_end = end_record(f, size)
+    count, archive_end = end_record(f, size, max_entries=policy.zip_max_entries)
     if archive_end < size:
         # Bytes after the archive (an appended page or program) are not part of any document.
         raise reject(Code.TRAILING_DATA, name=name, kind=label)
-    if count is not None and count > policy.zip_max_entries:
+    if count is not None and abs(count) > policy.zip_max_entries:
         raise reject(
             Code.ZIP_TOO_MANY_ENTRIES,
             name=name,
-            count=f"{count:,}".replace(",", "."),
+            count=f"{count:,}".replace(",", ".")
+            if count > 0
+            else f"hơn {policy.zip_max_entries:,}".replace(",", "."),
             limit=f"{policy.zip_max_entries:,}".replace(",", "."),
         )
     f.seek(0)

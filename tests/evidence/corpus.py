@@ -326,6 +326,14 @@ def many_entries_docx(count: int) -> bytes:
     return buf.getvalue()
 
 
+def lying_count_docx(count: int) -> bytes:
+    """20,000 entries in the central directory, an end record that says 3."""
+    data = bytearray(many_entries_docx(count))
+    eocd = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, eocd + 8, 3, 3)
+    return bytes(data)
+
+
 def overlapping_docx() -> bytes:
     """Many central records sharing one local entry (the "non-recursive zip bomb" trick)."""
     entries = [RawEntry(n, d) for n, d in docx_entries().items()]
@@ -521,6 +529,12 @@ BAD = [
     ),
     Bad("docx-overlapping", "chong-lan.docx", overlapping_docx, Code.ZIP_BOMB),
     Bad("docx-20000-entries", "nhieu-muc.docx", lambda: many_entries_docx(20_000), Code.ZIP_TOO_MANY_ENTRIES),
+    Bad(
+        "docx-20000-entries-lying-count",
+        "dem-sai.docx",
+        lambda: lying_count_docx(20_000),
+        Code.ZIP_TOO_MANY_ENTRIES,
+    ),
     Bad(
         "docx-symlink",
         "lien-ket.docx",
