@@ -215,11 +215,7 @@ class World:
 
 
 def _unit_owned(route: Route) -> bool:
-    """Does any id in the route name an object that belongs to a unit (or is an account)?
-
-    Objects owned by no unit (a reporting period, say) may be refused to a role with 403, as
-    long as a missing id gets the very same answer; a unit's objects must answer 404.
-    """
+    """Does any id in the route name an object that belongs to a unit (or is an account)?"""
     for kwarg, _ in route.converters:
         model = _model_for(kwarg, route)
         if model is not None and (model is get_user_model() or _path_to_unit(model)):
@@ -283,7 +279,9 @@ def _outsider_problems(route: Route, world: World) -> list[str]:
     missing_url = _url(route, _kwargs(route, world, missing=True))
     client = Client(raise_request_exception=False)
     client.force_login(world.outsider)
-    denied = DENIED if _unit_owned(route) else DENIED | {403}
+    # Objects of no unit (a period, one's own notification) may be refused with 403 or answered
+    # with the same redirect whether the id exists or not; a unit's objects must answer 404.
+    denied = DENIED if _unit_owned(route) else DENIED | {403, 302, 303}
     problems = []
     for method in METHODS:
         response = _call(client, method, url)
@@ -303,7 +301,7 @@ def _outsider_problems(route: Route, world: World) -> list[str]:
             )
             continue
         missing = _call(client, method, missing_url)
-        if missing.status_code != response.status_code:
+        if (missing.status_code, missing.get("Location")) != (response.status_code, response.get("Location")):
             problems.append(
                 f"{method.upper()} {url}: {response.status_code} for unit A's id but "
                 f"{missing.status_code} for a missing id — ids can be probed"
