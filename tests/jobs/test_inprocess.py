@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from celery import shared_task
 
 from nq57portal.celery import app
@@ -13,6 +14,7 @@ def record_call(value):
     CALLS.append(value)
 
 
+@pytest.mark.django_db
 def test_the_in_process_scheduler_runs_due_jobs_once_per_interval(settings):
     settings.CELERY_BEAT_SCHEDULE = {
         "every-minute": {
