@@ -10,6 +10,7 @@ be reported on them.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from kpis.models import Kpi, KpiTarget
@@ -49,8 +50,24 @@ class Change:
         return KIND_LABELS[self.kind]
 
     @property
-    def field_changes(self) -> list[tuple[str, object, object]]:
-        return [(FIELD_LABELS.get(name, name), old, new) for name, (old, new) in self.fields.items()]
+    def field_changes(self) -> list[tuple[str, str, str]]:
+        """(label, before, after) as a person reads them: dd/mm/yyyy, lists joined, yes/no."""
+        return [
+            (FIELD_LABELS.get(name, name), _shown(old), _shown(new))
+            for name, (old, new) in self.fields.items()
+        ]
+
+
+def _shown(value) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 @dataclass
