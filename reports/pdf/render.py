@@ -1,0 +1,261 @@
+"""Render an `OfficialReport` to PDF with WeasyPrint, in parallel parts joined with pypdf.
+
+A plain WeasyPrint render of a report with a 2,000-row appendix spends most of its time
+laying out the one long table. Here the body and slices of the appendix are separate
+WeasyPrint documents rendered in forked worker processes (the stylesheets and the font
+configuration are built once, before the fork); their pages are joined with pypdf, and the
+page numbers — which a part cannot know — are stamped on afterwards from a small WeasyPrint
+document of page numbers only. `render_report_pdf_single` is the plain render, kept for the
+benchmark and as the reference layout.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.template.loader import render_to_string
+
+from reports.document import AppendixRow, OfficialReport
+from reports.pdf.fonts import font_face_css
+
+CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "reports" / "pdf.css"
+
+# Page numbers: Arabic, 13 pt upright, centred in the top margin, none on the first page.
+PAGE_NUMBER_CSS = """
+@page { @top-center { content: counter(page); font-family: "Tinos", "Liberation Serif", serif;
+        font-size: 13pt; font-weight: normal; font-style: normal; vertical-align: middle; } }
+@page appendix { @top-center { content: counter(page); font-family: "Tinos", "Liberation Serif", serif;
+        font-size: 13pt; vertical-align: middle; } }
+@page :first { @top-center { content: none; } }
+"""
+
+# Below this many rows a slice of the appendix costs more in forking and joining than it saves.
+MIN_SLICE_ROWS = 150
+# A slice may end at a section's end instead of mid-section when that moves the cut by at most
+# this share of a slice: a section then starts on a fresh page, as it would by choice.
+SECTION_CUT_SLACK = 0.25
+
+
+@dataclass
+class Part:
+    """What one WeasyPrint document of the report holds."""
+
+    body: bool = False
+    appendix: bool = False
+    appendix_head: bool = False
+    tables: list[list[dict]] = field(default_factory=list)
+    seal: bool = False
+
+
+@cache
+def _styles() -> tuple:
+    """The stylesheets and font configuration, built once per process (and inherited by forks)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    base = CSS(string=font_face_css() + "\n" + CSS_PATH.read_text(encoding="utf-8"), font_config=font_config)
+    numbers = CSS(string=PAGE_NUMBER_CSS, font_config=font_config)
+    return font_config, base, numbers
+
+
+def _appendix_items(doc: OfficialReport) -> list[dict]:
+    items: list[dict] = []
+    if doc.appendix is None:
+        return items
+    for section in doc.appendix.sections:
+        items.append({"section": section.heading})
+        items.extend({"row": row} for row in section.rows)
+    return items
+
+
+def _slices(items: list[dict], count: int) -> list[list[dict]]:
+    """Cut the appendix into `count` slices of about equal rows, at section boundaries where one
+    is near, never leaving a section heading alone at the end of a slice."""
+    total = sum("row" in i for i in items)
+    count = max(1, min(count, total // MIN_SLICE_ROWS))
+    if count == 1:
+        return [items] if items else []
+    before = []  # rows before each item
+    seen = 0
+    for item in items:
+        before.append(seen)
+        seen += "row" in item
+    section_starts = [n for n, item in enumerate(items) if "section" in item and n > 0]
+    size = total / count
+    cuts = []
+    for k in range(1, count):
+        ideal = k * size
+        near = [n for n in section_starts if abs(before[n] - ideal) <= SECTION_CUT_SLACK * size]
+        if near:
+            cut = min(near, key=lambda n: abs(before[n] - ideal))
+        else:
+            cut = next(n for n, item in enumerate(items) if "row" in item and before[n] >= ideal)
+            if "section" in items[cut - 1]:
+                cut -= 1
+        if not cuts or cut > cuts[-1]:
+            cuts.append(cut)
+    bounds = [0, *cuts, len(items)]
+    return [items[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+
+
+def plan_parts(doc: OfficialReport, *, slices: int = 1) -> list[Part]:
+    """The body, then the appendix in `slices` slices; the seal goes with the last part."""
+    parts = [Part(body=True)]
+    if doc.appendix is not None:
+        items = _appendix_items(doc)
+        slices = _slices(items, slices) or [[]]
+        for n, rows in enumerate(slices):
+            parts.append(Part(appendix=True, appendix_head=n == 0, tables=[rows] if rows else []))
+    parts[-1].seal = True
+    return parts
+
+
+def _html(doc: OfficialReport, part: Part) -> str:
+    return render_to_string("reports/pdf/report.html", {"doc": doc, "part": part})
+
+
+def _write(html: str, *, numbered: bool) -> tuple[bytes, list[bool]]:
+    """One WeasyPrint document → (PDF bytes, landscape flag of each page)."""
+    from weasyprint import HTML
+
+    font_config, base, numbers = _styles()
+    stylesheets = [base, numbers] if numbered else [base]
+    document = HTML(string=html, base_url=str(CSS_PATH.parent)).render(
+        stylesheets=stylesheets, font_config=font_config
+    )
+    landscape = [page.width > page.height for page in document.pages]
+    return document.write_pdf(), landscape
+
+
+def render_report_pdf_single(doc: OfficialReport) -> bytes:
+    """The whole report as one WeasyPrint document (page numbers by CSS counters)."""
+    items = _appendix_items(doc)
+    part = Part(body=True, appendix=doc.appendix is not None, appendix_head=True, seal=True)
+    part.tables = [items] if items else []
+    pdf, _ = _write(_html(doc, part), numbered=True)
+    return pdf
+
+
+# Worker side: with the fork start method the job is inherited, not pickled.
+_JOB: tuple[OfficialReport, list[Part]] | None = None
+
+
+def _render_part(index: int) -> tuple[bytes, list[bool]]:
+    assert _JOB is not None
+    doc, parts = _JOB
+    return _write(_html(doc, parts[index]), numbered=False)
+
+
+def _can_fork() -> bool:
+    # Daemonic processes (a Celery prefork child) may not start children of their own.
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def render_report_pdf(doc: OfficialReport, *, workers: int | None = None, slices: int | None = None) -> bytes:
+    """The report as PDF bytes: the body and slices of the appendix rendered in parallel
+    processes and joined. Two slices per worker let the pool even out their differences."""
+    global _JOB
+    workers = workers or default_workers()
+    if not _can_fork():
+        workers = 1
+    parts = plan_parts(doc, slices=slices or (2 * workers if workers > 1 else 1))
+    workers = min(workers, len(parts))
+    _styles()  # built once, before forking
+    _overlay_css()
+    _JOB = (doc, parts)
+    try:
+        if workers > 1:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                # the largest parts first, so no worker is left with a long one at the end
+                order = sorted(range(len(parts)), key=lambda i: -_weight(parts[i]))
+                futures = {i: pool.submit(_render_part, i) for i in order}
+                results = [futures[i].result() for i in range(len(parts))]
+        else:
+            results = [_render_part(i) for i in range(len(parts))]
+    finally:
+        _JOB = None
+    return _join(doc, results)
+
+
+def _weight(part: Part) -> int:
+    return (60 if part.body else 0) + sum(len(t) for t in part.tables)
+
+
+# The page numbers alone, at the place the page's top-centre margin box puts them: centred over
+# the text block, in the middle of the top margin (portrait 30/165 mm, landscape 20/257 mm).
+OVERLAY_CSS = """
+@page { size: A4 portrait; margin: 0; }
+@page wide { size: A4 landscape; margin: 0; }
+html { font-family: "Tinos", "Liberation Serif", serif; font-size: 13pt; }
+body { margin: 0; }
+.pg { break-before: page; margin-left: 30mm; width: 165mm; height: 20mm; line-height: 20mm; text-align: center; }
+.pg.first { break-before: auto; }
+.pg.wide { page: wide; margin-left: 20mm; width: 257mm; height: 25mm; line-height: 25mm; }
+"""
+
+
+@cache
+def _overlay_css():
+    from weasyprint import CSS
+
+    font_config, _, _ = _styles()
+    return CSS(string=font_face_css() + OVERLAY_CSS, font_config=font_config)
+
+
+def _page_number_overlay(landscape: list[bool]) -> bytes:
+    """A document of blank pages, each the size of the report's page, carrying its number
+    (none on the first page)."""
+    from weasyprint import HTML
+
+    pages = []
+    for n, wide in enumerate(landscape):
+        cls = "pg" + (" wide" if wide else "") + ("" if n else " first")
+        pages.append(f'<div class="{cls}">{n + 1 if n else ""}</div>')
+    html = (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>'
+        + "".join(pages)
+        + "</body></html>"
+    )
+    font_config, _, _ = _styles()
+    return HTML(string=html).write_pdf(stylesheets=[_overlay_css()], font_config=font_config)
+
+
+def _join(doc: OfficialReport, results: list[tuple[bytes, list[bool]]]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    landscape: list[bool] = []
+    for pdf, flags in results:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+        landscape.extend(flags)
+    overlay = PdfReader(io.BytesIO(_page_number_overlay(landscape)))
+    for page, numbers in zip(writer.pages, overlay.pages, strict=True):
+        page.merge_page(numbers)
+    writer.add_metadata(
+        {
+            "/Title": f"{doc.document_type} {doc.title}",
+            "/Author": doc.issuing_body,
+            "/Subject": doc.number_line,
+        }
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+__all__ = ["AppendixRow", "Part", "plan_parts", "render_report_pdf", "render_report_pdf_single"]
