@@ -89,9 +89,7 @@ def plan_export_xlsx(request, plan_id):
     # Imported here: the exporter pulls in openpyxl, which the browsing pages never need.
     from tasks import exporting
 
-    # The agreed name is plan_to_workbook_bytes; the exporter as written calls it plan_to_xlsx_bytes.
-    to_bytes = getattr(exporting, "plan_to_workbook_bytes", None) or exporting.plan_to_xlsx_bytes
-    response = HttpResponse(to_bytes(plan), content_type=XLSX)
+    response = HttpResponse(exporting.plan_to_xlsx_bytes(plan), content_type=XLSX)
     response["Content-Disposition"] = attachment_header(export_filename(plan))
     return response
 
