@@ -28,9 +28,7 @@ PLAN_TITLE = (
     "Triển khai Thông báo kết luận số 07-TB/CQTTBCĐ ngày 15 tháng 10 năm 2025 của Cơ quan thường trực "
     "của Ban chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
 )
-PLAN_ISSUER = (
-    "Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh Đồng Nai"
-)
+PLAN_ISSUER = "Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh Đồng Nai"
 PLAN_ISSUE_DATE = datetime.date(2025, 11, 1)
 DEFAULT_DEMO_PASSWORD = "demo-NQ57-2025"
 SCIENCE = "Sở Khoa học và Công nghệ"
