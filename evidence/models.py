@@ -14,6 +14,9 @@ class Evidence(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(_("dung lượng"))
     content_type = models.CharField(_("loại tệp"), max_length=100)
+    # What the content was found to be (evidence.validation.kinds): "pdf", "jpeg", "docx", …
+    kind = models.CharField(_("loại nhận dạng"), max_length=20, blank=True)
+    scanned = models.BooleanField(_("đã quét virus"), default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("tải lên lúc"))
 
@@ -27,3 +30,83 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def previewable(self) -> bool:
+        from .validation.kinds import PREVIEWABLE_KINDS
+
+        return self.kind in PREVIEWABLE_KINDS
+
+    @property
+    def is_image(self) -> bool:
+        from .validation.kinds import IMAGE_KINDS
+
+        return self.kind in IMAGE_KINDS
+
+    @property
+    def label(self) -> str:
+        from .validation.kinds import KINDS
+
+        kind = KINDS.get(self.kind)
+        return kind.label if kind else self.content_type
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Công nhận hoàn thành")
+    RETURNED = "returned", _("Trả lại — chờ hoàn thiện")
+
+
+class ReturnReason(models.TextChoices):
+    WRONG_PRODUCT = "wrong_product", _("Sai sản phẩm đầu ra")
+    NOT_SIGNED = "not_signed", _("Văn bản chưa được ký, ban hành")
+    OUTSIDE_PERIOD = "outside_period", _("Ngoài thời gian thực hiện / kỳ báo cáo")
+    INCOMPLETE = "incomplete", _("Minh chứng chưa đầy đủ")
+    OTHER = "other", _("Lý do khác")
+
+
+class Review(models.Model):
+    """A reviewer's decision on one completion claim. Never changed: a resubmitted claim gets its own."""
+
+    # RESTRICT, not PROTECT: deleting a whole plan removes its reviews and reports together.
+    report = models.ForeignKey(
+        "kpis.ProgressReport",
+        on_delete=models.RESTRICT,
+        related_name="reviews",
+        verbose_name=_("báo cáo đề nghị"),
+    )
+    assignment = models.ForeignKey(
+        "tasks.Assignment", on_delete=models.CASCADE, related_name="reviews", verbose_name=_("phân công")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người thẩm định"),
+    )
+    decision = models.CharField(_("kết luận"), max_length=10, choices=Decision.choices)
+    reason_code = models.CharField(_("lý do"), max_length=20, choices=ReturnReason.choices, blank=True)
+    reason_text = models.TextField(_("nội dung"), blank=True)
+    decided_at = models.DateTimeField(_("thời điểm"))
+
+    class Meta:
+        ordering = ["assignment", "-decided_at", "-id"]
+        verbose_name = _("thẩm định")
+        verbose_name_plural = _("thẩm định")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decision="approved") | ~models.Q(reason_code=""),
+                name="review_return_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["assignment", "decided_at"])]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} · {self.assignment_id}"
+
+    @property
+    def reason(self) -> str:
+        """What the unit reads: the reason chosen, then the reviewer's words."""
+        if self.decision != Decision.RETURNED:
+            return self.reason_text
+        label = ReturnReason(self.reason_code).label if self.reason_code in ReturnReason.values else ""
+        return f"{label}: {self.reason_text}" if self.reason_text else str(label)

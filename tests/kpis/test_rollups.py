@@ -39,7 +39,7 @@ def report(assignment, period, completion, when, claim=False):
         period=period,
         actor=user,
         data=data(completion),
-        uploads=[pdf(body=f"%PDF-1.4 {assignment.pk}".encode())] if claim else [],
+        uploads=[pdf(body=f"%PDF-1.4 {assignment.pk}\n%%EOF\n".encode())] if claim else [],
         now=when,
     )
     return report_submit(report=r, actor=user, now=when)

@@ -1,0 +1,26 @@
+"""Every state change of evidence and review. Views, the report form and jobs call these."""
+
+from .files import (
+    FOLDER,
+    cleanup_on_error,
+    evidence_add,
+    evidence_add_many,
+    evidence_remove,
+    private_storage,
+    report_evidence_bytes,
+)
+from .review import return_reason_text, review_approve, review_approve_many, review_return
+
+__all__ = [
+    "FOLDER",
+    "cleanup_on_error",
+    "evidence_add",
+    "evidence_add_many",
+    "evidence_remove",
+    "private_storage",
+    "report_evidence_bytes",
+    "return_reason_text",
+    "review_approve",
+    "review_approve_many",
+    "review_return",
+]

@@ -1,0 +1,150 @@
+"""Reviewers' decisions on completion claims.
+
+The assignment's status is moved by the kpis claim services (a conditional update, so two
+reviewers cannot both decide one claim); here each decision is also kept as a `Review` row with
+who, when and why, audited, and the lead unit is told after the commit.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from kpis.services.claims import claim_approve, claim_return
+from tasks.models import Assignment
+
+from ..models import Decision, ReturnReason, Review
+
+log = logging.getLogger(__name__)
+
+MAX_REASON = 2000
+
+
+def _notify(*, assignment, decision: str, reason: str, actor, now) -> None:
+    """The notifications app may be absent; a failure to notify never undoes a decision."""
+    try:
+        from notifications.services import notify_claim_decision
+    except ImportError:  # pragma: no cover - depends on which apps are installed
+        return
+    try:
+        # A savepoint: outbox rows commit with the decision, or are dropped alone on error.
+        with transaction.atomic():
+            notify_claim_decision(
+                assignment=assignment, decision=decision, reason=reason, actor=actor, now=now
+            )
+    except Exception:
+        log.exception("claim decision on assignment %s: notification not written", assignment.pk)
+
+
+def _record(*, state, assignment, reviewer, decision, reason_code="", reason_text="", now) -> Review:
+    review = Review(
+        report_id=state.claim_report_id,
+        assignment=assignment,
+        reviewer=reviewer,
+        decision=decision,
+        reason_code=reason_code,
+        reason_text=reason_text,
+        decided_at=now,
+    )
+    review.full_clean()
+    review.save()
+    audit_record(
+        actor=reviewer,
+        action=f"review.{'approve' if decision == Decision.APPROVED else 'return'}",
+        obj=review,
+        changes={
+            "assignment": assignment.pk,
+            "report": state.claim_report_id,
+            "decision": decision,
+            "reason_code": reason_code,
+            "reason": reason_text,
+            "on_time": state.completed_on_time if decision == Decision.APPROVED else None,
+        },
+        now=now,
+    )
+    return review
+
+
+def _require_claim_report(state) -> None:
+    if state.claim_report_id is None:
+        raise ValidationError({"__all__": "Đề nghị hoàn thành này không còn báo cáo kèm theo."})
+
+
+@transaction.atomic
+def review_approve(*, assignment: Assignment, reviewer, note: str = "", now=None) -> Review:
+    """Completed — on time or late by the date of the claim (kpis.services.claim_approve)."""
+    now = now or timezone.now()
+    note = (note or "").strip()[:MAX_REASON]
+    state = claim_approve(assignment=assignment, reviewer=reviewer, now=now, note=note)
+    _require_claim_report(state)
+    review = _record(
+        state=state,
+        assignment=assignment,
+        reviewer=reviewer,
+        decision=Decision.APPROVED,
+        reason_text=note,
+        now=now,
+    )
+    _notify(assignment=assignment, decision="approved", reason=note, actor=reviewer, now=now)
+    return review
+
+
+def return_reason_text(reason_code: str, reason_text: str) -> str:
+    label = ReturnReason(reason_code).label
+    return f"{label}: {reason_text}" if reason_text else str(label)
+
+
+@transaction.atomic
+def review_return(
+    *, assignment: Assignment, reviewer, reason_code: str, reason_text: str, now=None
+) -> Review:
+    """Returned for completion ("Chờ hoàn thiện"), with a reason chosen from the list and the
+    reviewer's own words; both are required so the unit knows what to complete."""
+    now = now or timezone.now()
+    reason_text = (reason_text or "").strip()
+    errors = {}
+    if reason_code not in ReturnReason.values:
+        errors["reason_code"] = "Vui lòng chọn lý do trả lại."
+    if not reason_text:
+        errors["reason_text"] = "Vui lòng ghi rõ cần hoàn thiện gì để đơn vị bổ sung."
+    elif len(reason_text) > MAX_REASON:
+        errors["reason_text"] = f"Nội dung tối đa {MAX_REASON} ký tự."
+    if errors:
+        raise ValidationError(errors)
+    reason = return_reason_text(reason_code, reason_text)
+    state = claim_return(assignment=assignment, reviewer=reviewer, reason=reason, now=now)
+    _require_claim_report(state)
+    review = _record(
+        state=state,
+        assignment=assignment,
+        reviewer=reviewer,
+        decision=Decision.RETURNED,
+        reason_code=reason_code,
+        reason_text=reason_text,
+        now=now,
+    )
+    _notify(assignment=assignment, decision="returned", reason=reason, actor=reviewer, now=now)
+    return review
+
+
+@transaction.atomic
+def review_approve_many(*, assignments, reviewer, now=None) -> list[Review]:
+    """Approve several claims at once: all of them, or none when one can no longer be approved."""
+    now = now or timezone.now()
+    assignments = list(assignments)
+    if not assignments:
+        raise ValidationError({"__all__": "Chưa chọn đề nghị nào để công nhận."})
+    reviews = []
+    for assignment in sorted(assignments, key=lambda a: a.pk):  # one lock order for every reviewer
+        try:
+            reviews.append(review_approve(assignment=assignment, reviewer=reviewer, now=now))
+        except ValidationError as exc:
+            code = assignment.subtask.code if assignment.subtask_id else assignment.pk
+            raise ValidationError(
+                {
+                    "__all__": f"Nhiệm vụ {code} ({assignment.unit}): {' '.join(exc.messages)} Chưa công nhận đề nghị nào."
+                }
+            ) from exc
+    return reviews
