@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "nq57portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "nq57portal.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -231,6 +232,10 @@ NOTIFICATION_EMAIL_BATCH = int(env("NOTIFICATION_EMAIL_BATCH", "200"))
 NOTIFICATION_DIGEST_HOUR = int(env("NOTIFICATION_DIGEST_HOUR", "7"))
 # An unacknowledged message (worker killed) is handed to another worker after this many seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+if env("CELERY_UNACKED_RESTORE_SECONDS"):  # how often a worker looks for such messages (kombu: ~100 s)
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        unacked_restore_interval=int(env("CELERY_UNACKED_RESTORE_SECONDS")), unacked_restore_throttle=1
+    )
 CELERY_BEAT_SCHEDULE["kpis.sweep_flags"] = {"task": "kpis.sweep_flags", "schedule": 60.0 * FLAG_SWEEP_MINUTES}
 CELERY_BEAT_SCHEDULE["notifications.send_outbox"] = {"task": "notifications.send_outbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["notifications.send_reminders"] = {
