@@ -20,3 +20,18 @@ class SecurityHeadersMiddleware:
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class VietnameseFirstMiddleware:
+    """The interface is Vietnamese unless the user chose English (language cookie).
+
+    Many civil servants' browsers announce English; that must not switch their dates, numbers
+    and words. Placed before LocaleMiddleware, it hides Accept-Language from it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.text import get_valid_filename
+from django.views.decorators.http import require_GET
 
 from .. import selectors
 from ..filters import SubtaskFilterForm
@@ -31,6 +32,7 @@ def _render(request, template, fragment, context):
     return response
 
 
+@require_GET
 @login_required
 def plan_list(request):
     plans = selectors.plans_for_user(user=request.user)
@@ -38,6 +40,7 @@ def plan_list(request):
     return _render(request, "tasks/plan_list.html", "plans", {"page": page})
 
 
+@require_GET
 @login_required
 def plan_detail(request, plan_id):
     plan = access_plan_for_user(request.user, plan_id)
@@ -67,6 +70,7 @@ def plan_detail(request, plan_id):
     return _render(request, "tasks/plan_detail.html", "results", context)
 
 
+@require_GET
 @login_required
 def subtask_detail(request, subtask_id):
     subtask = access_subtask_for_user(request.user, subtask_id)
@@ -83,6 +87,7 @@ def subtask_detail(request, subtask_id):
     return render(request, "tasks/subtask_detail.html", context)
 
 
+@require_GET
 @login_required
 def plan_export_xlsx(request, plan_id):
     plan = access_plan_for_user(request.user, plan_id)

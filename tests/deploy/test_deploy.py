@@ -75,3 +75,11 @@ def test_every_page_carries_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_the_interface_stays_vietnamese_when_the_browser_asks_for_english(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "vi"
+    client.cookies["django_language"] = "en"
+    assert client.get(reverse("login")).headers["Content-Language"] == "en"
