@@ -1,0 +1,68 @@
+"""Forms of the review pages: they parse and show errors beside their fields; rules live in services."""
+
+import datetime
+
+from django import forms
+
+from .models import ReturnReason
+from .selectors import QueueFilters
+
+
+class ReturnForm(forms.Form):
+    reason_code = forms.ChoiceField(
+        label="Lý do trả lại",
+        choices=[("", "— Chọn lý do —"), *ReturnReason.choices],
+        error_messages={
+            "required": "Vui lòng chọn lý do trả lại.",
+            "invalid_choice": "Vui lòng chọn lý do trả lại.",
+        },
+    )
+    reason_text = forms.CharField(
+        label="Cần hoàn thiện gì",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": "Vui lòng ghi rõ cần hoàn thiện gì để đơn vị bổ sung.",
+            "max_length": "Nội dung tối đa %(limit_value)d ký tự.",
+        },
+        help_text="Đơn vị đọc được nội dung này trên trang Nhiệm vụ của tôi và trang báo cáo.",
+    )
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(
+        label="Ghi chú (không bắt buộc)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Ghi chú tối đa %(limit_value)d ký tự."},
+    )
+
+
+def _int(raw) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _date(raw) -> datetime.date | None:
+    raw = (raw or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def queue_filters(params) -> QueueFilters:
+    """Filters from the query string; anything unreadable is ignored rather than refused."""
+    filters = QueueFilters(
+        plan=_int(params.get("plan")),
+        section=_int(params.get("section")),
+        unit=_int(params.get("unit")),
+        deadline_from=_date(params.get("deadline_from")),
+        deadline_to=_date(params.get("deadline_to")),
+    )
+    if not filters.plan:
+        filters.section = None
+    return filters

@@ -1,0 +1,147 @@
+"""The reviewers' queue, a claim's page, and the decisions (approve, return, approve several)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from kpis.models import AssignmentState
+
+from ..forms import ApproveForm, ReturnForm, queue_filters
+from ..permissions import access_claim_for_user, require_reviewer
+from ..selectors import claim_for_review, queue_filter_choices, review_queue
+from ..services import review_approve, review_approve_many, review_return
+
+PAGE_SIZE = 50
+
+
+@login_required
+def queue(request):
+    require_reviewer(request.user)
+    filters = queue_filters(request.GET)
+    page = Paginator(review_queue(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "rows": list(page.object_list),
+        "query": query.urlencode(),
+        "next_url": request.get_full_path(),
+        **queue_filter_choices(filters=filters),
+    }
+    template = "evidence/queue.html"
+    if request.htmx and request.htmx.target == "queue-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _claim_context(request, assignment, *, approve_form=None, return_form=None):
+    data = claim_for_review(assignment=assignment)
+    previewable = [f for f in data["files"] if f.previewable]
+    shown_id = request.GET.get("show", "")
+    everything = data["files"] + [f for report in data["earlier"] for f in report.evidence.all()]
+    shown = next((f for f in everything if str(f.pk) == shown_id), None) or (
+        previewable[0] if previewable else None
+    )
+    return {
+        **data,
+        "assignment": assignment,
+        "subtask": assignment.subtask,
+        "shown": shown,
+        "approve_form": approve_form or ApproveForm(),
+        "return_form": return_form or ReturnForm(),
+        "next_url": _next(request, default=reverse("evidence:queue")),
+    }
+
+
+def _next(request, *, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+def claim(request, assignment_id):
+    assignment = access_claim_for_user(request.user, assignment_id)
+    context = _claim_context(request, assignment)
+    if request.htmx and request.htmx.target == "preview-pane":
+        return render(request, "evidence/claim.html#preview", context)
+    return render(request, "evidence/claim.html", context)
+
+
+def _done(request, text: str):
+    messages.success(request, text)
+    return redirect(_next(request, default=reverse("evidence:queue")))
+
+
+@login_required
+@require_POST
+def approve(request, assignment_id):
+    assignment = access_claim_for_user(request.user, assignment_id)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        return render(request, "evidence/claim.html", _claim_context(request, assignment, approve_form=form))
+    try:
+        review_approve(assignment=assignment, reviewer=request.user, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("evidence:claim", assignment.pk)
+    state = AssignmentState.objects.get(assignment=assignment)
+    on_time = "đúng hạn" if state.completed_on_time else "trễ hạn"
+    return _done(
+        request, f"Đã công nhận hoàn thành {on_time}: {assignment.subtask.code} — {assignment.unit}."
+    )
+
+
+@login_required
+@require_POST
+def return_claim(request, assignment_id):
+    assignment = access_claim_for_user(request.user, assignment_id)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            review_return(
+                assignment=assignment,
+                reviewer=request.user,
+                reason_code=form.cleaned_data["reason_code"],
+                reason_text=form.cleaned_data["reason_text"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            return _done(
+                request,
+                f"Đã trả lại đề nghị (chờ hoàn thiện): {assignment.subtask.code} — {assignment.unit}.",
+            )
+    return render(request, "evidence/claim.html", _claim_context(request, assignment, return_form=form))
+
+
+@login_required
+@require_POST
+def approve_many(request):
+    require_reviewer(request.user)
+    ids = [raw for raw in request.POST.getlist("assignment") if raw.isdigit()][:200]
+    back = _next(request, default=reverse("evidence:queue"))
+    if not ids:
+        messages.error(request, "Chưa chọn đề nghị nào để công nhận.")
+        return redirect(back)
+    assignments = [access_claim_for_user(request.user, pk) for pk in dict.fromkeys(ids)]
+    try:
+        reviews = review_approve_many(assignments=assignments, reviewer=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Đã công nhận hoàn thành {len(reviews)} đề nghị.")
+    return redirect(back)
