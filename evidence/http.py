@@ -25,14 +25,17 @@ _ASCII_SAFE = re.compile(r"[^A-Za-z0-9 ._()\-]+")
 
 def ascii_fallback(name: str) -> str:
     """ "Báo cáo đã ký.pdf" → "Bao cao da ky.pdf": tone marks dropped, đ kept as d."""
-    text = name.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = _ASCII_SAFE.sub("_", text)
-    text = re.sub(r"\s+", " ", text).strip(" .")
-    stem, dot, ext = text.rpartition(".")
-    if dot and not stem.strip(" ._"):
-        text = f"tep.{ext}"
-    return text or "tep"
+
+    def plain(text: str) -> str:
+        text = text.replace("đ", "d").replace("Đ", "D")
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        return re.sub(r"\s+", " ", _ASCII_SAFE.sub("_", text)).strip(" ._")
+
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem, ext = plain(stem), plain(ext)
+    return f"{stem or 'tep'}.{ext}" if ext else (stem or "tep")
 
 
 def content_disposition(disposition: str, name: str) -> str:

@@ -86,7 +86,13 @@ def report_evidence_bytes(report) -> int:
 def _store(upload, checked, now) -> str:
     storage = private_storage()
     upload.seek(0)
-    name = storage.save(f"{FOLDER}/{now:%Y/%m}/{uuid.uuid4().hex}", File(upload))
+    target = f"{FOLDER}/{now:%Y/%m}/{uuid.uuid4().hex}"
+    try:
+        name = storage.save(target, File(upload))
+    except BaseException:
+        # A write that failed half-way may have left part of the file under the name we chose.
+        _delete_quietly([target])
+        raise
     registry = _stored_in_block.get()
     if registry is not None:
         registry.append(name)
