@@ -13,6 +13,8 @@ from django.utils.http import urlencode
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET
 
+from kpis.flag_selectors import flag_list
+
 from .. import selectors
 from ..filters import SubtaskFilterForm
 from ..permissions import access_plan_for_user, access_subtask_for_user
@@ -83,6 +85,7 @@ def subtask_detail(request, subtask_id):
         "section": section,
         "general_task": subtask.general_task,
         "section_url": f"{plan_url}?{urlencode({'section': section.pk})}",
+        "flags": flag_list(user=request.user, subtask_id=subtask.pk, include_resolved=True)[:50],
     }
     return render(request, "tasks/subtask_detail.html", context)
 
