@@ -142,7 +142,9 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["nq57portal.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every {{ pk }} in an id or URL would render as "1.218". Figures shown to people
+# use |intcomma (locale-aware: 1.234 in Vietnamese).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

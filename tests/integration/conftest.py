@@ -27,6 +27,7 @@ def subprocess_env(settings_module="nq57portal.settings.test") -> dict:
     db = connection.settings_dict
     url = f"postgres://{db['USER'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = dict(os.environ)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' own process only
     env.update(
         DATABASE_URL=url,
         DJANGO_SETTINGS_MODULE=settings_module,
