@@ -12,8 +12,11 @@ benchmark and as the reference layout.
 from __future__ import annotations
 
 import io
+import logging
 import multiprocessing
 import os
+import re
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,7 +27,10 @@ from django.template.loader import render_to_string
 from reports.document import AppendixRow, OfficialReport
 from reports.pdf.fonts import font_face_css
 
+logger = logging.getLogger(__name__)
+
 CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "reports" / "pdf.css"
+UA_CSS_PATH = CSS_PATH.with_name("pdf_ua.css")
 
 # Page numbers: Arabic, 13 pt upright, centred in the top margin, none on the first page.
 PAGE_NUMBER_CSS = """
@@ -63,6 +69,23 @@ def _styles() -> tuple:
     base = CSS(string=font_face_css() + "\n" + CSS_PATH.read_text(encoding="utf-8"), font_config=font_config)
     numbers = CSS(string=PAGE_NUMBER_CSS, font_config=font_config)
     return font_config, base, numbers
+
+
+@cache
+def _lean_html_class():
+    """WeasyPrint's HTML with the lean user-agent stylesheet (see pdf_ua.css)."""
+    from weasyprint import CSS, HTML
+
+    ua = CSS(string=UA_CSS_PATH.read_text(encoding="utf-8"))
+
+    class LeanHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [ua]
+
+        def _ph_stylesheets(self):
+            return []
+
+    return LeanHTML
 
 
 def _appendix_items(doc: OfficialReport) -> list[dict]:
@@ -117,29 +140,37 @@ def plan_parts(doc: OfficialReport, *, slices: int = 1) -> list[Part]:
     return parts
 
 
+# Whitespace between two tags: the templates are indented for people, but every such run is a
+# text node that WeasyPrint parses, boxes and throws away (thousands in a long appendix).
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
 def _html(doc: OfficialReport, part: Part) -> str:
-    return render_to_string("reports/pdf/report.html", {"doc": doc, "part": part})
+    html = render_to_string("reports/pdf/report.html", {"doc": doc, "part": part})
+    return _BETWEEN_TAGS.sub("><", html)
 
 
-def _write(html: str, *, numbered: bool) -> tuple[bytes, list[bool]]:
+def _write(html: str, *, numbered: bool, lean: bool = True) -> tuple[bytes, list[bool]]:
     """One WeasyPrint document → (PDF bytes, landscape flag of each page)."""
     from weasyprint import HTML
 
     font_config, base, numbers = _styles()
     stylesheets = [base, numbers] if numbered else [base]
-    document = HTML(string=html, base_url=str(CSS_PATH.parent)).render(
+    html_class = _lean_html_class() if lean else HTML
+    document = html_class(string=html, base_url=str(CSS_PATH.parent)).render(
         stylesheets=stylesheets, font_config=font_config
     )
     landscape = [page.width > page.height for page in document.pages]
     return document.write_pdf(), landscape
 
 
-def render_report_pdf_single(doc: OfficialReport) -> bytes:
-    """The whole report as one WeasyPrint document (page numbers by CSS counters)."""
+def render_report_pdf_single(doc: OfficialReport, *, lean: bool = False) -> bytes:
+    """The whole report as one plain WeasyPrint document (page numbers by CSS counters):
+    the reference layout, and the benchmark's baseline."""
     items = _appendix_items(doc)
     part = Part(body=True, appendix=doc.appendix is not None, appendix_head=True, seal=True)
     part.tables = [items] if items else []
-    pdf, _ = _write(_html(doc, part), numbered=True)
+    pdf, _ = _write(_html(doc, part), numbered=True, lean=lean)
     return pdf
 
 
@@ -150,7 +181,16 @@ _JOB: tuple[OfficialReport, list[Part]] | None = None
 def _render_part(index: int) -> tuple[bytes, list[bool]]:
     assert _JOB is not None
     doc, parts = _JOB
-    return _write(_html(doc, parts[index]), numbered=False)
+    started = time.perf_counter()
+    result = _write(_html(doc, parts[index]), numbered=False)
+    logger.debug(
+        "part %d (pid %d): %d pages in %.2f s",
+        index,
+        os.getpid(),
+        len(result[1]),
+        time.perf_counter() - started,
+    )
+    return result
 
 
 def _can_fork() -> bool:
@@ -169,6 +209,7 @@ def render_report_pdf(doc: OfficialReport, *, workers: int | None = None, slices
     """The report as PDF bytes: the body and slices of the appendix rendered in parallel
     processes and joined. Two slices per worker let the pool even out their differences."""
     global _JOB
+    started = time.perf_counter()
     workers = workers or default_workers()
     if not _can_fork():
         workers = 1
@@ -176,6 +217,7 @@ def render_report_pdf(doc: OfficialReport, *, workers: int | None = None, slices
     workers = min(workers, len(parts))
     _styles()  # built once, before forking
     _overlay_css()
+    _lean_html_class()
     _JOB = (doc, parts)
     try:
         if workers > 1:
@@ -189,7 +231,16 @@ def render_report_pdf(doc: OfficialReport, *, workers: int | None = None, slices
             results = [_render_part(i) for i in range(len(parts))]
     finally:
         _JOB = None
-    return _join(doc, results)
+    rendered = time.perf_counter()
+    pdf = _join(doc, results)
+    logger.debug(
+        "%d parts on %d worker(s): rendered in %.2f s, joined in %.2f s",
+        len(parts),
+        workers,
+        rendered - started,
+        time.perf_counter() - rendered,
+    )
+    return pdf
 
 
 def _weight(part: Part) -> int:
@@ -243,19 +294,59 @@ def _join(doc: OfficialReport, results: list[tuple[bytes, list[bool]]]) -> bytes
     for pdf, flags in results:
         writer.append(PdfReader(io.BytesIO(pdf)))
         landscape.extend(flags)
-    overlay = PdfReader(io.BytesIO(_page_number_overlay(landscape)))
-    for page, numbers in zip(writer.pages, overlay.pages, strict=True):
-        page.merge_page(numbers)
+    _stamp_page_numbers(writer, PdfReader(io.BytesIO(_page_number_overlay(landscape))))
     writer.add_metadata(
         {
             "/Title": f"{doc.document_type} {doc.title}",
             "/Author": doc.issuing_body,
             "/Subject": doc.number_line,
+            "/Creator": "NQ57 portal",
         }
     )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _stamp_page_numbers(writer, overlay) -> None:
+    """Draw each overlay page on the report's page as a form XObject.
+
+    pypdf's merge_page would rewrite every page's content stream and copy the number's font
+    into each page; a form XObject leaves the page's own stream as it is and shares one font.
+    """
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+
+    def stream(data: bytes):
+        obj = DecodedStreamObject()
+        obj.set_data(data)
+        return writer._add_object(obj)
+
+    for n, (page, numbers) in enumerate(zip(writer.pages, overlay.pages, strict=True)):
+        if n == 0:
+            continue  # the first page carries no number
+        form = DecodedStreamObject()
+        form.set_data(numbers.get_contents().get_data())
+        form[NameObject("/Type")] = NameObject("/XObject")
+        form[NameObject("/Subtype")] = NameObject("/Form")
+        form[NameObject("/BBox")] = ArrayObject(numbers.mediabox)
+        form[NameObject("/Resources")] = numbers["/Resources"].clone(writer)
+        name = NameObject(f"/NQ57PageNumber{n + 1}")
+        resources = page["/Resources"].get_object()
+        xobjects = resources.get("/XObject")
+        if xobjects is None:
+            from pypdf.generic import DictionaryObject
+
+            xobjects = DictionaryObject()
+            resources[NameObject("/XObject")] = xobjects
+        xobjects = xobjects.get_object()
+        xobjects[name] = writer._add_object(form)
+        contents = page["/Contents"].get_object()
+        own = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
+        # the page's stream may leave its coordinate system changed: isolate it with q … Q
+        page[NameObject("/Contents")] = ArrayObject(
+            [stream(b"q\n"), *own, stream(f"\nQ q {name} Do Q\n".encode())]
+        )
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
 
 
 __all__ = ["AppendixRow", "Part", "plan_parts", "render_report_pdf", "render_report_pdf_single"]

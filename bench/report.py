@@ -1,0 +1,92 @@
+"""Benchmark (not a test): the PDF of a quarterly report whose appendix has 2,000 sub-tasks.
+
+    .venv/bin/python bench/report.py [--rows 2000] [--workers N] [--no-plain] [--out DIR]
+
+Prints the time of a plain single WeasyPrint render of the whole report beside ours (body and
+appendix slices rendered in parallel processes and joined). Target (issue 8): ours under 15 s
+on 2 cores. The machine's load average is printed too: other work on the same cores slows both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nq57portal.settings.local")
+
+
+def _timed(fn):
+    wall, cpu = time.perf_counter(), time.process_time()
+    children = os.times()
+    result = fn()
+    after = os.times()
+    child_cpu = (after.children_user - children.children_user) + (
+        after.children_system - children.children_system
+    )
+    return result, time.perf_counter() - wall, time.process_time() - cpu + child_cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain single render")
+    parser.add_argument("--out", type=Path, default=None, help="write the PDFs into this folder")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    # WeasyPrint logs every page at INFO under some settings; the benchmark wants quiet.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+    from pypdf import PdfReader
+
+    from reports.document import document_sha256
+    from reports.pdf import render_report_pdf, render_report_pdf_single
+    from reports.pdf.render import default_workers
+    from reports.sample import sample_report
+
+    doc = sample_report(args.rows)
+    doc = dataclasses.replace(doc, sha256=document_sha256(doc))
+    workers = args.workers or default_workers()
+    print(f"report: {args.rows} appendix rows, {len(doc.appendix.sections)} sections; {workers} worker(s)")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    def pages(pdf: bytes) -> int:
+        return len(PdfReader(io.BytesIO(pdf)).pages)
+
+    results = {}
+    if not args.no_plain:
+        pdf, wall, cpu = _timed(lambda: render_report_pdf_single(doc))
+        results["plain"] = pdf
+        print(
+            f"plain single render : {wall:6.1f} s  (cpu {cpu:5.1f} s)  {pages(pdf)} pages, {len(pdf) / 1e6:.1f} MB"
+        )
+    pdf, wall, cpu = _timed(lambda: render_report_pdf(doc, workers=workers))
+    results["ours"] = pdf
+    verdict = "under" if wall < 15 else "OVER"
+    print(
+        f"ours (parallel)     : {wall:6.1f} s  (cpu {cpu:5.1f} s)  {pages(pdf)} pages, "
+        f"{len(pdf) / 1e6:.1f} MB  — {verdict} the 15 s target"
+    )
+    print(f"load average after : {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, data in results.items():
+            (args.out / f"report_{args.rows}_{name}.pdf").write_bytes(data)
+        print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
