@@ -19,8 +19,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 Cell = str | int | Decimal | None
+
+# Times are printed as the province reads them.
+DISPLAY_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass(frozen=True)
@@ -203,8 +207,15 @@ class OfficialReport:
         return list_punctuated(self.recipients)
 
     @property
+    def cut_off_local(self) -> datetime:
+        """The cut-off on the province's clock, without a zone (as printed and as in Excel)."""
+        if self.cut_off.tzinfo is None:
+            return self.cut_off
+        return self.cut_off.astimezone(DISPLAY_TZ).replace(tzinfo=None)
+
+    @property
     def cut_off_label(self) -> str:
-        return self.cut_off.strftime("%H:%M ngày %d/%m/%Y")
+        return self.cut_off_local.strftime("%H:%M ngày %d/%m/%Y")
 
 
 def date_line(place: str, day: date) -> str:

@@ -98,11 +98,11 @@ def _appendix_items(doc: OfficialReport) -> list[dict]:
     return items
 
 
-def _slices(items: list[dict], count: int) -> list[list[dict]]:
+def _slices(items: list[dict], count: int, min_rows: int = MIN_SLICE_ROWS) -> list[list[dict]]:
     """Cut the appendix into `count` slices of about equal rows, at section boundaries where one
     is near, never leaving a section heading alone at the end of a slice."""
     total = sum("row" in i for i in items)
-    count = max(1, min(count, total // MIN_SLICE_ROWS))
+    count = max(1, min(count, total // max(1, min_rows)))
     if count == 1:
         return [items] if items else []
     before = []  # rows before each item
@@ -128,12 +128,12 @@ def _slices(items: list[dict], count: int) -> list[list[dict]]:
     return [items[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
 
 
-def plan_parts(doc: OfficialReport, *, slices: int = 1) -> list[Part]:
+def plan_parts(doc: OfficialReport, *, slices: int = 1, min_slice_rows: int = MIN_SLICE_ROWS) -> list[Part]:
     """The body, then the appendix in `slices` slices; the seal goes with the last part."""
     parts = [Part(body=True)]
     if doc.appendix is not None:
         items = _appendix_items(doc)
-        slices = _slices(items, slices) or [[]]
+        slices = _slices(items, slices, min_slice_rows) or [[]]
         for n, rows in enumerate(slices):
             parts.append(Part(appendix=True, appendix_head=n == 0, tables=[rows] if rows else []))
     parts[-1].seal = True
@@ -205,7 +205,13 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def render_report_pdf(doc: OfficialReport, *, workers: int | None = None, slices: int | None = None) -> bytes:
+def render_report_pdf(
+    doc: OfficialReport,
+    *,
+    workers: int | None = None,
+    slices: int | None = None,
+    min_slice_rows: int = MIN_SLICE_ROWS,
+) -> bytes:
     """The report as PDF bytes: the body and slices of the appendix rendered in parallel
     processes and joined. Two slices per worker let the pool even out their differences."""
     global _JOB
@@ -213,7 +219,9 @@ def render_report_pdf(doc: OfficialReport, *, workers: int | None = None, slices
     workers = workers or default_workers()
     if not _can_fork():
         workers = 1
-    parts = plan_parts(doc, slices=slices or (2 * workers if workers > 1 else 1))
+    parts = plan_parts(
+        doc, slices=slices or (2 * workers if workers > 1 else 1), min_slice_rows=min_slice_rows
+    )
     workers = min(workers, len(parts))
     _styles()  # built once, before forking
     _overlay_css()

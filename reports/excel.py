@@ -1,0 +1,187 @@
+"""Excel workbooks of a report: the appendix with its progress, one sheet per section.
+
+Every text cell goes through `write_formula_safe`: a value that a spreadsheet would take for a
+formula (starting with =, +, -, @, or a tab or carriage return before one) is stored as a
+string cell with Excel's "quote prefix" flag. In the file it is then plain text, not a
+formula (`<f>`); Excel and LibreOffice show it unchanged and keep it text when the cell is
+edited (the flag is what typing a leading apostrophe sets). Prepending a visible apostrophe,
+as one does for CSV, would change what the reader sees and what a re-import reads.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.document import AppendixRow, AppendixSection, OfficialReport
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+_INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
+
+
+def looks_like_formula(value: object) -> bool:
+    """True for text a spreadsheet could execute or reinterpret: =, +, -, @ first, or a
+    tab / carriage return / line feed first (spreadsheets strip those before looking)."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def write_formula_safe(cell: Cell, value: object) -> Cell:
+    """Put `value` in `cell`; text that looks like a formula stays text (see the module doc).
+
+    Dates get the dd/mm/yyyy format; Decimals are written as numbers; line ends become "\n"
+    (a cell's line break, and what XML gives back for a carriage return anyway).
+    """
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    cell.value = value
+    if isinstance(value, str) and (looks_like_formula(value) or cell.data_type != "s"):
+        # openpyxl marks any text starting with "=" as a formula; undo that and flag it
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float
+    wrap: bool = False
+
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="top", wrap_text=True)
+TOP = Alignment(vertical="top")
+
+
+def write_table(ws: Worksheet, columns: Sequence[Column], rows: Iterable[Sequence[object]]) -> int:
+    """A header row (frozen, with filters) and the rows under it; returns the number of rows."""
+    for n, col in enumerate(columns, start=1):
+        cell = write_formula_safe(ws.cell(row=1, column=n), col.title)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGNMENT
+        ws.column_dimensions[get_column_letter(n)].width = col.width
+    count = 0
+    for r, values in enumerate(rows, start=2):
+        count += 1
+        for n, (col, value) in enumerate(zip(columns, values, strict=True), start=1):
+            cell = write_formula_safe(ws.cell(row=r, column=n), value)
+            cell.alignment = WRAP if col.wrap else TOP
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    return count
+
+
+# The seven columns of the plan's appendix (the sub-task's code split out of its title so the
+# sheet sorts and filters by it), then the progress as of the cut-off.
+APPENDIX_COLUMNS = (
+    Column("Nhiệm vụ tổng quát", 40, wrap=True),
+    Column("Mã", 8),
+    Column("Tiểu nhiệm vụ", 50, wrap=True),
+    Column("Sản phẩm đầu ra", 36, wrap=True),
+    Column("KPI", 34, wrap=True),
+    Column("Đơn vị chủ trì", 26, wrap=True),
+    Column("Đơn vị phối hợp", 26, wrap=True),
+    Column("Thời hạn", 13),
+    Column("Trạng thái", 16, wrap=True),
+    Column("Hoàn thành (%)", 12),
+    Column("Báo cáo gần nhất", 14),
+    Column("Số minh chứng", 11),
+    Column("Cảnh báo", 30, wrap=True),
+)
+
+
+def appendix_row_values(row: AppendixRow) -> tuple:
+    completion = None if row.completion is None else float(row.completion)
+    return (
+        row.general_task,
+        row.code,
+        row.subtask,
+        row.output,
+        row.kpi,
+        row.lead_unit,
+        row.co_units,
+        row.deadline if row.deadline is not None else (row.deadline_text or "Thường xuyên"),
+        row.status,
+        completion,
+        row.latest_report,
+        row.evidence_count,
+        "; ".join(row.flags),
+    )
+
+
+def sheet_title(section: AppendixSection, taken: set[str]) -> str:
+    """Excel's sheet names: at most 31 characters, none of []:*?/\\, unique."""
+    base = " ".join(section.heading.translate(_INVALID_SHEET_CHARS).split()).strip("'") or "Phần"
+    if len(base) > 31:
+        # cut at a word, not inside one ("… đổi mới" rather than "… đổ")
+        base = base[:30].rsplit(" ", 1)[0].rstrip(",;.-") + "…"
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def build_appendix_workbook(doc: OfficialReport) -> Workbook:
+    """One sheet per appendix section, then a sheet saying which report it belongs to."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    sections = doc.appendix.sections if doc.appendix else ()
+    for section in sections:
+        ws = wb.create_sheet(sheet_title(section, taken))
+        write_table(ws, APPENDIX_COLUMNS, (appendix_row_values(r) for r in section.rows))
+    info = wb.create_sheet(sheet_title(AppendixSection(code="", title="Thông tin báo cáo"), taken))
+    facts = (
+        ("Cơ quan ban hành", doc.issuing_body),
+        ("Số, ký hiệu", doc.number_line.removeprefix("Số: ").strip()),
+        ("Ngày", doc.date),
+        ("Trích yếu", f"{doc.document_type} {doc.title}"),
+        ("Số liệu tính đến", doc.cut_off_local),
+        ("Mã kiểm tra SHA-256", doc.sha256),
+        ("Số nhiệm vụ trong phụ lục", doc.appendix.row_count if doc.appendix else 0),
+    )
+    write_table(info, (Column("Mục", 28), Column("Nội dung", 90, wrap=True)), facts)
+    info.auto_filter.ref = None
+    wb.properties.title = f"{doc.document_type} {doc.title}"
+    wb.properties.creator = doc.issuing_body
+    return wb
+
+
+def appendix_workbook_bytes(doc: OfficialReport) -> bytes:
+    out = io.BytesIO()
+    build_appendix_workbook(doc).save(out)
+    return out.getvalue()
+
+
+__all__ = [
+    "APPENDIX_COLUMNS",
+    "Column",
+    "appendix_row_values",
+    "appendix_workbook_bytes",
+    "build_appendix_workbook",
+    "looks_like_formula",
+    "write_formula_safe",
+    "write_table",
+]

@@ -1,0 +1,127 @@
+"""The appendix workbook: formula-looking text stays text, frozen header, filters, real dates."""
+
+import dataclasses
+import io
+import zipfile
+from collections import Counter
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from reports.document import AppendixSection, document_sha256
+from reports.excel import APPENDIX_COLUMNS, appendix_workbook_bytes, looks_like_formula, write_formula_safe
+from reports.sample import sample_report
+
+DANGEROUS = ["=1+1", "+1", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("http://x.example","bấm")', "\t=1+1", "\r=1+1"]
+
+
+def _roundtrip(wb):
+    out = io.BytesIO()
+    wb.save(out)
+    data = out.getvalue()
+    return load_workbook(io.BytesIO(data)), data
+
+
+@pytest.mark.parametrize("text", DANGEROUS)
+def test_it_neutralises_text_that_looks_like_a_formula(text):
+    wb = Workbook()
+    cell = write_formula_safe(wb.active["A1"], text)
+    assert looks_like_formula(text)
+    assert cell.data_type == "s"
+    back, data = _roundtrip(wb)
+    read = back.active["A1"]
+    assert read.value == text.replace("\r", "\n")  # unchanged: no visible apostrophe added
+    assert read.data_type == "s"
+    assert read.quotePrefix is True
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+
+
+def test_it_leaves_ordinary_values_alone():
+    wb = Workbook()
+    ws = wb.active
+    write_formula_safe(ws["A1"], "Sở Tư pháp")
+    write_formula_safe(ws["A2"], 42)
+    write_formula_safe(ws["A3"], date(2026, 1, 5))
+    back, _ = _roundtrip(wb)
+    a1, a2, a3 = back.active["A1"], back.active["A2"], back.active["A3"]
+    assert (a1.value, a1.data_type, a1.quotePrefix) == ("Sở Tư pháp", "s", False)
+    assert (a2.value, a2.data_type) == (42, "n")
+    assert a3.is_date and a3.value == datetime(2026, 1, 5) and a3.number_format == "dd/mm/yyyy"
+
+
+@pytest.fixture
+def doc():
+    doc = sample_report(45)
+    first = doc.appendix.sections[0]
+    evil = dataclasses.replace(first.rows[0], subtask="=cmd|' /C calc'!A0", flags=("-1 ngày",))
+    sections = (dataclasses.replace(first, rows=(evil, *first.rows[1:])), *doc.appendix.sections[1:])
+    doc = dataclasses.replace(doc, appendix=dataclasses.replace(doc.appendix, sections=sections))
+    return dataclasses.replace(doc, sha256=document_sha256(doc))
+
+
+def test_the_workbook_has_a_sheet_per_section_with_frozen_header_and_filters(doc):
+    wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
+    sections = doc.appendix.sections
+    assert wb.sheetnames == [
+        "I. Về chuyển đổi số",
+        "II. Về khoa học, công nghệ…",
+        "III. Về cải cách thủ tục hành…",
+        "IV. Về dữ liệu và hạ tầng số",
+        "Thông tin báo cáo",
+    ]
+    for section, ws in zip(sections, wb.worksheets, strict=False):
+        assert [c.value for c in ws[1]] == [c.title for c in APPENDIX_COLUMNS]
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:M{len(section.rows) + 1}"
+        assert ws.max_row == len(section.rows) + 1
+        assert all(c.font.bold for c in ws[1])
+
+
+def test_dates_are_dates_and_figures_are_the_rows(doc):
+    wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
+    for section, ws in zip(doc.appendix.sections, wb.worksheets, strict=False):
+        rows = list(ws.iter_rows(min_row=2))
+        for row, data in zip(rows, section.rows, strict=True):
+            deadline, completion, latest, evidence = row[7], row[9], row[10], row[11]
+            if data.deadline is None:
+                assert deadline.value == "Thường xuyên" and deadline.data_type == "s"
+            else:
+                assert deadline.is_date and deadline.value.date() == data.deadline
+                assert deadline.number_format == "dd/mm/yyyy"
+            if data.latest_report:
+                assert latest.is_date and latest.value.date() == data.latest_report
+            assert completion.value == (None if data.completion is None else float(data.completion))
+            assert evidence.value == data.evidence_count
+        statuses = Counter(r[8].value for r in rows)
+        assert statuses == Counter(r.status for r in section.rows)
+
+
+def test_the_workbook_neutralises_formulas_from_the_data(doc):
+    wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
+    ws = wb.worksheets[0]
+    subtask, flags = ws["C2"], ws["M2"]
+    assert subtask.value == "=cmd|' /C calc'!A0" and subtask.data_type == "s" and subtask.quotePrefix
+    assert flags.value == "-1 ngày" and flags.quotePrefix
+
+
+def test_the_information_sheet_names_the_report(doc):
+    wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
+    facts = {r[0].value: r[1].value for r in wb["Thông tin báo cáo"].iter_rows(min_row=2)}
+    assert facts["Số, ký hiệu"] == "15/BC-BCĐ"
+    assert facts["Mã kiểm tra SHA-256"] == doc.sha256
+    assert facts["Số liệu tính đến"] == datetime(2025, 12, 31, 23, 59)
+    assert facts["Số nhiệm vụ trong phụ lục"] == 45
+
+
+def test_long_or_clashing_section_titles_make_valid_sheet_names():
+    from reports.excel import sheet_title
+
+    taken: set[str] = set()
+    long = AppendixSection(
+        code="I", title="Về khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số: [dự án]"
+    )
+    first, second = sheet_title(long, taken), sheet_title(long, taken)
+    assert len(first) <= 31 and len(second) <= 31 and first != second
+    assert not set("[]:*?/\\") & set(first + second)

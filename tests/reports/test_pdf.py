@@ -1,0 +1,208 @@
+"""The official report PDF: Decree 30 format (measured by the shared checker), real text,
+page numbers, the landscape appendix, the parallel render equal to the plain one."""
+
+import dataclasses
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from reports.document import (
+    date_line,
+    document_from_json,
+    document_sha256,
+    document_to_json,
+    list_punctuated,
+)
+from reports.pdf import plan_parts, render_report_pdf, render_report_pdf_single
+from reports.sample import sample_report
+
+CHECKER = Path(__file__).resolve().parents[3] / "shared" / "tools" / "check_decree30.py"
+MM = 72 / 25.4
+CODE = re.compile(r"^\d+\.\d+$")
+
+
+def _doc(rows):
+    doc = sample_report(rows)
+    return dataclasses.replace(doc, sha256=document_sha256(doc))
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """A report whose appendix is cut into three slices rendered by two worker processes."""
+    doc = _doc(60)
+    path = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    path.write_bytes(render_report_pdf(doc, workers=2, slices=3, min_slice_rows=15))
+    return doc, path
+
+
+def _text(path, *args):
+    return subprocess.run(
+        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_it_passes_every_decree30_check(report):
+    _, path = report
+    result = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True)
+    lines = result.stdout.strip().splitlines()
+    assert result.returncode == 0, result.stdout
+    checks = [ln for ln in lines[:-1] if ln.startswith(("PASS", "FAIL"))]
+    assert len(checks) == 16 and all(ln.startswith("PASS") for ln in checks), result.stdout
+    assert lines[-1] == "16/16 format checks pass"
+
+
+def test_the_plan_cuts_the_appendix_into_slices(report):
+    doc, _ = report
+    parts = plan_parts(doc, slices=3, min_slice_rows=15)
+    assert [p.body for p in parts] == [True, False, False, False]
+    rows = [i["row"] for p in parts[1:] for t in p.tables for i in t if "row" in i]
+    assert rows == [r for s in doc.appendix.sections for r in s.rows]
+    assert parts[1].appendix_head and not parts[2].appendix_head
+    assert parts[-1].seal and not any(p.seal for p in parts[:-1])
+
+
+def test_pdftotext_gives_back_the_vietnamese_exactly(report):
+    doc, path = report
+    first = _text(path, "-f", "1", "-l", "1", "-layout")
+    for text in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Đồng Nai, ngày 05 tháng 01 năm 2026",
+        "Số: 15/BC-BCĐ",
+        "UBND TỈNH ĐỒNG NAI",
+        "BÁO CÁO",
+        "Tình hình thực hiện Kế hoạch số 1-KH/BCĐ",
+        "Kính gửi: Ban Chỉ đạo Trung ương",
+        "I. TÌNH HÌNH THỰC HIỆN, KẾT QUẢ ĐẠT ĐƯỢC",
+        "Bảng 1. Kết quả thực hiện theo lĩnh vực",
+    ):
+        assert text in first, text
+    everything = _text(path)
+    for text in (
+        "Nơi nhận:",
+        "- Như kính gửi;",
+        "- Lưu: VT, CĐS.",
+        "TM. BAN CHỈ ĐẠO",
+        "KT. TRƯỞNG BAN",
+        "PHÓ TRƯỞNG BAN",
+        "Lê Trường Sơn",
+        "PHỤ LỤC",
+        "Quá hạn",
+    ):
+        assert text in everything, text
+    # the lead units' names, tone marks and all, out of the appendix cells (wrapped or not)
+    units = {r.lead_unit for s in doc.appendix.sections for r in s.rows}
+    assert "Sở Văn hóa, Thể thao và Du lịch" in units or "UBND phường Trấn Biên" in units
+    flat = re.sub(r"\s+", " ", everything)
+    assert [u for u in units if u not in flat] == []
+
+
+def test_page_numbers_are_centred_at_the_top_from_page_2(report):
+    _, path = report
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) > 4
+        for n, page in enumerate(pdf.pages, start=1):
+            top = [w for w in page.extract_words(extra_attrs=["size"]) if w["bottom"] < 20 * MM]
+            numbers = [w for w in top if w["text"].isdigit()]
+            if n == 1:
+                assert numbers == []
+                continue
+            assert [w["text"] for w in numbers] == [str(n)]
+            (w,) = numbers
+            assert abs((w["x0"] + w["x1"]) / 2 - page.width / 2) < 25
+            assert round(w["size"]) == 13
+
+
+def test_the_appendix_is_on_landscape_pages_with_its_header_on_each(report):
+    doc, path = report
+    with pdfplumber.open(path) as pdf:
+        shapes = ["landscape" if p.width > p.height else "portrait" for p in pdf.pages]
+        first_wide = shapes.index("landscape")
+        assert first_wide >= 1
+        assert set(shapes[:first_wide]) == {"portrait"} and set(shapes[first_wide:]) == {"landscape"}
+        codes = []
+        for number, page in enumerate(pdf.pages[first_wide:], start=first_wide + 1):
+            text = page.extract_text()
+            assert "Sản phẩm đầu ra" in text and "Đơn vị chủ trì" in text, f"no header row on page {number}"
+            codes += [w["text"] for w in page.extract_words() if CODE.match(w["text"]) and w["x0"] < 35 * MM]
+    # every row once, in order, across the slices
+    assert codes == [r.code for s in doc.appendix.sections for r in s.rows]
+
+
+def test_the_last_page_footer_carries_the_checksum_and_cut_off(report):
+    doc, path = report
+    with pdfplumber.open(path) as pdf:
+        last = pdf.pages[-1]
+        footer = last.crop((0, last.height - 20 * MM, last.width, last.height)).extract_text()
+        earlier = pdf.pages[-2].extract_text()
+    assert len(doc.sha256) == 64
+    assert doc.sha256 in footer
+    assert "Số liệu tính đến 23:59 ngày 31/12/2025" in footer
+    assert doc.sha256 not in earlier
+
+
+def test_fonts_are_embedded_tinos(report):
+    _, path = report
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = [ln.split() for ln in out.splitlines()[2:]]
+    assert rows
+    for row in rows:
+        assert "Tinos" in row[0] or "LiberationSerif" in row[0]
+        assert row[-5] == "yes"  # emb
+
+
+def test_the_parallel_render_lays_out_like_the_plain_one():
+    doc = _doc(30)
+    plain = render_report_pdf_single(doc)
+    ours = render_report_pdf(doc, workers=2)  # body and appendix in two processes
+    with (
+        pdfplumber.open(__import__("io").BytesIO(plain)) as a,
+        pdfplumber.open(__import__("io").BytesIO(ours)) as b,
+    ):
+        assert len(a.pages) == len(b.pages)
+        for pa, pb in zip(a.pages, b.pages, strict=True):
+            wa = [(w["text"], round(w["x0"], 1), round(w["top"], 1)) for w in pa.extract_words()]
+            wb = [(w["text"], round(w["x0"], 1), round(w["top"], 1)) for w in pb.extract_words()]
+            assert wa == wb
+
+
+def test_a_report_without_appendix_keeps_the_seal_inside_the_margins(tmp_path):
+    doc = dataclasses.replace(_doc(0), appendix=None)
+    path = tmp_path / "short.pdf"
+    path.write_bytes(render_report_pdf(doc, workers=2))
+    result = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    assert doc.sha256 in re.sub(r"\s+", "", _text(path))
+
+
+def test_the_date_line_pads_days_and_the_months_january_and_february():
+    checker_rule = re.compile(r"^.+, ngày (0[1-9]|[12]\d|3[01]) tháng (01|02|[3-9]|1[0-2]) năm \d{4}$")
+    assert date_line("Đồng Nai", date(2026, 1, 5)) == "Đồng Nai, ngày 05 tháng 01 năm 2026"
+    assert date_line("Đồng Nai", date(2026, 2, 28)) == "Đồng Nai, ngày 28 tháng 02 năm 2026"
+    assert date_line("Đồng Nai", date(2026, 3, 9)) == "Đồng Nai, ngày 09 tháng 3 năm 2026"
+    assert date_line("Đồng Nai", date(2025, 12, 31)) == "Đồng Nai, ngày 31 tháng 12 năm 2025"
+    for month in range(1, 13):
+        assert checker_rule.match(date_line("Đồng Nai", date(2026, month, 1)))
+
+
+def test_the_recipient_list_is_punctuated_as_the_decree_says():
+    assert list_punctuated(["- Như kính gửi;", "UBND tỉnh (b/c)", "Lưu: VT, CĐS."]) == (
+        "Như kính gửi;",
+        "UBND tỉnh (b/c);",
+        "Lưu: VT, CĐS.",
+    )
+
+
+def test_the_document_round_trips_through_json_with_a_stable_checksum():
+    doc = _doc(12)
+    text = document_to_json(doc)
+    again = document_from_json(text)
+    assert again == doc
+    assert document_sha256(again) == document_sha256(doc) == doc.sha256
+    changed = dataclasses.replace(doc, number="16")
+    assert document_sha256(changed) != doc.sha256
