@@ -7,7 +7,7 @@ redirect back to the report form otherwise, so they also work as plain form post
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -93,12 +93,18 @@ def upload(request, assignment_id):
         )
     if not files:
         return _refused(request, assignment, period.pk, ["Chưa chọn tệp minh chứng nào."])
-    try:
-        with cleanup_on_error(), transaction.atomic():
-            draft = _draft_for(assignment=assignment, period=period, actor=request.user, now=now)
-            added = evidence_add_many(report=draft, uploads=files, actor=request.user, now=now)
-    except ValidationError as exc:
-        return _refused(request, assignment, period.pk, exc.messages)
+    for attempt in (1, 2):
+        try:
+            with cleanup_on_error(), transaction.atomic():
+                draft = _draft_for(assignment=assignment, period=period, actor=request.user, now=now)
+                added = evidence_add_many(report=draft, uploads=files, actor=request.user, now=now)
+            break
+        except ValidationError as exc:
+            return _refused(request, assignment, period.pk, exc.messages)
+        except IntegrityError:
+            # Two uploads (two tabs) both started the draft; the second finds it on the retry.
+            if attempt == 2:
+                raise
     names = [e.original_name for e in added]
     if _wants_json(request):
         return JsonResponse(
