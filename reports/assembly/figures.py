@@ -1,0 +1,322 @@
+"""The inputs of a report: every figure, list and appendix row, as plain JSON, as of the cut-off.
+
+The inputs are what the archive keeps and what the checksum printed on the report is taken of;
+the PDF and the workbook are drawn from them alone. Lists of the units' own words are capped
+(TEXT_LIMIT) so a province-wide report stays readable; their full counts are kept beside them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from kpis.flags import FlagKind
+from kpis.models import Kpi, Status
+from tasks.models import Plan, SubTask
+from units.models import Unit
+
+from .scope import ReportScope
+from .snapshot import LeadState, by_subtask, lead_states, units_by_id
+
+INPUTS_VERSION = 1
+TEXT_LIMIT = 60
+FLAG_LIMIT = 200
+NEXT_LIMIT = 200
+
+# The columns of the figure tables, in order; together the first six make the total.
+COUNT_KEYS = (
+    "total",
+    "completed_on_time",
+    "completed_late",
+    "awaiting_review",
+    "in_progress",
+    "not_started",
+    "returned",
+    "overdue",
+)
+
+
+def category(state: LeadState) -> str:
+    if state.status == Status.COMPLETED:
+        return "completed_on_time" if state.on_time else "completed_late"
+    return state.status
+
+
+def status_label(state: LeadState) -> str:
+    if state.status == Status.COMPLETED:
+        return "Hoàn thành đúng hạn" if state.on_time else "Hoàn thành trễ hạn"
+    return str(Status(state.status).label)
+
+
+def _count(states, deadline_of, cutoff) -> dict:
+    counts = dict.fromkeys(COUNT_KEYS, 0)
+    for state in states:
+        counts["total"] += 1
+        counts[category(state)] += 1
+        deadline = deadline_of(state)
+        if deadline is not None and deadline < cutoff and not state.completed:
+            counts["overdue"] += 1
+    return counts
+
+
+def _subtasks(scope: ReportScope, ids) -> dict[int, dict]:
+    rows = (
+        SubTask.objects.filter(pk__in=ids)
+        .order_by(
+            "plan_id",
+            "general_task__section__order",
+            "general_task__section_id",
+            "general_task__order",
+            "general_task_id",
+            "order",
+            "pk",
+        )
+        .values(
+            "pk",
+            "plan_id",
+            "code",
+            "title",
+            "output",
+            "deadline",
+            "deadline_text",
+            "ongoing",
+            "co_names",
+            "general_task__code",
+            "general_task__title",
+            "general_task__section_id",
+            "general_task__section__code",
+            "general_task__section__title",
+        )
+    )
+    kpis = defaultdict(list)
+    for subtask_id, text in (
+        Kpi.objects.filter(subtask_id__in=ids)
+        .order_by("subtask_id", "order", "pk")
+        .values_list("subtask_id", "text")
+    ):
+        kpis[subtask_id].append(text.strip())
+    out = {}
+    for n, row in enumerate(rows):
+        row["kpi"] = "; ".join(k for k in kpis[row["pk"]] if k)
+        row["position"] = n
+        out[row["pk"]] = row
+    return out
+
+
+def _section_label(sub: dict, plans: dict, many_plans: bool) -> str:
+    code, title = sub["general_task__section__code"], sub["general_task__section__title"]
+    label = f"{code}. {title}" if code else title
+    if many_plans:
+        plan = plans[sub["plan_id"]]
+        label = f"{plan['code'] or plan['title'][:40]} – {label}"
+    return label
+
+
+def _pct(value) -> str | None:
+    return None if value is None else f"{Decimal(value).quantize(Decimal('0.1'))}"
+
+
+def _appendix_rows(sub: dict, states: list[LeadState], units: dict, cutoff, group_rows: bool) -> list[dict]:
+    """One row per lead unit as written: a unit leading directly, or a group ("UBND cấp xã")
+    whose members' assignments are rolled up in its row."""
+    direct = [s for s in states if not (group_rows and s.via_group_id)]
+    groups = defaultdict(list)
+    for s in states:
+        if group_rows and s.via_group_id:
+            groups[s.via_group_id].append(s)
+    base = {
+        "code": sub["code"],
+        "subtask": sub["title"],
+        "output": sub["output"],
+        "kpi": sub["kpi"],
+        "deadline": sub["deadline"].isoformat() if sub["deadline"] else None,
+        "deadline_text": sub["deadline_text"] or ("Thường xuyên" if sub["ongoing"] else ""),
+        "general_task": f"{sub['general_task__code']}. {sub['general_task__title']}",
+        "co_units": ", ".join(sub["co_names"] or []),
+    }
+    rows = []
+    for s in sorted(direct, key=lambda s: (units[s.unit_id].name, s.assignment_id)):
+        latest = s.latest_reported_on
+        rows.append(
+            {
+                **base,
+                "lead_unit": units[s.unit_id].name,
+                "members": 1,
+                "status": status_label(s),
+                "category": category(s),
+                "completion": _pct(s.completion),
+                "evidence": s.evidence,
+                "flags": [str(FlagKind(k).label) for k, _ in s.flags],
+                "flag_messages": [m for _, m in s.flags],
+                "latest_report": latest.isoformat() if latest else None,
+            }
+        )
+    for group_id, members in sorted(groups.items(), key=lambda kv: units[kv[0]].name):
+        counts = Counter(category(m) for m in members)
+        done = counts["completed_on_time"] + counts["completed_late"]
+        if done == len(members):
+            word = "Hoàn thành"
+        elif counts["not_started"] == len(members):
+            word = "Chưa thực hiện"
+        elif done + counts["awaiting_review"] == len(members):
+            word = "Chờ thẩm định"
+        else:
+            word = "Đang thực hiện"
+        reported = [m.completion for m in members if m.completion is not None]
+        average = sum((m.completion or Decimal(0)) for m in members) / len(members) if reported else None
+        flag_counts = Counter(k for m in members for k, _ in m.flags)
+        dates = [m.latest_reported_on for m in members if m.latest_reported_on]
+        rows.append(
+            {
+                **base,
+                "lead_unit": f"{units[group_id].name} ({len(members)} đơn vị)",
+                "members": len(members),
+                "status": f"{word} ({done}/{len(members)} hoàn thành)",
+                "category": "group",
+                "completion": _pct(average),
+                "evidence": sum(m.evidence for m in members),
+                "flags": [f"{FlagKind(k).label}: {n}" for k, n in sorted(flag_counts.items())],
+                "flag_messages": [],
+                "latest_report": max(dates).isoformat() if dates else None,
+            }
+        )
+    return rows
+
+
+def assemble(scope: ReportScope) -> dict:
+    """Everything a report of `scope` states, from the database as of its cut-off."""
+    states = lead_states(scope)
+    units = units_by_id(states)
+    grouped = by_subtask(states)
+    subs = _subtasks(scope, list(grouped))
+    plans = {
+        p["pk"]: p
+        for p in Plan.objects.filter(pk__in=scope.plan_ids).order_by("pk").values("pk", "code", "title")
+    }
+    many_plans = len(scope.plan_ids) > 1
+    cutoff = scope.cutoff
+
+    def deadline_of(state):
+        return subs[state.subtask_id]["deadline"]
+
+    ordered = sorted(states.values(), key=lambda s: (subs[s.subtask_id]["position"], units[s.unit_id].name))
+
+    sections: dict = {}
+    for state in ordered:
+        sub = subs[state.subtask_id]
+        sections.setdefault((sub["plan_id"], sub["general_task__section_id"]), []).append(state)
+    by_section = [
+        {
+            "label": _section_label(subs[rows[0].subtask_id], plans, many_plans),
+            **_count(rows, deadline_of, cutoff),
+        }
+        for rows in sections.values()
+    ]
+    per_unit = defaultdict(list)
+    for state in ordered:
+        per_unit[state.unit_id].append(state)
+    by_unit = sorted(
+        ({"label": units[u].name, **_count(rows, deadline_of, cutoff)} for u, rows in per_unit.items()),
+        key=lambda r: r["label"],
+    )
+
+    flagged = [s for s in ordered if s.flags]
+    flag_items = [
+        {
+            "code": subs[s.subtask_id]["code"],
+            "subtask": subs[s.subtask_id]["title"],
+            "unit": units[s.unit_id].name,
+            "kinds": [k for k, _ in s.flags],
+            "messages": [m for _, m in s.flags],
+        }
+        for s in flagged
+    ]
+    by_kind = Counter(k for s in flagged for k, _ in s.flags)
+
+    def texts(attr):
+        items = [
+            {"code": subs[s.subtask_id]["code"], "unit": units[s.unit_id].name, "text": getattr(s, attr)}
+            for s in ordered
+            if getattr(s, attr)
+        ]
+        return {"count": len(items), "items": items[:TEXT_LIMIT]}
+
+    next_start, next_end = scope.next_period
+    due_next = []
+    for sub_id, members in grouped.items():
+        sub = subs[sub_id]
+        if (
+            sub["deadline"]
+            and next_start <= sub["deadline"] <= next_end
+            and not all(m.completed for m in members)
+        ):
+            lead_names = sorted(
+                {
+                    units[m.via_group_id].name
+                    if m.via_group_id and not scope.unit_id
+                    else units[m.unit_id].name
+                    for m in members
+                }
+            )
+            due_next.append(
+                {
+                    "code": sub["code"],
+                    "subtask": sub["title"],
+                    "deadline": sub["deadline"].isoformat(),
+                    "leads": lead_names,
+                    "position": sub["position"],
+                }
+            )
+    due_next.sort(key=lambda d: (d["deadline"], d.pop("position")))
+
+    appendix = []
+    seen_sections: dict = {}
+    group_rows = not scope.unit_id
+    for sub_id in sorted(grouped, key=lambda i: subs[i]["position"]):
+        sub = subs[sub_id]
+        key = (sub["plan_id"], sub["general_task__section_id"])
+        if key not in seen_sections:
+            plan = plans[sub["plan_id"]]
+            seen_sections[key] = {
+                "code": sub["general_task__section__code"],
+                "title": sub["general_task__section__title"]
+                + (f" ({plan['code'] or plan['title'][:40]})" if many_plans else ""),
+                "rows": [],
+            }
+            appendix.append(seen_sections[key])
+        seen_sections[key]["rows"].extend(_appendix_rows(sub, grouped[sub_id], units, cutoff, group_rows))
+
+    unit = Unit.objects.filter(pk=scope.unit_id).values("pk", "name").first() if scope.unit_id else None
+    return {
+        "version": INPUTS_VERSION,
+        "scope": {
+            **scope.to_json(),
+            "plans": [{"id": p["pk"], "code": p["code"], "title": p["title"]} for p in plans.values()],
+            "unit": {"id": unit["pk"], "name": unit["name"]} if unit else None,
+        },
+        "totals": {**_count(ordered, deadline_of, cutoff), "subtasks": len(grouped), "units": len(per_unit)},
+        "by_section": by_section,
+        "by_unit": by_unit,
+        "flags": {
+            "by_kind": {k: by_kind.get(k, 0) for k in FlagKind.values},
+            "assignments": len(flagged),
+            "subtasks": len({s.subtask_id for s in flagged}),
+            "items": flag_items[:FLAG_LIMIT],
+            "count": len(flag_items),
+        },
+        "results": texts("results"),
+        "difficulties": texts("difficulties"),
+        "proposals": texts("proposals"),
+        "next_period": {"count": len(due_next), "items": due_next[:NEXT_LIMIT]},
+        "appendix": appendix,
+    }
+
+
+def canonical_json(inputs: dict) -> str:
+    return json.dumps(inputs, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def inputs_sha256(inputs: dict) -> str:
+    return hashlib.sha256(canonical_json(inputs).encode()).hexdigest()

@@ -1,0 +1,178 @@
+"""Each lead assignment as it stood at the cut-off, rebuilt from the history rows.
+
+`AssignmentState` holds the status *now*; a report must give the figures as of its cut-off, so
+that regenerating it next year gives the same numbers. The history that decides a status is kept
+unchanged by the services: submitted report versions (never rewritten), reviews (one row per
+decision) and red flags (resolved, never deleted). The status follows the same rules as
+kpis.services.reports._apply_submission and kpis.services.claims:
+
+- the latest report is the one of the latest period, the latest sent within it;
+- a completion claim makes the assignment await review; a later ordinary report takes it back
+  to "in progress";
+- a reviewer's decision after the last claim settles it: completed (on time when the claim was
+  sent by the deadline) or returned, which stays until the next claim.
+
+A fixed number of queries whatever the size: one per kind of history row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from evidence.models import Decision, Evidence, Review
+from kpis.flags import RedFlag
+from kpis.models import ProgressReport, ReportStatus, Status
+from tasks.models import Assignment, AssignmentRole
+from units.models import Unit
+
+from .scope import ReportScope
+
+
+@dataclass
+class LeadState:
+    assignment_id: int
+    subtask_id: int
+    unit_id: int
+    via_group_id: int | None
+    status: str = Status.NOT_STARTED
+    on_time: bool | None = None
+    completion: Decimal | None = None
+    latest_reported_on: datetime.date | None = None
+    evidence: int = 0
+    # (kind, message as raised) of the flags open at the cut-off
+    flags: list[tuple[str, str]] = field(default_factory=list)
+    # the report of this period (latest version sent by the cut-off)
+    results: str = ""
+    difficulties: str = ""
+    proposals: str = ""
+
+    @property
+    def completed(self) -> bool:
+        return self.status == Status.COMPLETED
+
+
+def lead_assignments(scope: ReportScope):
+    qs = Assignment.objects.filter(role=AssignmentRole.LEAD, subtask__plan_id__in=scope.plan_ids)
+    if scope.unit_id:
+        unit = Unit.objects.get(pk=scope.unit_id)
+        # A group stands for its members' assignments made through it.
+        qs = qs.filter(via_group_id=unit.pk) if unit.is_group else qs.filter(unit_id=unit.pk)
+    return qs
+
+
+def _latest(qs, order):
+    """The first row per assignment by `order`, as a window (one query, any database)."""
+    return qs.annotate(
+        rank=Window(RowNumber(), partition_by=[F("assignment_id")], order_by=order),
+    ).filter(rank=1)
+
+
+def lead_states(scope: ReportScope) -> dict[int, LeadState]:
+    at = scope.cutoff_at
+    leads = lead_assignments(scope)
+    states = {
+        pk: LeadState(assignment_id=pk, subtask_id=s, unit_id=u, via_group_id=g)
+        for pk, s, u, g in leads.values_list("pk", "subtask_id", "unit_id", "via_group_id").order_by("pk")
+    }
+    if not states:
+        return states
+    sent = ProgressReport.objects.filter(
+        assignment__in=leads, status=ReportStatus.SUBMITTED, submitted_at__lte=at
+    ).order_by()
+
+    latest = {
+        a: (when, claim, completion)
+        for a, when, claim, completion in _latest(
+            sent, [F("period__start").desc(), F("submitted_at").desc(), F("version").desc()]
+        ).values_list("assignment_id", "submitted_at", "is_claim", "completion")
+    }
+    last_claim = dict(
+        _latest(sent.filter(is_claim=True), [F("submitted_at").desc(), F("id").desc()]).values_list(
+            "assignment_id", "submitted_at"
+        )
+    )
+    last_review = {
+        a: (decided, decision, claimed)
+        for a, decided, decision, claimed in _latest(
+            Review.objects.filter(assignment__in=leads, decided_at__lte=at).order_by(),
+            [F("decided_at").desc(), F("id").desc()],
+        ).values_list("assignment_id", "decided_at", "decision", "report__submitted_at")
+    }
+    deadlines = dict(leads.values_list("pk", "subtask__deadline"))
+    for pk, state in states.items():
+        _settle(state, latest.get(pk), last_claim.get(pk), last_review.get(pk), deadlines.get(pk))
+
+    this_period = _latest(
+        sent.filter(period__start__gte=scope.start, period__end__lte=scope.end),
+        [F("period__start").desc(), F("submitted_at").desc(), F("version").desc()],
+    ).values_list("assignment_id", "results", "difficulties", "proposals")
+    for a, results, difficulties, proposals in this_period:
+        state = states[a]
+        state.results, state.difficulties, state.proposals = (
+            results.strip(),
+            difficulties.strip(),
+            proposals.strip(),
+        )
+
+    evidence = (
+        Evidence.objects.filter(
+            report__assignment__in=leads,
+            report__status=ReportStatus.SUBMITTED,
+            report__submitted_at__lte=at,
+            uploaded_at__lte=at,
+        )
+        .order_by()
+        .values_list("report__assignment_id")
+        .annotate(n=Count("pk"))
+    )
+    for a, n in evidence:
+        states[a].evidence = n
+
+    flags = (
+        RedFlag.objects.filter(assignment__in=leads, raised_at__lte=at)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=at))
+        .order_by("assignment_id", "kind", "raised_at", "id")
+        .values_list("assignment_id", "kind", "message_vi")
+    )
+    for a, kind, message in flags:
+        states[a].flags.append((kind, message))
+    return states
+
+
+def _settle(state: LeadState, latest, claim_at, review, deadline) -> None:
+    if latest is not None:
+        when, is_claim, completion = latest
+        state.completion = completion
+        state.latest_reported_on = timezone.localdate(when)
+    if review is not None and (claim_at is None or review[0] >= claim_at):
+        _decided, decision, claimed = review
+        if decision == Decision.APPROVED:
+            state.status = Status.COMPLETED
+            state.on_time = deadline is None or timezone.localdate(claimed) <= deadline
+        else:
+            state.status = Status.RETURNED
+        return
+    if claim_at is not None:
+        taken_back = latest is not None and not latest[1] and latest[0] > claim_at
+        state.status = Status.IN_PROGRESS if taken_back else Status.AWAITING_REVIEW
+        return
+    state.status = Status.IN_PROGRESS if latest is not None else Status.NOT_STARTED
+
+
+def units_by_id(states: dict[int, LeadState]) -> dict[int, Unit]:
+    ids = {s.unit_id for s in states.values()} | {s.via_group_id for s in states.values() if s.via_group_id}
+    return {u.pk: u for u in Unit.objects.filter(pk__in=ids).only("pk", "name", "short_name", "kind")}
+
+
+def by_subtask(states: dict[int, LeadState]) -> dict[int, list[LeadState]]:
+    grouped: dict[int, list[LeadState]] = defaultdict(list)
+    for state in states.values():
+        grouped[state.subtask_id].append(state)
+    return grouped

@@ -1,0 +1,203 @@
+"""Official reports: a draft from the data, then a generation job whose result is archived.
+
+`report_draft` assembles the figures as of the period's cut-off and proposes the header and the
+narrative; the person edits those (never the figures) and `report_generate` queues the job. The
+job (reports.jobs.generate_report) assembles the figures again from the database, so what the
+archive holds is what the data said at the cut-off, whatever the form carried.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from kpis.models import Period
+from nq57portal.queue import enqueue_on_commit
+from tasks.models import Plan
+from units.models import Unit
+
+from .archive import GeneratedReport, GeneratedReportStatus
+from .assembly import NARRATIVE_FIELDS, ReportScope, ScopeError, assemble, default_narrative, resolve_scope
+from .assembly.document import scope_words
+
+PARENT_BODY = "UBND TỈNH ĐỒNG NAI"
+ISSUING_BODY = "BAN CHỈ ĐẠO PHÁT TRIỂN KHOA HỌC, CÔNG NGHỆ, ĐỔI MỚI SÁNG TẠO, CHUYỂN ĐỔI SỐ VÀ ĐỀ ÁN 06"
+ISSUER_SHORT = "Ban Chỉ đạo tỉnh"
+SYMBOL = "BC-BCĐ"
+PLACE = "Đồng Nai"
+
+HEADER_FIELDS = {
+    "parent_body": "Cơ quan chủ quản",
+    "issuing_body": "Cơ quan ban hành",
+    "number": "Số",
+    "symbol": "Ký hiệu",
+    "place": "Địa danh",
+    "date": "Ngày ban hành",
+    "title": "Trích yếu",
+    "recipients": "Kính gửi",
+    "distribution": "Nơi nhận",
+    "authority": "Thẩm quyền ký",
+    "signer_title": "Chức vụ người ký",
+    "signer_name": "Người ký",
+}
+LIST_FIELDS = ("recipients", "distribution", "authority")
+REQUIRED_HEADER = ("issuing_body", "symbol", "place", "date", "title", "recipients", "signer_title")
+MAX_TEXT = 20_000
+
+
+def can_build_reports(user) -> bool:
+    return bool(
+        user and user.is_authenticated and user.is_active and (user.is_secretariat or user.is_leadership)
+    )
+
+
+def _require_builder(actor):
+    if not can_build_reports(actor):
+        raise PermissionDenied
+
+
+@dataclass
+class ReportDraft:
+    kind: str
+    period: Period
+    plan: Plan | None
+    unit: Unit | None
+    scope: ReportScope
+    inputs: dict = field(repr=False)
+    header: dict = field(default_factory=dict)
+    narrative: dict = field(default_factory=dict)
+
+
+def default_header(scope: ReportScope, inputs: dict, *, today: datetime.date) -> dict:
+    return {
+        "parent_body": PARENT_BODY,
+        "issuing_body": ISSUING_BODY,
+        "number": "",
+        "symbol": SYMBOL,
+        "place": PLACE,
+        "date": today.isoformat(),
+        "title": f"Tình hình thực hiện {scope_words(inputs)} {scope.period_words}",
+        "recipients": [
+            "Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
+        ],
+        "distribution": [
+            "Như kính gửi",
+            "Thường trực Tỉnh ủy (b/c)",
+            "UBND tỉnh (b/c)",
+            "Các thành viên Ban Chỉ đạo",
+            "Lưu: VT, CĐS",
+        ],
+        "authority": ["TM. BAN CHỈ ĐẠO", "KT. TRƯỞNG BAN"],
+        "signer_title": "PHÓ TRƯỞNG BAN THƯỜNG TRỰC",
+        "signer_name": "",
+    }
+
+
+def report_draft(
+    *, kind: str, period: Period, plan: Plan | None, unit: Unit | None, actor, now=None
+) -> ReportDraft:
+    """The figures as of the period's cut-off, and a header and narrative to edit."""
+    _require_builder(actor)
+    try:
+        scope = resolve_scope(kind=kind, period=period, plan=plan, unit=unit)
+    except ScopeError as error:
+        raise ValidationError({"period": str(error)}) from None
+    inputs = assemble(scope)
+    return ReportDraft(
+        kind=kind,
+        period=period,
+        plan=plan,
+        unit=unit,
+        scope=scope,
+        inputs=inputs,
+        header=default_header(scope, inputs, today=timezone.localdate(now or timezone.now())),
+        narrative=default_narrative(inputs, issuing_body=ISSUER_SHORT),
+    )
+
+
+def clean_header(header: dict) -> dict:
+    """Trimmed values; errors by field, in Vietnamese."""
+    errors = {}
+    out = {}
+    for key in HEADER_FIELDS:
+        value = header.get(key, [] if key in LIST_FIELDS else "")
+        if key in LIST_FIELDS:
+            if isinstance(value, str):
+                value = value.splitlines()
+            value = [v.strip() for v in value if v and v.strip()]
+        else:
+            value = str(value or "").strip()
+        out[key] = value
+        if key in REQUIRED_HEADER and not value:
+            errors[key] = f"Vui lòng nhập {HEADER_FIELDS[key].lower()}."
+    if out["date"]:
+        try:
+            datetime.date.fromisoformat(out["date"])
+        except ValueError:
+            errors["date"] = "Ngày không hợp lệ (dd/mm/yyyy)."
+    if out["number"] and not out["number"].replace(" ", "").isalnum():
+        errors["number"] = "Số văn bản chỉ gồm chữ số (để trống nếu ghi tay sau khi ký)."
+    if len(out["title"]) > 500:
+        errors["title"] = "Trích yếu dài quá 500 ký tự."
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def clean_narrative(narrative: dict) -> dict:
+    out = {key: str(narrative.get(key) or "").replace("\r\n", "\n").strip() for key in NARRATIVE_FIELDS}
+    errors = {
+        key: f"Nội dung dài quá {MAX_TEXT:,} ký tự.".replace(",", ".")
+        for key, v in out.items()
+        if len(v) > MAX_TEXT
+    }
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+@transaction.atomic
+def report_generate(*, draft: ReportDraft, actor, now=None) -> GeneratedReport:
+    """Archive row (queued) and the job, sent once the row is committed."""
+    from .jobs import generate_report
+
+    _require_builder(actor)
+    now = now or timezone.now()
+    header = clean_header(draft.header)
+    narrative = clean_narrative(draft.narrative)
+    report = GeneratedReport.objects.create(
+        kind=draft.kind,
+        period=draft.period,
+        plan=draft.plan,
+        unit=draft.unit,
+        header=header,
+        narrative=narrative,
+        cutoff=draft.scope.cutoff_at,
+        status=GeneratedReportStatus.QUEUED,
+        created_by=actor,
+        created_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="report.generate",
+        obj=report,
+        changes={
+            "kind": draft.kind,
+            "period": draft.period.pk,
+            "plan": draft.plan.pk if draft.plan else None,
+            "unit": draft.unit.pk if draft.unit else None,
+            "cutoff": draft.scope.cutoff_at,
+        },
+        now=now,
+    )
+    enqueue_on_commit(generate_report, report.pk)
+    return report
+
+
+def scope_of(report: GeneratedReport) -> ReportScope:
+    return resolve_scope(kind=report.kind, period=report.period, plan=report.plan, unit=report.unit)

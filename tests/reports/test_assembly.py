@@ -1,0 +1,197 @@
+"""The figures of a report are those of the rows as of the cut-off, counted here independently
+with plain ORM filters, and do not move when the data changes afterwards."""
+
+import datetime
+
+import pytest
+from django.db.models import Exists, F, OuterRef, Q
+
+from evidence.models import Decision, Evidence, Review
+from kpis.flags import FlagKind, RedFlag
+from kpis.models import ProgressReport, ReportStatus
+from reports.assembly import assemble, build_document, default_narrative, inputs_sha256, resolve_scope
+from tasks.models import Assignment, AssignmentRole
+
+from .world import EXPECTED, at, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def independent_counts(world, unit=None) -> dict:
+    """Counted from the history rows with ORM filters, without the assembly's code."""
+    scope = resolve_scope(kind="quarterly", period=world.quarter)
+    T = scope.cutoff_at
+    leads = Assignment.objects.filter(role=AssignmentRole.LEAD, subtask__plan=world.plan)
+    if unit is not None:
+        leads = leads.filter(unit=unit)
+    sent = ProgressReport.objects.filter(
+        assignment=OuterRef("pk"), status=ReportStatus.SUBMITTED, submitted_at__lte=T
+    )
+    claims = sent.filter(is_claim=True)
+    # the last decision: no claim sent after it
+    last_review = Review.objects.filter(assignment=OuterRef("pk"), decided_at__lte=T).exclude(
+        Exists(ProgressReport.objects.filter(assignment=OuterRef("assignment"), is_claim=True,
+                                             status=ReportStatus.SUBMITTED, submitted_at__lte=T,
+                                             submitted_at__gt=OuterRef("decided_at")))
+    )  # fmt: skip
+    approved = leads.filter(Exists(last_review.filter(decision=Decision.APPROVED)))
+    returned = leads.filter(Exists(last_review.filter(decision=Decision.RETURNED)))
+    # a claim not decided by the cut-off and not taken back by an ordinary report after it
+    undecided_claim = claims.exclude(Exists(Review.objects.filter(report=OuterRef("pk"), decided_at__lte=T))).exclude(
+        Exists(ProgressReport.objects.filter(assignment=OuterRef("assignment"), is_claim=False,
+                                             status=ReportStatus.SUBMITTED, submitted_at__lte=T,
+                                             submitted_at__gt=OuterRef("submitted_at")))
+    )  # fmt: skip
+    awaiting = leads.filter(Exists(undecided_claim)).exclude(pk__in=approved).exclude(pk__in=returned)
+    decided = leads.filter(Exists(last_review))
+    in_progress = leads.filter(Exists(sent)).exclude(pk__in=decided).exclude(pk__in=awaiting)
+    on_time = approved.filter(
+        Exists(
+            Review.objects.filter(
+                assignment=OuterRef("pk"),
+                decided_at__lte=T,
+                decision=Decision.APPROVED,
+                report__submitted_at__date__lte=F("assignment__subtask__deadline"),
+            )
+        )
+    )
+    overdue = leads.filter(subtask__deadline__lt=scope.cutoff).exclude(pk__in=approved)
+    return {
+        "total": leads.count(),
+        "completed_on_time": on_time.count(),
+        "completed_late": approved.count() - on_time.count(),
+        "awaiting_review": awaiting.count(),
+        "in_progress": in_progress.count(),
+        "not_started": leads.exclude(Exists(sent)).count(),
+        "returned": returned.count(),
+        "overdue": overdue.count(),
+    }
+
+
+def test_it_counts_each_state_as_of_the_cutoff(world):
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    counts = independent_counts(world)
+    assert counts == EXPECTED
+    assert {k: inputs["totals"][k] for k in counts} == counts
+    assert inputs["totals"]["subtasks"] == 5
+
+
+def test_by_section_and_by_unit_add_up_to_the_independent_counts(world):
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    for unit_key in ("A", "B", "C", "X1", "X2"):
+        unit = world.units[unit_key]
+        row = next(r for r in inputs["by_unit"] if r["label"] == unit.name)
+        assert {k: row[k] for k in EXPECTED} == independent_counts(world, unit)
+    for key in EXPECTED:
+        assert sum(r[key] for r in inputs["by_section"]) == inputs["totals"][key]
+    assert [r["label"] for r in inputs["by_section"]] == ["I. Về chuyển đổi số", "II. Về khoa học, công nghệ"]
+
+
+def test_only_flags_open_at_the_cutoff_count(world):
+    scope = resolve_scope(kind="quarterly", period=world.quarter)
+    T = scope.cutoff_at
+    inputs = assemble(scope)
+    open_then = RedFlag.objects.filter(subtask__plan=world.plan, raised_at__lte=T).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gt=T)
+    )
+    assert inputs["flags"]["by_kind"] == {k: open_then.filter(kind=k).count() for k in FlagKind.values}
+    assert inputs["flags"]["by_kind"] == {"overdue": 1, "lagging": 0, "quality": 1, "no_report": 0}
+    assert sorted(i["code"] for i in inputs["flags"]["items"]) == ["1.2", "2.1"]
+
+
+def test_appendix_rows_carry_status_completion_evidence_and_flags(world):
+    scope = resolve_scope(kind="quarterly", period=world.quarter)
+    inputs = assemble(scope)
+    rows = {(r["code"], r["lead_unit"]): r for s in inputs["appendix"] for r in s["rows"]}
+    a1 = rows[("1.1", "Sở Alpha")]
+    assert a1["status"] == "Hoàn thành đúng hạn" and a1["completion"] == "100.0"
+    assert a1["evidence"] == Evidence.objects.filter(report__assignment=world.assignments["a1"]).count() == 2
+    assert rows[("1.1", "Sở Beta")]["status"] == "Hoàn thành trễ hạn"
+    assert rows[("1.2", "Sở Alpha")]["status"] == "Chờ thẩm định"
+    assert rows[("1.2", "Sở Gamma")]["flags"] == ["Quá hạn"]
+    assert rows[("2.1", "Sở Gamma")]["status"] == "Chờ hoàn thiện"
+    assert rows[("2.1", "Sở Gamma")]["completion"] == "80.0"
+    # the group's two communes roll up in one row: one in progress at 30 % (the 60 % came later), one not started
+    group = rows[("2.2", "UBND cấp xã (2 đơn vị)")]
+    assert group["status"] == "Đang thực hiện (0/2 hoàn thành)" and group["completion"] == "15.0"
+    assert sum(len(s["rows"]) for s in inputs["appendix"]) == 8
+
+
+def test_the_next_period_lists_what_falls_due_in_it(world):
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    assert [i["code"] for i in inputs["next_period"]["items"]] == ["2.1", "2.3"]
+    monthly = assemble(resolve_scope(kind="monthly", period=world.month))
+    assert [i["code"] for i in monthly["next_period"]["items"]] == ["2.1"]
+
+
+def test_units_own_words_come_from_this_periods_latest_version(world):
+    inputs = assemble(resolve_scope(kind="monthly", period=world.month))
+    assert [i["text"] for i in inputs["proposals"]["items"]] == [
+        "Đề nghị gia hạn",
+        "@SUM(A1:A3) bổ sung biên chế",
+    ]
+    # November's difficulty is not December's
+    assert [i["text"] for i in inputs["difficulties"]["items"]] == ["+1 cán bộ nghỉ việc"]
+    quarter = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    assert "Thiếu kinh phí thực hiện" in [i["text"] for i in quarter["difficulties"]["items"]]
+
+
+def test_one_unit_report_counts_only_its_assignments(world):
+    unit = world.units["A"]
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter, unit=unit))
+    assert {k: inputs["totals"][k] for k in EXPECTED} == independent_counts(world, unit)
+    group = assemble(resolve_scope(kind="quarterly", period=world.quarter, unit=world.units["G"]))
+    assert group["totals"]["total"] == 2 and group["totals"]["in_progress"] == 1
+
+
+def test_changes_after_the_cutoff_change_nothing(world):
+    scope = resolve_scope(kind="quarterly", period=world.quarter)
+    before = assemble(scope)
+    user, reviewer = world.staff, world.reviewer
+    a4, a5 = world.assignments["a4"], world.assignments["a5"]
+    # after the cut-off: a4 claims and is approved, a5 reports, flags open and close, evidence is added
+    r = ProgressReport.objects.create(
+        assignment=a4, period=world.month, version=1, status=ReportStatus.SUBMITTED, completion=100, is_claim=True,
+        results="Xong", created_by=user, created_at=at(2025, 12, 21), updated_at=at(2025, 12, 21),
+        submitted_by=user, submitted_at=at(2025, 12, 21),
+    )  # fmt: skip
+    Evidence.objects.create(
+        report=r, stored_name="evidence/late.pdf", original_name="x.pdf", sha256="f" * 64, size=1,
+        content_type="application/pdf", uploaded_by=user, uploaded_at=at(2025, 12, 21),
+    )  # fmt: skip
+    Review.objects.create(report=r, assignment=a4, reviewer=reviewer, decision=Decision.APPROVED,
+                          decided_at=at(2025, 12, 22))  # fmt: skip
+    RedFlag.objects.filter(assignment=a4).update(resolved_at=at(2025, 12, 22))
+    RedFlag.objects.create(kind=FlagKind.LAGGING, assignment=a5, subtask=a5.subtask, unit=a5.unit,
+                           message_vi="mới", raised_at=at(2026, 1, 2))  # fmt: skip
+    ProgressReport.objects.create(
+        assignment=a5, period=world.month, version=1, status=ReportStatus.SUBMITTED, completion=20,
+        created_by=user, created_at=at(2026, 1, 3), updated_at=at(2026, 1, 3), submitted_by=user,
+        submitted_at=at(2026, 1, 3),
+    )  # fmt: skip
+    after = assemble(scope)
+    assert after == before
+    assert inputs_sha256(after) == inputs_sha256(before)
+
+
+def test_the_document_prints_the_figures_not_the_narrative(world):
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    narrative = default_narrative(inputs)
+    assert "Sở Alpha (2.3)" in narrative["results"]
+    header = {
+        "parent_body": "UBND TỈNH ĐỒNG NAI", "issuing_body": "BAN CHỈ ĐẠO", "symbol": "BC-BCĐ", "place": "Đồng Nai",
+        "date": "2026-01-05", "title": "Tình hình thực hiện", "recipients": ["UBND tỉnh"], "distribution": ["Lưu: VT"],
+        "authority": ["TM. BAN CHỈ ĐẠO"], "signer_title": "TRƯỞNG BAN", "signer_name": "Nguyễn Văn A",
+    }  # fmt: skip
+    doc = build_document(
+        inputs, header, {**narrative, "results": "Đã hoàn thành 999 nhiệm vụ"}, sha256="ab" * 32
+    )
+    table = doc.sections[0].blocks[2]
+    assert table.total == ("Tổng cộng", 9, 1, 1, 1, 3, 2, 1, 2)
+    assert doc.cut_off.date() == datetime.date(2025, 12, 20)
+    assert doc.appendix.row_count == 8
