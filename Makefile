@@ -7,7 +7,7 @@ export DJANGO_SETTINGS_MODULE ?= nq57portal.settings.local
 # Debian packages the project needs: Chromium for browser tests, Vietnamese-capable
 # Times-compatible fonts and HarfBuzz subsetting for WeasyPrint, poppler for pdftotext,
 # docker-compose to validate the compose file.
-DEB_PACKAGES := chromium fonts-liberation2 fonts-croscore libharfbuzz-subset0 poppler-utils docker-compose clamav-daemon
+DEB_PACKAGES := chromium fonts-liberation2 fonts-croscore libharfbuzz-subset0 poppler-utils docker-compose clamav-daemon gettext
 
 .PHONY: run test lint format sysdeps install migrate demo worker beat clean
 
