@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from reports.document import AppendixRow, OfficialReport
+from reports.document import OfficialReport
 from reports.pdf.fonts import font_face_css
 
 logger = logging.getLogger(__name__)
@@ -224,7 +224,6 @@ def render_report_pdf(
     )
     workers = min(workers, len(parts))
     _styles()  # built once, before forking
-    _overlay_css()
     _lean_html_class()
     _JOB = (doc, parts)
     try:
@@ -234,6 +233,7 @@ def render_report_pdf(
                 # the largest parts first, so no worker is left with a long one at the end
                 order = sorted(range(len(parts)), key=lambda i: -_weight(parts[i]))
                 futures = {i: pool.submit(_render_part, i) for i in order}
+                _digits_pdf()  # while the workers render
                 results = [futures[i].result() for i in range(len(parts))]
         else:
             results = [_render_part(i) for i in range(len(parts))]
@@ -255,9 +255,14 @@ def _weight(part: Part) -> int:
     return (60 if part.body else 0) + sum(len(t) for t in part.tables)
 
 
-# The page numbers alone, at the place the page's top-centre margin box puts them: centred over
-# the text block, in the middle of the top margin (portrait 30/165 mm, landscape 20/257 mm).
-OVERLAY_CSS = """
+# Page numbers are stamped on the joined pages from ten digits drawn once by WeasyPrint, each
+# on a page of its own at the place the top-centre margin box puts a one-digit number (centred
+# over the text block, in the middle of the top margin: portrait 30 + 165 mm, landscape
+# 20 + 257 mm). A number of k digits is those digits side by side, centred on the same point:
+# Times-compatible faces have tabular figures, each half an em wide.
+PAGE_NUMBER_PT = 13
+DIGIT_ADVANCE_PT = PAGE_NUMBER_PT / 2
+DIGITS_CSS = """
 @page { size: A4 portrait; margin: 0; }
 @page wide { size: A4 landscape; margin: 0; }
 html { font-family: "Tinos", "Liberation Serif", serif; font-size: 13pt; }
@@ -269,40 +274,28 @@ body { margin: 0; }
 
 
 @cache
-def _overlay_css():
-    from weasyprint import CSS
+def _digits_pdf() -> bytes:
+    """Twenty pages: the digits 0–9 on portrait pages, then on landscape pages."""
+    from weasyprint import CSS, HTML
 
     font_config, _, _ = _styles()
-    return CSS(string=font_face_css() + OVERLAY_CSS, font_config=font_config)
-
-
-def _page_number_overlay(landscape: list[bool]) -> bytes:
-    """A document of blank pages, each the size of the report's page, carrying its number
-    (none on the first page)."""
-    from weasyprint import HTML
-
-    pages = []
-    for n, wide in enumerate(landscape):
-        cls = "pg" + (" wide" if wide else "") + ("" if n else " first")
-        pages.append(f'<div class="{cls}">{n + 1 if n else ""}</div>')
-    html = (
-        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>'
-        + "".join(pages)
-        + "</body></html>"
-    )
-    font_config, _, _ = _styles()
-    return HTML(string=html).write_pdf(stylesheets=[_overlay_css()], font_config=font_config)
+    pages = [
+        f'<div class="pg{" wide" if wide else ""}{" first" if not wide and d == 0 else ""}">{d}</div>'
+        for wide in (False, True)
+        for d in range(10)
+    ]
+    html = '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>' + "".join(pages)
+    css = CSS(string=font_face_css() + DIGITS_CSS, font_config=font_config)
+    return HTML(string=html + "</body></html>").write_pdf(stylesheets=[css], font_config=font_config)
 
 
 def _join(doc: OfficialReport, results: list[tuple[bytes, list[bool]]]) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    landscape: list[bool] = []
-    for pdf, flags in results:
+    for pdf, _ in results:
         writer.append(PdfReader(io.BytesIO(pdf)))
-        landscape.extend(flags)
-    _stamp_page_numbers(writer, PdfReader(io.BytesIO(_page_number_overlay(landscape))))
+    _stamp_page_numbers(writer)
     writer.add_metadata(
         {
             "/Title": f"{doc.document_type} {doc.title}",
@@ -311,50 +304,62 @@ def _join(doc: OfficialReport, results: list[tuple[bytes, list[bool]]]) -> bytes
             "/Creator": "NQ57 portal",
         }
     )
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def _stamp_page_numbers(writer, overlay) -> None:
-    """Draw each overlay page on the report's page as a form XObject.
+def _stamp_page_numbers(writer) -> None:
+    """Number every page but the first, drawing the digits as shared form XObjects.
 
-    pypdf's merge_page would rewrite every page's content stream and copy the number's font
-    into each page; a form XObject leaves the page's own stream as it is and shares one font.
+    pypdf's merge_page would rewrite every page's content stream and copy a font into each
+    page; here each page's own stream stays as it is, wrapped in q … Q, and one more short
+    stream places the digits.
     """
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    digits = PdfReader(io.BytesIO(_digits_pdf()))
+    forms: dict[tuple[bool, str], object] = {}
 
     def stream(data: bytes):
         obj = DecodedStreamObject()
         obj.set_data(data)
         return writer._add_object(obj)
 
-    for n, (page, numbers) in enumerate(zip(writer.pages, overlay.pages, strict=True)):
-        if n == 0:
-            continue  # the first page carries no number
-        form = DecodedStreamObject()
-        form.set_data(numbers.get_contents().get_data())
-        form[NameObject("/Type")] = NameObject("/XObject")
-        form[NameObject("/Subtype")] = NameObject("/Form")
-        form[NameObject("/BBox")] = ArrayObject(numbers.mediabox)
-        form[NameObject("/Resources")] = numbers["/Resources"].clone(writer)
-        name = NameObject(f"/NQ57PageNumber{n + 1}")
-        resources = page["/Resources"].get_object()
-        xobjects = resources.get("/XObject")
-        if xobjects is None:
-            from pypdf.generic import DictionaryObject
+    def form(wide: bool, digit: str):
+        if (wide, digit) not in forms:
+            source = digits.pages[(10 if wide else 0) + int(digit)]
+            obj = DecodedStreamObject()
+            obj.set_data(source.get_contents().get_data())
+            obj[NameObject("/Type")] = NameObject("/XObject")
+            obj[NameObject("/Subtype")] = NameObject("/Form")
+            obj[NameObject("/BBox")] = ArrayObject(source.mediabox)
+            obj[NameObject("/Resources")] = source["/Resources"].clone(writer)
+            forms[wide, digit] = writer._add_object(obj)
+        return forms[wide, digit]
 
-            xobjects = DictionaryObject()
-            resources[NameObject("/XObject")] = xobjects
-        xobjects = xobjects.get_object()
-        xobjects[name] = writer._add_object(form)
+    for index, page in enumerate(writer.pages):
+        if index == 0:
+            continue  # the first page carries no number
+        wide = page.mediabox.width > page.mediabox.height
+        label = str(index + 1)
+        resources = page["/Resources"].get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        xobjects = resources["/XObject"].get_object()
+        ops = []
+        for position, digit in enumerate(label):
+            name = f"/NQ57Digit{'L' if wide else 'P'}{digit}"
+            xobjects[NameObject(name)] = form(wide, digit)
+            shift = (position - (len(label) - 1) / 2) * DIGIT_ADVANCE_PT
+            ops.append(f"q 1 0 0 1 {shift:.3f} 0 cm {name} Do Q")
         contents = page["/Contents"].get_object()
         own = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
-        # the page's stream may leave its coordinate system changed: isolate it with q … Q
-        page[NameObject("/Contents")] = ArrayObject(
-            [stream(b"q\n"), *own, stream(f"\nQ q {name} Do Q\n".encode())]
-        )
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
+        # the page's own stream may leave its coordinate system changed: isolate it
+        stamp = stream(("\nQ " + " ".join(ops) + "\n").encode())
+        page[NameObject("/Contents")] = ArrayObject([stream(b"q\n"), *own, stamp])
 
 
-__all__ = ["AppendixRow", "Part", "plan_parts", "render_report_pdf", "render_report_pdf_single"]
+__all__ = ["Part", "plan_parts", "render_report_pdf", "render_report_pdf_single"]

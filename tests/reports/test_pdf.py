@@ -2,9 +2,11 @@
 page numbers, the landscape appendix, the parallel render equal to the plain one."""
 
 import dataclasses
+import io
 import re
 import subprocess
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -157,18 +159,21 @@ def test_fonts_are_embedded_tinos(report):
 
 
 def test_the_parallel_render_lays_out_like_the_plain_one():
-    doc = _doc(30)
+    doc = _doc(70)  # past page 10: two-digit page numbers too
     plain = render_report_pdf_single(doc)
-    ours = render_report_pdf(doc, workers=2)  # body and appendix in two processes
+    ours = render_report_pdf(doc, workers=2)  # body and appendix in two processes, stamped numbers
     with (
-        pdfplumber.open(__import__("io").BytesIO(plain)) as a,
-        pdfplumber.open(__import__("io").BytesIO(ours)) as b,
+        pdfplumber.open(io.BytesIO(plain)) as a,
+        pdfplumber.open(io.BytesIO(ours)) as b,
     ):
-        assert len(a.pages) == len(b.pages)
+        assert len(a.pages) == len(b.pages) >= 10
         for pa, pb in zip(a.pages, b.pages, strict=True):
             wa = [(w["text"], round(w["x0"], 1), round(w["top"], 1)) for w in pa.extract_words()]
             wb = [(w["text"], round(w["x0"], 1), round(w["top"], 1)) for w in pb.extract_words()]
             assert wa == wb
+            assert Counter(c["fontname"].split("+")[-1] for c in pa.chars) == Counter(
+                c["fontname"].split("+")[-1] for c in pb.chars
+            )
 
 
 def test_a_report_without_appendix_keeps_the_seal_inside_the_margins(tmp_path):
