@@ -26,7 +26,7 @@ from .assembly import NARRATIVE_FIELDS, ReportScope, ScopeError, assemble, defau
 from .assembly.document import scope_words
 
 PARENT_BODY = "UBND TỈNH ĐỒNG NAI"
-ISSUING_BODY = "BAN CHỈ ĐẠO PHÁT TRIỂN KHOA HỌC, CÔNG NGHỆ, ĐỔI MỚI SÁNG TẠO, CHUYỂN ĐỔI SỐ VÀ ĐỀ ÁN 06"
+ISSUING_BODY = "BAN CHỈ ĐẠO KHCN, ĐMST, CĐS VÀ ĐỀ ÁN 06"
 ISSUER_SHORT = "Ban Chỉ đạo tỉnh"
 SYMBOL = "BC-BCĐ"
 PLACE = "Đồng Nai"

@@ -1,0 +1,191 @@
+"""The report builder, the generation status, the archive and its downloads (issue 8).
+
+Secretariat and leadership only; anyone else gets 404 on every page and file, exactly as for a
+report that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from evidence.http import DOWNLOAD_CSP, content_disposition
+
+from .archive import GeneratedReport
+from .builder_forms import KIND_CHOICES, DraftForm, RawExportForm, ScopeForm
+from .jobs import private_storage
+from .raw_export import raw_reports_workbook
+from .services import ReportDraft, can_build_reports, report_draft, report_generate
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_builder(request):
+    if not can_build_reports(request.user):
+        raise Http404
+
+
+def access_generated_report_for_user(user, pk) -> GeneratedReport:
+    """The report, or 404 — the same for "not yours" as for "does not exist"."""
+    if not can_build_reports(user):
+        raise Http404
+    report = (
+        GeneratedReport.objects.select_related("period", "plan", "unit", "created_by").filter(pk=pk).first()
+    )
+    if report is None:
+        raise Http404
+    return report
+
+
+@login_required
+@require_GET
+def builder(request):
+    _require_builder(request)
+    kind = request.GET.get("kind") if request.GET.get("kind") in dict(KIND_CHOICES) else "quarterly"
+    form = ScopeForm(initial={"kind": kind}, kind=kind)
+    return render(
+        request,
+        "reports/builder.html",
+        {
+            "form": form,
+            "export_form": RawExportForm(),
+            "recent": GeneratedReport.objects.select_related("created_by")[:5],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def builder_draft(request):
+    """GET: the draft of the report chosen in the query; POST: generate it."""
+    _require_builder(request)
+    scope_form = ScopeForm(request.GET)
+    if not scope_form.is_valid():
+        return render(
+            request, "reports/builder.html", {"form": scope_form, "export_form": RawExportForm()}, status=400
+        )
+    choice = scope_form.cleaned_data
+    try:
+        draft = report_draft(
+            kind=choice["kind"],
+            period=choice["period_obj"],
+            plan=choice["plan_obj"],
+            unit=choice["unit_obj"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            scope_form.add_error(field if field in scope_form.fields else None, messages)
+        return render(
+            request, "reports/builder.html", {"form": scope_form, "export_form": RawExportForm()}, status=400
+        )
+    if request.method == "POST":
+        form = DraftForm(request.POST)
+        if form.is_valid():
+            try:
+                report = report_generate(
+                    draft=ReportDraft(
+                        kind=draft.kind,
+                        period=draft.period,
+                        plan=draft.plan,
+                        unit=draft.unit,
+                        scope=draft.scope,
+                        inputs=draft.inputs,
+                        header=form.header(),
+                        narrative=form.narrative(),
+                    ),
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages)
+            else:
+                return redirect("reports:archive_detail", generatedreport_id=report.pk)
+        status = 400
+    else:
+        form = DraftForm(initial=DraftForm.initial_from(draft.header, draft.narrative))
+        status = 200
+    return render(
+        request,
+        "reports/builder_draft.html",
+        {
+            "form": form,
+            "draft": draft,
+            "inputs": draft.inputs,
+            "choice": scope_form.cleaned_data,
+            "query": urlencode(
+                {k: scope_form.cleaned_data.get(k) or "" for k in ("kind", "period", "plan", "unit")}
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def archive_list(request):
+    _require_builder(request)
+    reports = GeneratedReport.objects.select_related("period", "plan", "unit", "created_by").defer("inputs")
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/archive_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def archive_detail(request, generatedreport_id: int):
+    report = access_generated_report_for_user(request.user, generatedreport_id)
+    template = "reports/archive_detail.html#status" if request.htmx else "reports/archive_detail.html"
+    return render(request, template, {"report": report})
+
+
+def _file_response(data, *, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition("attachment", name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+@login_required
+@require_GET
+def archive_download(request, generatedreport_id: int, fmt: str):
+    report = access_generated_report_for_user(request.user, generatedreport_id)
+    if not report.is_done:
+        raise Http404
+    if fmt == "json":
+        data = json.dumps(report.inputs, ensure_ascii=False, sort_keys=True, indent=1).encode()
+        return _file_response(data, name=report.download_name("json"), content_type="application/json")
+    name = {"pdf": report.pdf_name, "xlsx": report.xlsx_name}.get(fmt)
+    if not name:
+        raise Http404
+    try:
+        with private_storage().open(name, "rb") as handle:
+            data = handle.read()
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    content_type = "application/pdf" if fmt == "pdf" else XLSX
+    return _file_response(data, name=report.download_name(fmt), content_type=content_type)
+
+
+@login_required
+@require_GET
+def raw_export(request):
+    _require_builder(request)
+    form = RawExportForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/builder.html", {"form": ScopeForm(), "export_form": form}, status=400)
+    period = form.cleaned_data["period"]
+    plan = (period.plan.code or f"KH {period.plan_id}").replace("/", "-")
+    name = f"Các báo cáo {period.label.replace('/', '-')} – {plan}.xlsx"
+    return _file_response(raw_reports_workbook(period), name=name, content_type=XLSX)
+

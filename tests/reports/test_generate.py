@@ -1,0 +1,209 @@
+"""Generating a report end to end (job run eagerly): every figure in the PDF text and in the
+workbook equals the count made from the rows as of the cut-off; again is equal; formulas
+are neutralised; the PDF passes the Decree 30 checker."""
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.storage import storages
+
+from evidence.models import Evidence
+from kpis.models import ProgressReport, ReportStatus
+from reports.archive import FrozenReportError, GeneratedReport, GeneratedReportStatus
+from reports.jobs import generate_report
+from reports.raw_export import raw_reports_workbook
+from reports.services import report_draft, report_generate
+from tasks.models import SubTask
+from tests.factories import UserFactory
+from units.models import Role
+
+from .test_assembly import independent_counts
+from .world import EXPECTED, at, build_world
+
+pytestmark = pytest.mark.django_db
+CHECKER = Path(__file__).resolve().parents[3] / "shared" / "tools" / "check_decree30.py"
+
+
+@pytest.fixture
+def world(db):
+    w = build_world()
+    SubTask.objects.filter(plan=w.plan, code="2.3").update(output='=HYPERLINK("http://example.invalid","x")')
+    SubTask.objects.filter(plan=w.plan, code="2.1").update(title="+1 cơ sở dữ liệu dùng chung")
+    return w
+
+
+@pytest.fixture
+def secretariat(db):
+    return UserFactory(unit=None, roles=[Role.SECRETARIAT])
+
+
+def generate(world, actor, django_capture_on_commit_callbacks, **choice):
+    draft = report_draft(
+        kind=choice.get("kind", "quarterly"),
+        period=choice.get("period", world.quarter),
+        plan=choice.get("plan", world.plan),
+        unit=choice.get("unit"),
+        actor=actor,
+        now=at(2026, 1, 5),
+    )
+    draft.header["number"] = "15"
+    draft.header["signer_name"] = "Lê Văn Ký"
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_generate(draft=draft, actor=actor, now=at(2026, 1, 5))
+    report.refresh_from_db()
+    assert report.status == GeneratedReportStatus.DONE, report.error
+    return report
+
+
+def pdf_text(report, tmp_path, *args) -> str:
+    path = tmp_path / f"r{report.pk}.pdf"
+    path.write_bytes(storages["private"].open(report.pdf_name).read())
+    return subprocess.run(
+        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_every_figure_in_the_pdf_is_the_count_of_the_rows(
+    world, secretariat, tmp_path, django_capture_on_commit_callbacks
+):
+    report = generate(world, secretariat, django_capture_on_commit_callbacks)
+    counts = independent_counts(world)
+    assert counts == EXPECTED
+    words = " ".join(pdf_text(report, tmp_path).split())
+    assert (
+        f"có 5 tiểu nhiệm vụ với {counts['total']} lượt giao chủ trì cho 5 đơn vị; trong đó hoàn thành đúng hạn "
+        f"{counts['completed_on_time']}, hoàn thành trễ hạn {counts['completed_late']}, chờ thẩm định "
+        f"{counts['awaiting_review']}, đang thực hiện {counts['in_progress']}, chưa thực hiện {counts['not_started']}, "
+        f"bị trả lại chờ hoàn thiện {counts['returned']}; quá hạn chưa hoàn thành {counts['overdue']}."
+    ) in words
+    layout = pdf_text(report, tmp_path, "-layout")
+    order = (
+        "total",
+        "completed_on_time",
+        "completed_late",
+        "awaiting_review",
+        "in_progress",
+        "not_started",
+        "returned",
+        "overdue",
+    )
+    for key in ("A", "B", "C"):
+        unit = world.units[key]
+        mine = independent_counts(world, unit)
+        row = next(line for line in layout.splitlines() if line.strip().startswith(unit.name))
+        assert re.findall(r"\d+", row.strip().removeprefix(unit.name)) == [str(mine[k]) for k in order]
+    totals = [line for line in layout.splitlines() if line.strip().startswith("Tổng cộng")]
+    # Bảng 1 and Bảng 2 end on the province's totals; Bảng 3 on the flags open at the cut-off
+    assert [re.findall(r"\d+", t) for t in totals[:2]] == [[str(counts[k]) for k in order]] * 2
+    assert re.findall(r"\d+", totals[2]) == ["2"]
+    assert "Số: 15/BC-BCĐ" in words and "Lê Văn Ký" in words
+    assert report.inputs_sha256 in words and "Số liệu tính đến 23:59 ngày 20/12/2025" in words
+
+
+def test_the_workbook_rows_are_the_rows_of_the_cutoff(world, secretariat, django_capture_on_commit_callbacks):
+    report = generate(world, secretariat, django_capture_on_commit_callbacks)
+    wb = openpyxl.load_workbook(io.BytesIO(storages["private"].open(report.xlsx_name).read()))
+    rows = []
+    for ws in wb.worksheets[:-1]:
+        header = [c.value for c in ws[1]]
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+        rows += [dict(zip(header, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
+    counts = independent_counts(world)
+    statuses = [r["Trạng thái"] for r in rows]
+    assert statuses.count("Hoàn thành đúng hạn") == counts["completed_on_time"]
+    assert statuses.count("Hoàn thành trễ hạn") == counts["completed_late"]
+    assert statuses.count("Chờ thẩm định") == counts["awaiting_review"]
+    assert statuses.count("Chờ hoàn thiện") == counts["returned"]
+    T = report.cutoff
+    evidence_then = Evidence.objects.filter(
+        report__assignment__subtask__plan=world.plan, report__status=ReportStatus.SUBMITTED,
+        report__submitted_at__lte=T, uploaded_at__lte=T,
+    ).count()  # fmt: skip
+    assert sum(r["Số minh chứng"] for r in rows) == evidence_then == 5
+    deadline = next(r for r in rows if r["Mã"] == "1.1")["Thời hạn"]
+    assert deadline.date().isoformat() == "2025-11-30"  # a date cell, not text
+    # formula-looking text stays text
+    output = next(r for r in rows if r["Mã"] == "2.3")
+    assert output["Sản phẩm đầu ra"].startswith("=HYPERLINK(")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", cell.coordinate
+                if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+                    assert cell.quotePrefix, (ws.title, cell.coordinate, cell.value)
+
+
+def test_generating_again_gives_the_same_figures_even_after_later_changes(
+    world, secretariat, tmp_path, django_capture_on_commit_callbacks
+):
+    first = generate(world, secretariat, django_capture_on_commit_callbacks)
+    second = generate(world, secretariat, django_capture_on_commit_callbacks)
+    assert second.inputs == first.inputs and second.inputs_sha256 == first.inputs_sha256
+    # after the cut-off: a4 claims 100 %, everything else moves on
+    user = world.staff
+    ProgressReport.objects.create(
+        assignment=world.assignments["a4"], period=world.month, version=2, status=ReportStatus.SUBMITTED,
+        completion=100, is_claim=True, created_by=user, created_at=at(2025, 12, 28), updated_at=at(2025, 12, 28),
+        submitted_by=user, submitted_at=at(2025, 12, 28),
+    )  # fmt: skip
+    third = generate(world, secretariat, django_capture_on_commit_callbacks)
+    assert third.inputs_sha256 == first.inputs_sha256
+    strip = lambda text: re.sub(r"\s+", " ", text)  # noqa: E731
+    assert strip(pdf_text(third, tmp_path)) == strip(pdf_text(first, tmp_path))
+
+
+def test_the_pdf_passes_the_decree30_checker(
+    world, secretariat, tmp_path, django_capture_on_commit_callbacks
+):
+    report = generate(world, secretariat, django_capture_on_commit_callbacks)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(storages["private"].open(report.pdf_name).read())
+    result = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "16/16 format checks pass"
+
+
+def test_the_job_is_idempotent_and_a_done_report_is_frozen(
+    world, secretariat, django_capture_on_commit_callbacks
+):
+    report = generate(world, secretariat, django_capture_on_commit_callbacks)
+    before = GeneratedReport.objects.values().get(pk=report.pk)
+    assert generate_report(report.pk) == "skipped"
+    assert GeneratedReport.objects.values().get(pk=report.pk) == before
+    report.narrative = {"results": "sửa lại"}
+    with pytest.raises(FrozenReportError):
+        report.save()
+
+
+def test_a_unit_report_and_a_monthly_report(world, secretariat, tmp_path, django_capture_on_commit_callbacks):
+    unit = world.units["A"]
+    report = generate(world, secretariat, django_capture_on_commit_callbacks, unit=unit)
+    mine = independent_counts(world, unit)
+    assert {k: report.inputs["totals"][k] for k in mine} == mine
+    assert "Sở Beta" not in pdf_text(report, tmp_path)
+    monthly = generate(
+        world, secretariat, django_capture_on_commit_callbacks, kind="monthly", period=world.month
+    )
+    assert monthly.inputs["scope"]["period_label"] == "Tháng 12/2025"
+
+
+def test_the_raw_export_neutralises_formulas(world):
+    wb = openpyxl.load_workbook(io.BytesIO(raw_reports_workbook(world.month)))
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
+    sent = ProgressReport.objects.filter(period=world.month, status=ReportStatus.SUBMITTED)
+    assert len(rows) == sent.count() == 6
+    a9 = next(r for r in rows if r["Mã"] == "2.3")
+    assert a9["Kết quả đạt được"] == '=HYPERLINK("http://example.invalid","bấm vào đây")'
+    assert a9["Khó khăn, vướng mắc"] == "+1 cán bộ nghỉ việc"
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
+            if isinstance(cell.value, str) and cell.value[:1] in "=+-@":
+                assert cell.quotePrefix
