@@ -1,1 +1,110 @@
 # Official reports and their archive: built by the reports issue.
+from django.db import models
+
+# Dashboard summary rows (issue 7) ---------------------------------------------------------------
+# Counting ~60,000 lead assignments and ~1.4 million reports on every page view is too slow at
+# province scale (80–600 ms a query on PostgreSQL), so the dashboard reads these rows instead.
+# They are rebuilt by reports.dashboard.summary.summary_refresh (a job after the red-flag sweep,
+# and on demand); every one of them can be recomputed from the live tables at any time.
+
+
+class DashboardCell(models.Model):
+    """The lead assignments of one unit in one general task, counted by status, with its open flags."""
+
+    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+")
+    general_task = models.ForeignKey("tasks.GeneralTask", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_kind = models.CharField(max_length=20)
+    assigned = models.PositiveIntegerField(default=0)
+    not_started = models.PositiveIntegerField(default=0)
+    in_progress = models.PositiveIntegerField(default=0)
+    awaiting_review = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    completed_on_time = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    flags_overdue = models.PositiveIntegerField(default=0)
+    flags_lagging = models.PositiveIntegerField(default=0)
+    flags_quality = models.PositiveIntegerField(default=0)
+    flags_no_report = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["plan", "section"]), models.Index(fields=["unit"])]
+
+    def __str__(self):
+        return f"cell {self.general_task_id}/{self.unit_id}"
+
+
+class DashboardSubtask(models.Model):
+    """A sub-task's roll-up status over its lead assignments of one unit kind ("" = every kind)."""
+
+    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+")
+    subtask = models.ForeignKey("tasks.SubTask", on_delete=models.CASCADE, related_name="+")
+    unit_kind = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit_kind", "plan", "section"])]
+
+    def __str__(self):
+        return f"subtask {self.subtask_id}/{self.unit_kind or '*'}: {self.status}"
+
+
+class DashboardMonth(models.Model):
+    """Approved completions in one month and the expected progress at its end, per section and unit kind.
+
+    Only sub-tasks with a deadline: expected progress is undefined for ongoing ones.
+    `expected` is the sum over the assignments of their expected fraction (0–1) at the month's end.
+    """
+
+    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+")
+    unit_kind = models.CharField(max_length=20)
+    month = models.DateField()
+    assigned = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    expected = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["plan", "section"])]
+
+    def __str__(self):
+        return f"month {self.month:%m/%Y} {self.section_id}/{self.unit_kind}"
+
+
+class DashboardMissing(models.Model):
+    """Lead assignments of one unit in one section that owed a report for a month and sent none."""
+
+    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_kind = models.CharField(max_length=20)
+    month = models.DateField()
+    missing = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "plan", "section"])]
+
+    def __str__(self):
+        return f"missing {self.month:%m/%Y} {self.unit_id}: {self.missing}"
+
+
+class DashboardSnapshot(models.Model):
+    """When the summary rows were last rebuilt, and what the build saw."""
+
+    computed_at = models.DateTimeField()
+    today = models.DateField()
+    seconds = models.FloatField(default=0)
+    # Newest change in the live tables the build counted: a newer one means the rows are stale.
+    watermark = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-computed_at"]
+
+    def __str__(self):
+        return f"snapshot {self.computed_at:%d/%m/%Y %H:%M}"
+
+
+from .archive import GeneratedReport  # noqa: E402,F401  (issue 8: the report archive)

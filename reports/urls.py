@@ -1,7 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .dashboard import views as dashboard
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("dashboard/", dashboard.province_dashboard, name="dashboard"),
+    path("dashboard/unit/", dashboard.my_unit_dashboard, name="my_unit_dashboard"),
+    path("dashboard/units/<int:unit_id>/", dashboard.unit_dashboard, name="unit_dashboard"),
+    path("dashboard/list/", dashboard.dashboard_list, name="dashboard_list"),
+]
 
 # Official reports: builder, generation status, archive and downloads (issue 8).
 from . import builder_views  # noqa: E402

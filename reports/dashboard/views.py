@@ -1,0 +1,223 @@
+"""The province dashboard, the unit dashboard, and the lists their numbers link to.
+
+One view serves a whole page and its fragments: the filter form swaps #board, a ranking column
+header swaps #ranking, "more flags" swaps #flags (django-template-partials). Every link and form
+also works as a plain GET.
+"""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from kpis.flags import FlagKind, RedFlag
+from kpis.models import Status
+from reports.models import DashboardSubtask
+from tasks.models import SubTask
+from units.models import Unit, UnitKind
+
+from . import selectors
+from .summary import missing_queryset, refresh_minutes, summary_refresh
+
+FRAGMENTS = {"board", "ranking", "flags"}
+
+
+def _render(request, template, context):
+    target = request.htmx.target if request.htmx and not request.htmx.history_restore_request else None
+    name = f"reports/_dashboard_board.html#{target}" if target in FRAGMENTS else template
+    response = render(request, name, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+def _snapshot():
+    snap = selectors.snapshot()
+    if snap is None:
+        # First visit after an install: build the rows once so the page has something true to say.
+        summary_refresh()
+        snap = selectors.snapshot()
+    return snap
+
+
+def _reader(user) -> bool:
+    return bool(user.is_active and user.reads_everything)
+
+
+def _board_context(request, scope, snap) -> dict:
+    rows = selectors.ranking(scope)
+    mine = selectors.unit_place(rows, scope.unit) if scope.unit is not None else None
+    totals = selectors.headline([mine] if mine else ([] if scope.unit is not None else rows), scope)
+    series = selectors.progress_series(scope)
+    flags, more_flags = selectors.flag_page(scope)
+    item_rows = selectors.items(scope)
+    stale_after = datetime.timedelta(minutes=3 * refresh_minutes())
+    return {
+        "scope": scope,
+        "snapshot": snap,
+        "stale": snap is not None and timezone.now() - snap.computed_at > stale_after,
+        "totals": totals,
+        "subtasks": selectors.subtask_counts(scope) if scope.unit is None else None,
+        "ranking": selectors.ranking_window(selectors.sort_ranking(rows, scope), scope, mine),
+        "ranked_total": len(rows),
+        "mine": mine,
+        "series": series,
+        "chart_progress": {
+            "labels": [p["label"] for p in series],
+            "actual": [p["actual"] for p in series],
+            "expected": [p["expected"] for p in series],
+        },
+        "items": item_rows,
+        "chart_items": {
+            "labels": [i["label"] for i in item_rows],
+            "rate": [i["rate"] for i in item_rows],
+            "flags": [i["flags"] for i in item_rows],
+        },
+        "flags": flags,
+        "more_flags": more_flags,
+        "statuses": [(s, Status(s).label) for s in selectors.STATUSES],
+        "subtask_statuses": [(s, Status(s).label) for s in selectors.SUBTASK_STATUSES],
+        "flag_kinds": [(k, FlagKind(k).label) for k in selectors.FLAG_KINDS],
+        "unit_kinds": selectors.UNIT_KINDS,
+        "sorts": selectors.SORTS,
+        "subtask_url_prefix": reverse("tasks:subtask_detail", args=[0])[:-2],
+        "unit_url_prefix": reverse("reports:unit_dashboard", args=[0])[:-2],
+    }
+
+
+@login_required
+def province_dashboard(request):
+    if not _reader(request.user):
+        raise Http404
+    snap = _snapshot()
+    scope = selectors.scope_from_request(
+        request, base_url=reverse("reports:dashboard"), list_url=reverse("reports:dashboard_list")
+    )
+    context = _board_context(request, scope, snap)
+    return _render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def my_unit_dashboard(request):
+    user = request.user
+    if user.is_unit_member and user.unit_id:
+        return redirect("reports:unit_dashboard", unit_id=user.unit_id)
+    if _reader(user):
+        return redirect("reports:dashboard")
+    raise Http404
+
+
+def _unit_for(user, unit_id) -> Unit:
+    if not user.is_active:
+        raise Http404
+    if not (user.reads_everything or (user.is_unit_member and user.unit_id == unit_id)):
+        raise Http404
+    return get_object_or_404(Unit.objects.exclude(kind=UnitKind.GROUP), pk=unit_id)
+
+
+@login_required
+def unit_dashboard(request, unit_id):
+    unit = _unit_for(request.user, unit_id)
+    snap = _snapshot()
+    scope = selectors.scope_from_request(
+        request,
+        base_url=reverse("reports:unit_dashboard", args=[unit.pk]),
+        list_url=reverse("reports:dashboard_list"),
+        unit=unit,
+    )
+    context = _board_context(request, scope, snap)
+    context["unit"] = unit
+    return _render(request, "reports/dashboard_unit.html", context)
+
+
+# The lists the numbers link to ---------------------------------------------------------------------
+
+LIST_PAGE = 50
+
+
+def _int(value):
+    return int(value) if value and str(value).isdigit() else None
+
+
+@login_required
+def dashboard_list(request):
+    """Lead assignments (or sub-tasks) matching one number of a dashboard, counted live."""
+    user = request.user
+    get = request.GET
+    unit_id = _int(get.get("unit"))
+    if not _reader(user):
+        if not (user.is_active and user.is_unit_member) or (unit_id and unit_id != user.unit_id):
+            raise Http404
+        unit_id = user.unit_id
+    scope = selectors.scope_from_request(
+        request, base_url=reverse("reports:dashboard"), list_url=reverse("reports:dashboard_list")
+    )
+    plan_id = scope.plan.pk if scope.plan else None
+    section_id = scope.section.pk if scope.section else None
+    general_task_id = _int(get.get("general_task"))
+    status = get.get("status") if get.get("status") in Status.values else ""
+    today = timezone.localdate()
+    title = []
+    if get.get("level") == "subtask":
+        qs = DashboardSubtask.objects.filter(unit_kind=scope.kind)
+        if plan_id:
+            qs = qs.filter(plan_id=plan_id)
+        if section_id:
+            qs = qs.filter(section_id=section_id)
+        if status:
+            qs = qs.filter(status=status)
+            title.append(Status(status).label)
+        subtasks = (
+            SubTask.objects.filter(pk__in=qs.values("subtask_id"))
+            .select_related("plan")
+            .order_by("plan__code", "general_task__section__order", "general_task__order", "order")
+        )
+        page = Paginator(subtasks, LIST_PAGE).get_page(get.get("page"))
+        context = {"level": "subtask", "page": page, "title": title, "scope": scope}
+        return render(request, "reports/dashboard_list.html", context)
+
+    qs = selectors.lead_assignments().filter(
+        selectors.filters_q(plan=plan_id, section=section_id, kind=scope.kind, unit=unit_id)
+    )
+    if general_task_id:
+        qs = qs.filter(subtask__general_task_id=general_task_id)
+    if status:
+        qs = qs.filter(st=status)
+        title.append(Status(status).label)
+    if get.get("on_time") == "1":
+        qs = qs.filter(st=Status.COMPLETED, state__completed_on_time=True)
+        title.append("Hoàn thành đúng hạn")
+    if get.get("overdue") == "1":
+        qs = qs.filter(subtask__ongoing=False, subtask__deadline__lt=today).exclude(st=Status.COMPLETED)
+        title.append("Quá hạn")
+    flag = get.get("flag", "")
+    if flag in FlagKind.values or flag == "any":
+        open_flags = RedFlag.objects.filter(assignment=OuterRef("pk"), resolved_at__isnull=True)
+        if flag != "any":
+            open_flags = open_flags.filter(kind=flag)
+            title.append(f"Cảnh báo: {FlagKind(flag).label}")
+        else:
+            title.append("Có cảnh báo đỏ")
+        qs = qs.filter(Exists(open_flags))
+    if get.get("missing") == "1" and scope.month:
+        qs = qs.filter(pk__in=missing_queryset(scope.month).values("pk"))
+        title.append(f"Thiếu báo cáo tháng {scope.month:%m/%Y}")
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    qs = qs.select_related("subtask", "unit", "state").order_by(
+        "unit__name", "subtask__plan_id", "subtask__order", "pk"
+    )
+    page = Paginator(qs, LIST_PAGE).get_page(get.get("page"))
+    context = {
+        "level": "assignment",
+        "page": page,
+        "title": title,
+        "scope": scope,
+        "unit": unit,
+        "today": today,
+    }
+    return render(request, "reports/dashboard_list.html", context)
