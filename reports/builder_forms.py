@@ -23,9 +23,23 @@ class ScopeForm(forms.Form):
         initial=PeriodKind.QUARTERLY,
         widget=forms.Select(attrs={"data-autosubmit": ""}),
     )
-    period = forms.ChoiceField(label="Kỳ báo cáo")
-    plan = forms.ChoiceField(label="Kế hoạch", required=False)
-    unit = forms.ChoiceField(label="Phạm vi", required=False)
+    period = forms.ChoiceField(
+        label="Kỳ báo cáo",
+        error_messages={
+            "required": "Vui lòng chọn kỳ báo cáo.",
+            "invalid_choice": "Không có kỳ báo cáo này; hãy chọn lại.",
+        },
+    )
+    plan = forms.ChoiceField(
+        label="Kế hoạch",
+        required=False,
+        error_messages={"invalid_choice": "Kế hoạch không tồn tại; hãy chọn lại."},
+    )
+    unit = forms.ChoiceField(
+        label="Phạm vi",
+        required=False,
+        error_messages={"invalid_choice": "Đơn vị không tồn tại; hãy chọn lại."},
+    )
 
     def __init__(self, *args, kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
