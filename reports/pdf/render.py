@@ -16,8 +16,10 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -174,8 +176,10 @@ def render_report_pdf_single(doc: OfficialReport, *, lean: bool = False) -> byte
     return pdf
 
 
-# Worker side: with the fork start method the job is inherited, not pickled.
+# Worker side: with the fork start method the job is inherited, not pickled. One render at a
+# time per process (it takes every core anyway), so a second thread cannot swap the job.
 _JOB: tuple[OfficialReport, list[Part]] | None = None
+_JOB_LOCK = threading.Lock()
 
 
 def _render_part(index: int) -> tuple[bytes, list[bool]]:
@@ -214,7 +218,6 @@ def render_report_pdf(
 ) -> bytes:
     """The report as PDF bytes: the body and slices of the appendix rendered in parallel
     processes and joined. Two slices per worker let the pool even out their differences."""
-    global _JOB
     started = time.perf_counter()
     workers = workers or default_workers()
     if not _can_fork():
@@ -225,20 +228,8 @@ def render_report_pdf(
     workers = min(workers, len(parts))
     _styles()  # built once, before forking
     _lean_html_class()
-    _JOB = (doc, parts)
-    try:
-        if workers > 1:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                # the largest parts first, so no worker is left with a long one at the end
-                order = sorted(range(len(parts)), key=lambda i: -_weight(parts[i]))
-                futures = {i: pool.submit(_render_part, i) for i in order}
-                _digits_pdf()  # while the workers render
-                results = [futures[i].result() for i in range(len(parts))]
-        else:
-            results = [_render_part(i) for i in range(len(parts))]
-    finally:
-        _JOB = None
+    with _JOB_LOCK:
+        results = _render_parts(doc, parts, workers)
     rendered = time.perf_counter()
     pdf = _join(doc, results)
     logger.debug(
@@ -249,6 +240,34 @@ def render_report_pdf(
         time.perf_counter() - rendered,
     )
     return pdf
+
+
+def _render_parts(doc: OfficialReport, parts: list[Part], workers: int) -> list[tuple[bytes, list[bool]]]:
+    global _JOB
+    _JOB = (doc, parts)
+    try:
+        results = None
+        if workers > 1:
+            try:
+                results = _render_in_pool(parts, workers)
+            except (AssertionError, OSError, BrokenProcessPool) as exc:
+                # no children here (a daemonic process) or one died: do the work ourselves
+                logger.warning("rendering the report's parts in this process: %r", exc)
+        if results is None:
+            results = [_render_part(i) for i in range(len(parts))]
+    finally:
+        _JOB = None
+    return results
+
+
+def _render_in_pool(parts: list[Part], workers: int) -> list[tuple[bytes, list[bool]]]:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # the largest parts first, so no worker is left with a long one at the end
+        order = sorted(range(len(parts)), key=lambda i: -_weight(parts[i]))
+        futures = {i: pool.submit(_render_part, i) for i in order}
+        _digits_pdf()  # while the workers render
+        return [futures[i].result() for i in range(len(parts))]
 
 
 def _weight(part: Part) -> int:

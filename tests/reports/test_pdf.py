@@ -211,3 +211,20 @@ def test_the_document_round_trips_through_json_with_a_stable_checksum():
     assert document_sha256(again) == document_sha256(doc) == doc.sha256
     changed = dataclasses.replace(doc, number="16")
     assert document_sha256(changed) != doc.sha256
+
+
+def _render_in_a_daemon(path):
+    path.write_bytes(render_report_pdf(_doc(20), workers=2))
+
+
+def test_a_daemonic_process_renders_the_parts_itself(tmp_path):
+    """A Celery prefork child is daemonic and may not start processes of its own."""
+    import multiprocessing
+
+    path = tmp_path / "daemon.pdf"
+    child = multiprocessing.get_context("fork").Process(target=_render_in_a_daemon, args=(path,), daemon=True)
+    child.start()
+    child.join(120)
+    assert child.exitcode == 0
+    result = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
