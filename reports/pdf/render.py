@@ -18,7 +18,8 @@ import os
 import re
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
@@ -215,9 +216,14 @@ def render_report_pdf(
     workers: int | None = None,
     slices: int | None = None,
     min_slice_rows: int = MIN_SLICE_ROWS,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """The report as PDF bytes: the body and slices of the appendix rendered in parallel
-    processes and joined. Two slices per worker let the pool even out their differences."""
+    processes and joined. Two slices per worker let the pool even out their differences.
+
+    `on_progress(done, total)` is called in this process as parts finish (for a job's progress
+    bar); the join counts as the last step.
+    """
     started = time.perf_counter()
     workers = workers or default_workers()
     if not _can_fork():
@@ -228,10 +234,12 @@ def render_report_pdf(
     workers = min(workers, len(parts))
     _styles()  # built once, before forking
     _lean_html_class()
+    progress = on_progress or (lambda done, total: None)
     with _JOB_LOCK:
-        results = _render_parts(doc, parts, workers)
+        results = _render_parts(doc, parts, workers, progress)
     rendered = time.perf_counter()
     pdf = _join(doc, results)
+    progress(len(parts) + 1, len(parts) + 1)
     logger.debug(
         "%d parts on %d worker(s): rendered in %.2f s, joined in %.2f s",
         len(parts),
@@ -242,32 +250,41 @@ def render_report_pdf(
     return pdf
 
 
-def _render_parts(doc: OfficialReport, parts: list[Part], workers: int) -> list[tuple[bytes, list[bool]]]:
+def _render_parts(
+    doc: OfficialReport, parts: list[Part], workers: int, progress
+) -> list[tuple[bytes, list[bool]]]:
     global _JOB
     _JOB = (doc, parts)
     try:
         results = None
         if workers > 1:
             try:
-                results = _render_in_pool(parts, workers)
+                results = _render_in_pool(parts, workers, progress)
             except (AssertionError, OSError, BrokenProcessPool) as exc:
                 # no children here (a daemonic process) or one died: do the work ourselves
                 logger.warning("rendering the report's parts in this process: %r", exc)
         if results is None:
-            results = [_render_part(i) for i in range(len(parts))]
+            results = []
+            for i in range(len(parts)):
+                results.append(_render_part(i))
+                progress(i + 1, len(parts) + 1)
     finally:
         _JOB = None
     return results
 
 
-def _render_in_pool(parts: list[Part], workers: int) -> list[tuple[bytes, list[bool]]]:
+def _render_in_pool(parts: list[Part], workers: int, progress) -> list[tuple[bytes, list[bool]]]:
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # the largest parts first, so no worker is left with a long one at the end
         order = sorted(range(len(parts)), key=lambda i: -_weight(parts[i]))
-        futures = {i: pool.submit(_render_part, i) for i in order}
+        futures = {pool.submit(_render_part, i): i for i in order}
         _digits_pdf()  # while the workers render
-        return [futures[i].result() for i in range(len(parts))]
+        results: dict[int, tuple[bytes, list[bool]]] = {}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            progress(len(results), len(parts) + 1)
+        return [results[i] for i in range(len(parts))]
 
 
 def _weight(part: Part) -> int:

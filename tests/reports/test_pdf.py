@@ -176,6 +176,14 @@ def test_the_parallel_render_lays_out_like_the_plain_one():
             )
 
 
+def test_it_reports_progress_part_by_part():
+    seen = []
+    render_report_pdf(
+        _doc(40), workers=2, slices=2, min_slice_rows=10, on_progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
 def test_a_report_without_appendix_keeps_the_seal_inside_the_margins(tmp_path):
     doc = dataclasses.replace(_doc(0), appendix=None)
     path = tmp_path / "short.pdf"
