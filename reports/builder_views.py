@@ -188,4 +188,3 @@ def raw_export(request):
     plan = (period.plan.code or f"KH {period.plan_id}").replace("/", "-")
     name = f"Các báo cáo {period.label.replace('/', '-')} – {plan}.xlsx"
     return _file_response(raw_reports_workbook(period), name=name, content_type=XLSX)
-
