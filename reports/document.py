@@ -190,9 +190,12 @@ class OfficialReport:
 
     @property
     def number_line(self) -> str:
-        # A blank number keeps the width of one written by hand (seed 001: "Số:      /BC-SKHCN").
-        number = self.number.strip() or "\u00a0" * 8
-        return f"Số: {number}/{self.symbol}"
+        # A blank number keeps the width of one written by hand (seed 001: "Số:      /BC-SKHCN");
+        # Decree 30 writes numbers below 10 with a leading zero ("Số: 05/BC-BCĐ").
+        number = self.number.strip()
+        if number.isdigit():
+            number = number.zfill(2)
+        return f"Số: {number or chr(0xA0) * 8}/{self.symbol}"
 
     @property
     def date_line(self) -> str:

@@ -203,6 +203,14 @@ def test_the_date_line_pads_days_and_the_months_january_and_february():
         assert checker_rule.match(date_line("Đồng Nai", date(2026, month, 1)))
 
 
+def test_the_number_line_pads_numbers_below_ten_and_leaves_room_when_blank():
+    doc = _doc(0)
+    assert dataclasses.replace(doc, number="5").number_line == "Số: 05/BC-BCĐ"
+    assert dataclasses.replace(doc, number="123").number_line == "Số: 123/BC-BCĐ"
+    blank = dataclasses.replace(doc, number="").number_line
+    assert blank.startswith("Số: \u00a0") and blank.endswith("/BC-BCĐ")
+
+
 def test_the_recipient_list_is_punctuated_as_the_decree_says():
     assert list_punctuated(["- Như kính gửi;", "UBND tỉnh (b/c)", "Lưu: VT, CĐS."]) == (
         "Như kính gửi;",
@@ -236,3 +244,26 @@ def test_a_daemonic_process_renders_the_parts_itself(tmp_path):
     assert child.exitcode == 0
     result = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_a_draft_with_long_names_and_several_recipients_keeps_the_format(tmp_path):
+    doc = dataclasses.replace(
+        _doc(0),
+        number="",
+        parent_body="Ủy ban nhân dân\ntỉnh Đồng Nai",  # the line break where the drafter put it
+        issuing_body="Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo, chuyển đổi số và Đề án 06",
+        recipients=("Bộ Khoa học và Công nghệ", "Văn phòng Chính phủ", "Thường trực Tỉnh ủy Đồng Nai"),
+        date=date(2026, 3, 2),
+        appendix=None,
+    )
+    path = tmp_path / "draft.pdf"
+    path.write_bytes(render_report_pdf(doc))
+    result = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    first = _text(path, "-f", "1", "-l", "1", "-layout").replace("\u00a0", " ")
+    assert "Đồng Nai, ngày 02 tháng 3 năm 2026" in first
+    assert re.search(
+        r"ỦY BAN NHÂN DÂN +CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n +TỈNH ĐỒNG NAI +Độc lập", first
+    ), first[:400]
+    for name in ("- Bộ Khoa học và Công nghệ;", "- Văn phòng Chính phủ;", "- Thường trực Tỉnh ủy Đồng Nai."):
+        assert name in first
