@@ -53,3 +53,14 @@ def sweep_flags_job(now: str | None = None) -> dict:
     if result["notifications"]:
         enqueue(send_outbox_job)
     return result
+
+
+# Dashboards (issue 7): rebuild the summary rows the dashboards read (reports.dashboard.summary).
+@shared_task(name="reports.refresh_dashboard", acks_late=True, time_limit=900, soft_time_limit=840)
+def refresh_dashboard_job(now: str | None = None) -> dict:
+    """Idempotent: a whole rebuild in one transaction; two at once are serialised by a lock."""
+    from reports.dashboard.summary import summary_refresh
+
+    from .sweep import parse_now
+
+    return summary_refresh(now=parse_now(now)).as_dict()

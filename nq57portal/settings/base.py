@@ -256,3 +256,11 @@ AUTH_PASSWORD_VALIDATORS = [
     else v
     for v in AUTH_PASSWORD_VALIDATORS
 ]
+
+# Dashboards (issue 7): the summary rows they read are rebuilt this often (and so follow each
+# red-flag sweep and every progress change within that time); a page says when they were built.
+DASHBOARD_REFRESH_MINUTES = int(env("DASHBOARD_REFRESH_MINUTES", "10"))
+CELERY_BEAT_SCHEDULE["reports.refresh_dashboard"] = {
+    "task": "reports.refresh_dashboard",
+    "schedule": 60.0 * DASHBOARD_REFRESH_MINUTES,
+}

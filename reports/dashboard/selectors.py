@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -183,7 +183,8 @@ def ranking(scope: Scope) -> list[dict]:
     numbers = ["assigned", *STATUSES, "completed_on_time", "overdue", *(f"flags_{k}" for k in FLAG_KINDS)]
     # Grouped on ids only (no join while aggregating); the names come from one small query.
     rows = list(scope.cells().values("unit_id").annotate(**{n: Sum(n) for n in numbers}).order_by())
-    units = Unit.objects.filter(pk__in=[r["unit_id"] for r in rows]).values_list("pk", "name", "short_name")
+    # Every unit (a province has ~120): the query does not depend on the rows, so its count is constant.
+    units = Unit.objects.exclude(kind=UnitKind.GROUP).values_list("pk", "name", "short_name")
     names = {pk: (name, short) for pk, name, short in units}
     missing = {}
     if scope.month:
@@ -290,7 +291,7 @@ def items(scope: Scope) -> list[dict]:
         names = GeneralTask.objects.filter(section__plan=scope.plan).select_related("section")
         names = {g.pk: g for g in names.only("code", "title", "order", "section__code", "section__order")}
     else:
-        names = Section.objects.filter(plan_id__in={r["plan_id"] for r in rows}).select_related("plan")
+        names = Section.objects.filter(plan__status=PlanStatus.IN_FORCE).select_related("plan")
         names = {s.pk: s for s in names.only("code", "title", "order", "plan__code")}
     for row in rows:
         row["rate"] = _pct(row["completed"], row["assigned"]) or 0
@@ -424,16 +425,16 @@ def flag_page(scope: Scope) -> tuple[list, bool]:
         )  # fmt: skip
         .order_by("-raised_at", "-id")
     )
-    flags = list(qs[scope.flag_offset : scope.flag_offset + FLAG_PAGE + 1])
-    # The latest reported completion keeps a lagging flag's message current (read for this page only).
-    actual = dict(
-        AssignmentState.objects.filter(assignment_id__in=[f.assignment_id for f in flags]).values_list(
-            "assignment_id", "latest_completion"
-        )
+    # The latest reported completion keeps a lagging flag's message current; a subquery, so PostgreSQL
+    # reads it for the page's rows only (after the sort and limit), never for every open flag.
+    latest = AssignmentState.objects.filter(assignment_id=OuterRef("assignment_id")).values(
+        "latest_completion"
     )
+    qs = qs.annotate(live=Subquery(latest[:1]))
+    flags = list(qs[scope.flag_offset : scope.flag_offset + FLAG_PAGE + 1])
     today = timezone.localdate()
     for flag in flags:
-        flag.live_actual = actual.get(flag.assignment_id) or 0
+        flag.live_actual = flag.live or 0
         flag.text = flag.current_message(today)
     return flags[:FLAG_PAGE], len(flags) > FLAG_PAGE
 

@@ -1,0 +1,37 @@
+"""Scale data and users for the dashboard tests (imported by them: not a conftest, the folder is shared)."""
+
+from django.test import Client
+from django.utils import timezone
+
+from reports.dashboard.scale_data import DEFAULT_PASSWORD, build
+from reports.dashboard.summary import summary_refresh
+from tests.factories import UserFactory
+from units.models import Role
+
+
+def make_data(profile: str = "small", seed: int = 57):
+    """The scale data set of a profile, as of today, with the summary rows built from it."""
+    now = timezone.now()
+    counts = build(
+        profile=profile,
+        seed=seed,
+        today=timezone.localdate(now),
+        password=DEFAULT_PASSWORD,
+        log=lambda *a: None,
+    )
+    summary_refresh(now=now)
+    return counts
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def staff_of(unit, role=Role.STAFF, username=None):
+    return UserFactory(username=username or f"staff-{unit.pk}-{role}", unit=unit, roles=[role])
+
+
+def leader_client_for(username="lanhdao-test") -> Client:
+    return client_for(UserFactory(username=username, unit=None, roles=[Role.LEADERSHIP]))
