@@ -313,3 +313,42 @@ def test_django_form_messages_follow_the_language(client, world, language, messa
     client.force_login(world["staff"])
     html = client.post(reverse("password_change"), {}).content.decode()
     assert message in html
+
+
+# ---------------------------------------------------------------- pages Django would show in English
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [(None, "Biểu mẫu đã hết hiệu lực"), ("en", "This form has expired")]
+)
+def test_a_refused_form_explains_itself_in_the_users_language(db, language, title):
+    """Django's own CSRF page is English even in Vietnamese ("Forbidden … DEBUG=True")."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(reverse("login"), {"username": "a", "password": "b"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert title in html
+    assert "DEBUG=True" not in html
+
+
+@pytest.mark.parametrize(("language", "title"), [(None, "Không tìm thấy trang"), ("en", "Page not found")])
+def test_not_found_page_follows_the_language(client, world, language, title):
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(world["staff"])
+    response = client.get(reverse("tasks:subtask_detail", args=[world["subtask"].pk + 999]))
+    assert response.status_code == 404
+    assert title in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "title"), [(None, "Yêu cầu không hợp lệ"), ("en", "Bad request")])
+def test_bad_request_page_follows_the_language(client, db, language, title):
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("login"), HTTP_HOST="not-a-host-we-serve.example")
+    assert response.status_code == 400
+    assert title in response.content.decode()
