@@ -24,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from django.template.loader import render_to_string
 
@@ -183,17 +184,27 @@ _JOB: tuple[OfficialReport, list[Part]] | None = None
 _JOB_LOCK = threading.Lock()
 
 
-def _render_part(index: int) -> tuple[bytes, list[bool]]:
+class PartResult(NamedTuple):
+    pdf: bytes
+    landscape: list[bool]
+    pid: int
+    cpu: float
+    wall: float
+
+
+def _render_part(index: int) -> PartResult:
     assert _JOB is not None
     doc, parts = _JOB
-    started = time.perf_counter()
-    result = _write(_html(doc, parts[index]), numbered=False)
+    wall, cpu = time.perf_counter(), time.process_time()
+    pdf, landscape = _write(_html(doc, parts[index]), numbered=False)
+    result = PartResult(pdf, landscape, os.getpid(), time.process_time() - cpu, time.perf_counter() - wall)
     logger.debug(
-        "part %d (pid %d): %d pages in %.2f s",
+        "part %d (pid %d): %d pages, cpu %.2f s, wall %.2f s",
         index,
-        os.getpid(),
-        len(result[1]),
-        time.perf_counter() - started,
+        result.pid,
+        len(landscape),
+        result.cpu,
+        result.wall,
     )
     return result
 
@@ -217,12 +228,14 @@ def render_report_pdf(
     slices: int | None = None,
     min_slice_rows: int = MIN_SLICE_ROWS,
     on_progress: Callable[[int, int], None] | None = None,
+    stats: dict | None = None,
 ) -> bytes:
     """The report as PDF bytes: the body and slices of the appendix rendered in parallel
     processes and joined. Two slices per worker let the pool even out their differences.
 
     `on_progress(done, total)` is called in this process as parts finish (for a job's progress
-    bar); the join counts as the last step.
+    bar); the join counts as the last step. `stats`, when given, is filled with where the time
+    went: each part's process, pages, CPU and wall seconds, and the join's.
     """
     started = time.perf_counter()
     workers = workers or default_workers()
@@ -237,9 +250,17 @@ def render_report_pdf(
     progress = on_progress or (lambda done, total: None)
     with _JOB_LOCK:
         results = _render_parts(doc, parts, workers, progress)
-    rendered = time.perf_counter()
+    rendered, join_cpu = time.perf_counter(), time.process_time()
     pdf = _join(doc, results)
     progress(len(parts) + 1, len(parts) + 1)
+    if stats is not None:
+        stats.update(
+            workers=workers,
+            parts=[(r.pid, len(r.landscape), r.cpu, r.wall) for r in results],
+            render_wall=rendered - started,
+            join_wall=time.perf_counter() - rendered,
+            join_cpu=time.process_time() - join_cpu,
+        )
     logger.debug(
         "%d parts on %d worker(s): rendered in %.2f s, joined in %.2f s",
         len(parts),
@@ -250,9 +271,7 @@ def render_report_pdf(
     return pdf
 
 
-def _render_parts(
-    doc: OfficialReport, parts: list[Part], workers: int, progress
-) -> list[tuple[bytes, list[bool]]]:
+def _render_parts(doc: OfficialReport, parts: list[Part], workers: int, progress) -> list[PartResult]:
     global _JOB
     _JOB = (doc, parts)
     try:
@@ -273,14 +292,14 @@ def _render_parts(
     return results
 
 
-def _render_in_pool(parts: list[Part], workers: int, progress) -> list[tuple[bytes, list[bool]]]:
+def _render_in_pool(parts: list[Part], workers: int, progress) -> list[PartResult]:
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         # the largest parts first, so no worker is left with a long one at the end
         order = sorted(range(len(parts)), key=lambda i: -_weight(parts[i]))
         futures = {pool.submit(_render_part, i): i for i in order}
         _digits_pdf()  # while the workers render
-        results: dict[int, tuple[bytes, list[bool]]] = {}
+        results: dict[int, PartResult] = {}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             progress(len(results), len(parts) + 1)
@@ -325,12 +344,12 @@ def _digits_pdf() -> bytes:
     return HTML(string=html + "</body></html>").write_pdf(stylesheets=[css], font_config=font_config)
 
 
-def _join(doc: OfficialReport, results: list[tuple[bytes, list[bool]]]) -> bytes:
+def _join(doc: OfficialReport, results: list[PartResult]) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    for pdf, _ in results:
-        writer.append(PdfReader(io.BytesIO(pdf)))
+    for result in results:
+        writer.append(PdfReader(io.BytesIO(result.pdf)))
     _stamp_page_numbers(writer)
     writer.add_metadata(
         {
