@@ -170,6 +170,11 @@ def _pct(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
+def _text(value) -> str:
+    """A percentage as Vietnamese write it (25,9), "—" when there is none; for tables printed unlocalised."""
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
 def _bar(rate) -> int:
     """A CSS width class in steps of 5 % (the CSP forbids style attributes)."""
     return int((rate or 0) // 5 * 5)
@@ -195,6 +200,7 @@ def ranking(scope: Scope) -> list[dict]:
         row["missing"] = missing.get(row["unit_id"], 0)
         row["rate"] = _pct(row["completed"], row["assigned"])
         row["on_time_rate"] = _pct(row["completed_on_time"], row["completed"])
+        row["rate_text"], row["on_time_text"] = _text(row["rate"]), _text(row["on_time_rate"])
         row["name"], row["short_name"] = names.get(row["unit_id"], ("", ""))
         row["unit_id_s"] = str(row["unit_id"])
         row["bar"] = _bar(row["rate"])
@@ -295,6 +301,7 @@ def items(scope: Scope) -> list[dict]:
         names = {s.pk: s for s in names.only("code", "title", "order", "plan__code")}
     for row in rows:
         row["rate"] = _pct(row["completed"], row["assigned"]) or 0
+        row["rate_text"] = _text(row["rate"])
         row["bar"] = _bar(row["rate"])
         if scope.plan:
             g = names[row["general_task_id"]]
@@ -334,13 +341,17 @@ def _series(rows, scope) -> list[dict]:
         assigned = row["assigned"] or 0
         done += row["approved"] or 0
         past = row["month"] <= last
+        actual = _pct(done, assigned) if past else None
+        expected = round(100 * row["expected"] / assigned, 1) if assigned else None
         series.append(
             {
                 "month": row["month"],
                 "label": f"{row['month']:%m/%Y}",
                 "approved": row["approved"] if past else None,
-                "actual": _pct(done, assigned) if past else None,
-                "expected": round(100 * row["expected"] / assigned, 1) if assigned else None,
+                "actual": actual,
+                "expected": expected,
+                "actual_text": _text(actual),
+                "expected_text": _text(expected),
             }
         )
     return series

@@ -85,10 +85,12 @@
   function itemsChart(canvas, d) {
     // One bar row per item: the box grows with the data (CSSOM, allowed by the CSP).
     canvas.parentNode.style.height = Math.max(160, d.labels.length * 30 + 50) + "px";
+    // Labels take at most about a third of the width: shorter on a phone, whole on a projector.
+    var room = Math.max(14, Math.min(60, Math.floor(canvas.parentNode.clientWidth / 3 / 6.5)));
     return new window.Chart(canvas, {
       type: "bar",
       data: {
-        labels: d.labels.map(function (l) { return l.length > 48 ? l.slice(0, 47) + "…" : l; }),
+        labels: d.labels.map(function (l) { return l.length > room ? l.slice(0, room - 1) + "…" : l; }),
         datasets: [{ label: "Tỷ lệ hoàn thành (%)", data: d.rate, backgroundColor: BLUE, borderColor: INK, borderWidth: 1, barThickness: 18 }],
       },
       options: {
