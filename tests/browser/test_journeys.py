@@ -14,6 +14,7 @@ the page's HTML and console log beside them (tests/browser/conftest.py). Journey
 
 import datetime
 import re
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evidence.models import Decision, Evidence, Review
+from evidence.services.review import review_approve
 from kpis.flags import RedFlag
+from kpis.jobs import refresh_dashboard_job
 from kpis.models import AssignmentState, Period, ReportStatus, Status
 from kpis.services import ReportData, periods_ensure, report_save_draft, report_submit
 from tasks.models import Assignment, AssignmentRole, Plan, SubTask
@@ -90,7 +93,10 @@ def claim_by_services(assignment, staff, now=None):
     """The state journey 2 leaves behind, made through the same services the form calls."""
     now = now or timezone.now()
     period = Period.objects.get(
-        plan=assignment.subtask.plan, kind="monthly", start__lte=now.date(), end__gte=now.date()
+        plan=assignment.subtask.plan,
+        kind="monthly",
+        start__lte=timezone.localdate(now),
+        end__gte=timezone.localdate(now),
     )
     report = report_save_draft(
         assignment=assignment,
@@ -309,6 +315,93 @@ def test_3_reviewer_returns_the_unit_resubmits_the_reviewer_approves(journey, tm
     assert_clean(reviewer, staff)
 
 
+# ------------------------------------------------------------------------------------------ journey 4
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def completed_tile(j) -> int:
+    tile = j.page.locator(".dash-tiles .tile", has_text="Hoàn thành (đã công nhận)")
+    return int(tile.locator(".tile-value").inner_text().strip())
+
+
+def test_4_leadership_sees_the_change_and_downloads_the_monthly_report(journey, tmp_path, monkeypatch):
+    plan, science, lead = demo_world(monkeypatch)
+    claimed = lead(CLAIM_CODE)
+    staff_user = User.objects.get(username="demo_canbo_khcn")
+    reviewer = User.objects.get(username="demo_thamdinh")
+    # The monthly report counts what was true at its cut-off (the 20th, when units report), so the
+    # claim and its approval are dated before it; the pages themselves run on the real clock.
+    today = timezone.localdate()
+    month = Period.objects.get(plan=plan, kind="monthly", start__lte=today, end__gte=today)
+    claimed_at = timezone.make_aware(datetime.datetime.combine(month.start, datetime.time(9)))
+    claim_by_services(claimed, staff_user, now=claimed_at)
+    refresh_dashboard_job()
+
+    j = journey(name="leadership")
+    j.login("demo_lanhdao", PASSWORD)
+    j.page.click('nav >> text="Bảng điều hành"')
+    j.page.wait_for_load_state("networkidle")
+    assert j.page.url.endswith(reverse("reports:dashboard"))
+    before = completed_tile(j)
+    j.shot("dashboard-before")
+
+    # The reviewer approves the claim; the dashboard's summary is rebuilt after the sweep.
+    review_approve(assignment=claimed, reviewer=reviewer, now=claimed_at + datetime.timedelta(days=2))
+    call_command("sweep_flags", verbosity=0)
+    refresh_dashboard_job()
+    j.page.reload()
+    j.page.wait_for_load_state("networkidle")
+    assert completed_tile(j) == before + 1
+    j.shot("dashboard-after-approval")
+    # The unit's own dashboard counts it too.
+    j.go(reverse("reports:unit_dashboard", args=[science.pk]))
+    assert SCIENCE in j.page.locator("main").inner_text()
+    assert completed_tile(j) >= 1
+    j.shot("unit-dashboard")
+
+    # The monthly report: choose the month and the plan, read the draft, generate, download the PDF.
+    j.page.click('nav >> text="Báo cáo"')
+    j.page.wait_for_load_state("networkidle")
+    assert reverse("reports:builder") in j.page.url
+    j.page.select_option("#id_kind", "monthly")
+    j.page.wait_for_load_state("networkidle")
+    j.page.select_option("#id_period", month.end.isoformat())
+    j.page.select_option("#id_plan", str(plan.pk))
+    j.shot("builder-scope")
+    j.page.click("button:has-text('Soạn dự thảo')")
+    j.page.wait_for_load_state("networkidle")
+    assert reverse("reports:builder_draft") in j.page.url
+    assert f"Tháng {month.end:%m/%Y}" in j.page.locator("h1").inner_text()
+    j.shot("builder-draft")
+    j.page.click("button:has-text('Tạo báo cáo (PDF và Excel)')")
+    j.page.wait_for_load_state("networkidle")
+    j.page.locator("a:has-text('Tải PDF')").wait_for(timeout=120_000)
+    j.shot("report-generated")
+    with j.page.expect_download() as download_info:
+        j.page.click("a:has-text('Tải PDF')")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data, tmp_path)
+    (j.folder / "report.txt").write_text(text)
+    flat = re.sub(r"\s+", " ", text)
+    # The unit's reported result under its sub-task's code, and the appendix row of the sub-task
+    # with its lead unit, status "Hoàn thành" and its two evidence files.
+    assert f"{SCIENCE} ({CLAIM_CODE})" in flat
+    row = next(line for line in text.splitlines() if line.startswith(f"{CLAIM_CODE} "))
+    assert "Hoàn thành" in row and "100%" in row and row.rstrip().endswith("2"), row
+    assert f"{month.end:%m/%Y}" in flat
+    assert_clean(j)
+
+
 # ------------------------------------------------------------------------------------------ journey 5
 
 
@@ -326,6 +419,10 @@ def test_5_an_outsider_is_refused_and_an_anonymous_visitor_is_sent_to_log_in(jou
         "evidence-preview": reverse("evidence:preview", args=[evidence.pk]),
         "review-queue": reverse("evidence:queue"),
         "review-claim": reverse("evidence:claim", args=[claimed.pk]),
+        "dashboard": reverse("reports:dashboard"),
+        "unit-dashboard": reverse("reports:unit_dashboard", args=[science.pk]),
+        "report-builder": reverse("reports:builder"),
+        "report-archive": reverse("reports:archive_list"),
         "import": reverse("tasks:import_plan"),
         "users": reverse("units:user_list"),
         "user-create": reverse("units:user_create"),
