@@ -391,7 +391,25 @@ def test_4_leadership_sees_the_change_and_downloads_the_monthly_report(journey, 
     data = Path(download.path()).read_bytes()
     assert data.startswith(b"%PDF")
     text = pdf_text(data, tmp_path)
+    (j.folder / "report.pdf").write_bytes(data)
     (j.folder / "report.txt").write_text(text)
+    # The downloaded report's first page, as a picture beside the screenshots.
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(j.folder / "report.pdf"),
+            str(j.folder / "07-report-page-1"),
+        ],
+        check=True,
+    )
     flat = re.sub(r"\s+", " ", text)
     # The unit's reported result under its sub-task's code, and the appendix row of the sub-task
     # with its lead unit, status "Hoàn thành" and its two evidence files.
