@@ -143,6 +143,27 @@ def sample_rows(count: int, *, seed: int = 57) -> list[AppendixRow]:
     return rows
 
 
+def _figures(sections: tuple[AppendixSection, ...]) -> list[tuple]:
+    """Bảng 1 counted from the appendix rows, so the sample's figures agree with its appendix."""
+
+    def count(rows) -> tuple[int, ...]:
+        statuses = [r.status for r in rows]
+        return (
+            len(rows),
+            statuses.count("Hoàn thành"),
+            statuses.count("Hoàn thành trễ hạn"),
+            statuses.count("Đang thực hiện")
+            + statuses.count("Chờ thẩm định")
+            + statuses.count("Chờ hoàn thiện"),
+            statuses.count("Chưa thực hiện"),
+            sum(any(f.startswith("Quá hạn") for f in r.flags) for r in rows),
+        )
+
+    table = [(s.heading, *count(s.rows)) for s in sections]
+    table.append(("Tổng cộng", *count([r for s in sections for r in s.rows])))
+    return table
+
+
 def sample_report(appendix_rows: int = 40, *, number: str = "15") -> OfficialReport:
     rows = sample_rows(appendix_rows)
     per_section = max(1, -(-len(rows) // len(SECTION_TITLES)))
@@ -151,6 +172,7 @@ def sample_report(appendix_rows: int = 40, *, number: str = "15") -> OfficialRep
         for i, (code, title) in enumerate(zip(("I", "II", "III", "IV"), SECTION_TITLES, strict=True))
         if rows[i * per_section : (i + 1) * per_section]
     )
+    figures = _figures(sections)
     return OfficialReport(
         parent_body="UBND tỉnh Đồng Nai",
         issuing_body="Ban Chỉ đạo phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số",
@@ -194,11 +216,8 @@ def sample_report(appendix_rows: int = 40, *, number: str = "15") -> OfficialRep
                             "Chưa làm",
                             "Quá hạn",
                         ),
-                        rows=(
-                            ("I. Về chuyển đổi số", 24, 9, 2, 8, 5, 3),
-                            ("II. Về khoa học, công nghệ, đổi mới sáng tạo", 16, 5, 1, 7, 3, 2),
-                        ),
-                        total=("Tổng cộng", 40, 14, 3, 15, 8, 5),
+                        rows=tuple(figures[:-1]),
+                        total=figures[-1],
                     ),
                     Heading("2. Kết quả theo đơn vị chủ trì"),
                     Paragraph(
@@ -218,7 +237,8 @@ def sample_report(appendix_rows: int = 40, *, number: str = "15") -> OfficialRep
                 "Tồn tại, hạn chế và nguyên nhân",
                 (
                     Paragraph(
-                        "Bên cạnh kết quả đạt được, còn 05 nhiệm vụ quá hạn và 03 nhiệm vụ bị trả lại để "
+                        f"Bên cạnh kết quả đạt được, còn {figures[-1][6]:02d} nhiệm vụ quá hạn và "
+                        f"{sum(r.status == 'Chờ hoàn thiện' for r in rows):02d} nhiệm vụ bị trả lại để "
                         "hoàn thiện hồ sơ minh chứng; nguyên nhân chủ yếu do thiếu nhân lực chuyên trách và "
                         "chậm bố trí kinh phí."
                     ),

@@ -104,6 +104,19 @@ def test_pdftotext_gives_back_the_vietnamese_exactly(report):
     assert [u for u in units if u not in flat] == []
 
 
+def test_the_figures_printed_are_the_figures_given(report):
+    doc, path = report
+    (table,) = [b for b in doc.sections[0].blocks if b.kind == "table"]
+    with pdfplumber.open(path) as pdf:
+        printed = [row for t in pdf.pages[0].extract_tables() for row in t]
+    printed = [[re.sub(r"\s+", " ", c or "").strip() for c in row] for row in printed]
+    assert printed[0] == list(table.columns)
+    expected = [[str(c) for c in row] for row in (*table.rows, table.total)]
+    assert printed[1:] == expected
+    total = table.total
+    assert total[1] == len([r for s in doc.appendix.sections for r in s.rows])
+
+
 def test_page_numbers_are_centred_at_the_top_from_page_2(report):
     _, path = report
     with pdfplumber.open(path) as pdf:
