@@ -352,3 +352,15 @@ def test_bad_request_page_follows_the_language(client, db, language, title):
     response = client.get(reverse("login"), HTTP_HOST="not-a-host-we-serve.example")
     assert response.status_code == 400
     assert title in response.content.decode()
+
+
+@pytest.mark.parametrize(("language", "title"), [("vi", "Lỗi hệ thống"), ("en", "System error")])
+def test_server_error_page_follows_the_language(language, title):
+    # Django renders 500.html without a request, under the language LocaleMiddleware activated.
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(language):
+        html = render_to_string("500.html")
+    assert html_lang(html) == language
+    assert f"<h1>{title}</h1>" in html
