@@ -8,13 +8,28 @@ from django.db import models
 # and on demand); every one of them can be recomputed from the live tables at any time.
 
 
-class DashboardCell(models.Model):
-    """The lead assignments of one unit in one general task, counted by status, with its open flags."""
+class CellLevel(models.TextChoices):
+    GENERAL_TASK_UNIT = "gu", "general task × unit"
+    SECTION_UNIT = "su", "section × unit"
+    GENERAL_TASK_KIND = "gk", "general task × unit kind"
 
+
+class DashboardCell(models.Model):
+    """Lead assignments counted by status, with their open flags, at one of three grains:
+
+    - "gu": one unit in one general task (the unit dashboard reads its own rows by unit);
+    - "su": one unit in one section (the ranking and the headline: a few thousand rows);
+    - "gk": one unit kind in one general task (the bars by section and general task).
+    The coarse rows are sums of the "gu" rows, written by the same rebuild.
+    """
+
+    level = models.CharField(max_length=2, choices=CellLevel.choices, default=CellLevel.GENERAL_TASK_UNIT)
     plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
     section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+")
-    general_task = models.ForeignKey("tasks.GeneralTask", on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    general_task = models.ForeignKey(
+        "tasks.GeneralTask", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     unit_kind = models.CharField(max_length=20)
     assigned = models.PositiveIntegerField(default=0)
     not_started = models.PositiveIntegerField(default=0)
@@ -30,10 +45,13 @@ class DashboardCell(models.Model):
     flags_no_report = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["plan", "section"]), models.Index(fields=["unit"])]
+        indexes = [
+            models.Index(fields=["level", "plan", "section"], name="dashcell_level_plan"),
+            models.Index(fields=["level", "unit"], name="dashcell_level_unit"),
+        ]
 
     def __str__(self):
-        return f"cell {self.general_task_id}/{self.unit_id}"
+        return f"cell {self.level} {self.general_task_id or self.section_id}/{self.unit_id or self.unit_kind}"
 
 
 class DashboardSubtask(models.Model):

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.http import urlencode
 from kpis.flags import FlagKind, RedFlag
 from kpis.models import AssignmentState, Period, PeriodKind, Status
 from reports.models import (
+    CellLevel,
     DashboardCell,
     DashboardMissing,
     DashboardMonth,
@@ -64,6 +66,7 @@ class Scope:
     plans: list = field(default_factory=list)
     sections: list = field(default_factory=list)
     months: list = field(default_factory=list)
+    ref: object = None
 
     def params(self, **extra) -> dict:
         values = {
@@ -97,7 +100,8 @@ class Scope:
         return f"{self.list_url}?{urlencode(self.params(**extra))}"
 
     def cells(self):
-        qs = DashboardCell.objects.all()
+        """Section × unit rows (the ranking's and the headline's grain) under the page's filters."""
+        qs = DashboardCell.objects.filter(level=CellLevel.SECTION_UNIT)
         if self.plan:
             qs = qs.filter(plan_id=self.plan.pk)
         if self.section:
@@ -118,33 +122,72 @@ class Scope:
         return qs
 
 
-def scope_from_request(request, *, base_url: str, list_url: str, unit=None) -> Scope:
+@dataclass
+class Reference:
+    """What the filters and labels need (plans, sections, general tasks, units, months): read once per
+    summary build and per process, since the summary rows can only name what existed when built."""
+
+    plans: list
+    sections: dict  # plan id → [Section]
+    section_labels: dict  # section id → (plan code, code, title, order)
+    task_labels: dict  # general task id → (section code, section order, code, title, order)
+    units: dict  # unit id → (name, short name)
+    months: list
+
+
+def reference(snap) -> Reference:
+    today = timezone.localdate()
+    key = f"dashboard-reference:{snap.pk}:{snap.computed_at.timestamp()}:{today}" if snap else None
+    found = cache.get(key) if key else None
+    if found is not None:
+        return found
+    plans = list(Plan.objects.filter(status=PlanStatus.IN_FORCE).order_by("code", "pk").only("code", "title"))
+    sections: dict = {}
+    section_labels = {}
+    for section in (
+        Section.objects.filter(plan__status=PlanStatus.IN_FORCE)
+        .select_related("plan")
+        .order_by("plan_id", "order", "pk")
+    ):
+        sections.setdefault(section.plan_id, []).append(section)
+        section_labels[section.pk] = (section.plan.code, section.code, section.title, section.order)
+    task_labels = {
+        pk: values
+        for pk, *values in GeneralTask.objects.filter(section__plan__status=PlanStatus.IN_FORCE).values_list(
+            "pk", "section__code", "section__order", "code", "title", "order"
+        )
+    }
+    units = {pk: (name, short) for pk, name, short in Unit.objects.exclude(kind=UnitKind.GROUP).values_list(
+        "pk", "name", "short_name"
+    )}  # fmt: skip
+    starts = (
+        Period.objects.filter(kind=PeriodKind.MONTHLY, plan__status=PlanStatus.IN_FORCE, start__lte=today)
+        .order_by("-start")
+        .values_list("start", flat=True)
+        .distinct()[:60]
+    )
+    months = sorted({month_start(d) for d in starts}, reverse=True)[:12]
+    found = Reference(plans, sections, section_labels, task_labels, units, months)
+    if key:
+        cache.set(key, found, 3600)
+    return found
+
+
+def scope_from_request(request, *, base_url: str, list_url: str, unit=None, snap=None) -> Scope:
     """The filters of a dashboard URL; anything unknown is ignored rather than refused."""
     get = request.GET
-    scope = Scope(unit=unit, base_url=base_url, list_url=list_url)
-    scope.plans = list(
-        Plan.objects.filter(status=PlanStatus.IN_FORCE).order_by("code", "pk").only("code", "title")
-    )
+    ref = reference(snap)
+    scope = Scope(unit=unit, base_url=base_url, list_url=list_url, ref=ref)
+    scope.plans = ref.plans
     plan_id = get.get("plan", "")
     scope.plan = next((p for p in scope.plans if str(p.pk) == plan_id), None)
     if scope.plan is not None:
-        scope.sections = list(
-            Section.objects.filter(plan=scope.plan).order_by("order", "pk").only("code", "title")
-        )
+        scope.sections = ref.sections.get(scope.plan.pk, [])
         scope.section = next((s for s in scope.sections if str(s.pk) == get.get("section", "")), None)
     if unit is None and get.get("kind") in dict(UNIT_KINDS):
         scope.kind = get["kind"]
     today = timezone.localdate()
-    scope.months = [
-        month_start(d)
-        for d in Period.objects.filter(
-            kind=PeriodKind.MONTHLY, plan__status=PlanStatus.IN_FORCE, start__lte=today
-        )
-        .order_by("-start")
-        .values_list("start", flat=True)
-        .distinct()[:60]
-    ]
-    scope.months = sorted(set(scope.months), reverse=True)[:12]
+    scope.months = ref.months
     wanted = get.get("period", "")
     scope.month = next((m for m in scope.months if f"{m:%Y-%m}" == wanted), None)
     if scope.month is None and scope.months:
@@ -186,11 +229,9 @@ def ranking(scope: Scope) -> list[dict]:
     Rank: completion (approved) rate, then on-time rate, then fewest overdue, then name.
     """
     numbers = ["assigned", *STATUSES, "completed_on_time", "overdue", *(f"flags_{k}" for k in FLAG_KINDS)]
-    # Grouped on ids only (no join while aggregating); the names come from one small query.
+    # Grouped on ids only (no join while aggregating); the names come from the reference data.
     rows = list(scope.cells().values("unit_id").annotate(**{n: Sum(n) for n in numbers}).order_by())
-    # Every unit (a province has ~120): the query does not depend on the rows, so its count is constant.
-    units = Unit.objects.exclude(kind=UnitKind.GROUP).values_list("pk", "name", "short_name")
-    names = {pk: (name, short) for pk, name, short in units}
+    names = scope.ref.units
     missing = {}
     if scope.month:
         missing_qs = scope.filter_rows(DashboardMissing.objects.filter(month=scope.month), unit=False)
@@ -282,36 +323,35 @@ def subtask_counts(scope: Scope) -> dict:
 
 def items(scope: Scope) -> list[dict]:
     """A bar per item: the plan's sections and general tasks, or every plan's sections when no plan is chosen."""
-    qs = scope.filter_rows(DashboardCell.objects.all())
-    flags = sum((Sum(f"flags_{k}") for k in FLAG_KINDS[1:]), Sum(f"flags_{FLAG_KINDS[0]}"))
+    # A unit's page reads its own general task × unit rows; the province the general task × kind rows.
+    level = CellLevel.GENERAL_TASK_UNIT if scope.unit is not None else CellLevel.GENERAL_TASK_KIND
+    qs = scope.filter_rows(DashboardCell.objects.filter(level=level))
     group = ["section_id", "general_task_id"] if scope.plan else ["plan_id", "section_id"]
-    # Grouped on ids only (no join while aggregating); the names come from one small query.
+    # Grouped on ids only (no join while aggregating); the names come from the reference data.
     rows = list(
         qs.values(*group)
         .annotate(
-            assigned=Sum("assigned"), completed=Sum(Status.COMPLETED), overdue=Sum("overdue"), flags=flags
+            assigned=Sum("assigned"),
+            completed=Sum(Status.COMPLETED),
+            overdue=Sum("overdue"),
+            **{f"flags_{k}": Sum(f"flags_{k}") for k in FLAG_KINDS},
         )
         .order_by()
     )
-    if scope.plan:
-        names = GeneralTask.objects.filter(section__plan=scope.plan).select_related("section")
-        names = {g.pk: g for g in names.only("code", "title", "order", "section__code", "section__order")}
-    else:
-        names = Section.objects.filter(plan__status=PlanStatus.IN_FORCE).select_related("plan")
-        names = {s.pk: s for s in names.only("code", "title", "order", "plan__code")}
     for row in rows:
+        row["flags"] = sum(row.pop(f"flags_{k}") or 0 for k in FLAG_KINDS)
         row["rate"] = _pct(row["completed"], row["assigned"]) or 0
         row["rate_text"] = _text(row["rate"])
         row["bar"] = _bar(row["rate"])
         if scope.plan:
-            g = names[row["general_task_id"]]
-            row["label"] = f"{g.section.code}.{g.code} {g.title}"
-            row["order"] = (g.section.order, g.order, g.pk)
+            section_code, section_order, code, title, order = scope.ref.task_labels[row["general_task_id"]]
+            row["label"] = f"{section_code}.{code} {title}"
+            row["order"] = (section_order, order, row["general_task_id"])
             row["query"] = f"&section={row['section_id']}&general_task={row['general_task_id']}"
         else:
-            sec = names[row["section_id"]]
-            row["label"] = f"{sec.plan.code} · {sec.code}. {sec.title}"
-            row["order"] = (sec.plan.code, sec.order, sec.pk)
+            plan_code, code, title, order = scope.ref.section_labels[row["section_id"]]
+            row["label"] = f"{plan_code} · {code}. {title}"
+            row["order"] = (plan_code, order, row["section_id"])
             row["query"] = f"&plan={row['plan_id']}&section={row['section_id']}"
     rows.sort(key=lambda r: r["order"])
     return rows
@@ -434,7 +474,9 @@ def flag_page(scope: Scope) -> tuple[list, bool]:
             "subtask__code",
             "subtask__title",
         )  # fmt: skip
-        .order_by("-raised_at", "-id")
+        # The sweep inserts each flag as it raises it (raised_at = now), so the newest have the highest
+        # ids: ordering by id walks the primary key backwards and stops after one page.
+        .order_by("-id")
     )
     # The latest reported completion keeps a lagging flag's message current; a subquery, so PostgreSQL
     # reads it for the page's rows only (after the sort and limit), never for every open flag.

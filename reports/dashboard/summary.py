@@ -30,6 +30,7 @@ from django.utils import timezone
 from kpis.flags import FlagKind, RedFlag
 from kpis.models import AssignmentState, Period, PeriodKind, ProgressReport, ReportStatus, Status
 from reports.models import (
+    CellLevel,
     DashboardCell,
     DashboardMissing,
     DashboardMonth,
@@ -157,14 +158,37 @@ def _build_cells(today) -> int:
     )
     for row in open_flags:
         flags[(row["subtask__general_task_id"], row["unit_id"])][row["kind"]] = row["n"]
-    cells = []
+    fine = []
     for row in rows:
         counted = flags.get((row["general_task_id"], row["unit_id"]), {})
-        cells.append(
-            DashboardCell(**row, **{f"flags_{kind}": counted.get(kind, 0) for kind in FlagKind.values})
-        )
+        fine.append({**row, **{f"flags_{kind}": counted.get(kind, 0) for kind in FlagKind.values}})
+    numbers = [k for k in (fine[0] if fine else {}) if k not in CELL_KEYS]
+    # The coarse grains are sums of the fine one, so every level tells the same totals.
+    coarse: dict = {}
+    for row in fine:
+        for level, key in (
+            (
+                CellLevel.SECTION_UNIT,
+                (row["plan_id"], row["section_id"], None, row["unit_id"], row["unit_kind"]),
+            ),
+            (
+                CellLevel.GENERAL_TASK_KIND,
+                (row["plan_id"], row["section_id"], row["general_task_id"], None, row["unit_kind"]),
+            ),
+        ):
+            target = coarse.setdefault((level, key), dict.fromkeys(numbers, 0))
+            for name in numbers:
+                target[name] += row[name]
+    cells = [DashboardCell(level=CellLevel.GENERAL_TASK_UNIT, **row) for row in fine]
+    cells += [
+        DashboardCell(level=level, **dict(zip(CELL_KEYS, key, strict=True)), **values)
+        for (level, key), values in coarse.items()
+    ]
     DashboardCell.objects.bulk_create(cells, batch_size=2000)
     return len(cells)
+
+
+CELL_KEYS = ("plan_id", "section_id", "general_task_id", "unit_id", "unit_kind")
 
 
 def rollup_status(*, total, completed, not_started, awaiting_review) -> str:

@@ -96,7 +96,7 @@ def province_dashboard(request):
         raise Http404
     snap = _snapshot()
     scope = selectors.scope_from_request(
-        request, base_url=reverse("reports:dashboard"), list_url=reverse("reports:dashboard_list")
+        request, base_url=reverse("reports:dashboard"), list_url=reverse("reports:dashboard_list"), snap=snap
     )
     context = _board_context(request, scope, snap)
     return _render(request, "reports/dashboard.html", context)
@@ -129,6 +129,7 @@ def unit_dashboard(request, unit_id):
         base_url=reverse("reports:unit_dashboard", args=[unit.pk]),
         list_url=reverse("reports:dashboard_list"),
         unit=unit,
+        snap=snap,
     )
     context = _board_context(request, scope, snap)
     context["unit"] = unit
@@ -155,7 +156,10 @@ def dashboard_list(request):
             raise Http404
         unit_id = user.unit_id
     scope = selectors.scope_from_request(
-        request, base_url=reverse("reports:dashboard"), list_url=reverse("reports:dashboard_list")
+        request,
+        base_url=reverse("reports:dashboard"),
+        list_url=reverse("reports:dashboard_list"),
+        snap=selectors.snapshot(),
     )
     plan_id = scope.plan.pk if scope.plan else None
     section_id = scope.section.pk if scope.section else None
