@@ -17,3 +17,34 @@ document.addEventListener("change", function (event) {
     event.target.form.requestSubmit ? event.target.form.requestSubmit() : event.target.form.submit();
   }
 });
+
+// A table wider than its scrolling box (a phone) must be reachable by keyboard, so arrow keys can
+// scroll it (WCAG 2.1.1; axe "scrollable-region-focusable"). Boxes that fit are left out of the Tab order.
+function markScrollers(root) {
+  (root || document).querySelectorAll(".table-wrap").forEach(function (box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("data-scroll-focus", "");
+      if (!box.hasAttribute("aria-label")) {
+        var caption = box.querySelector("caption");
+        var scope = box.closest("section, .card, main") || document;
+        var heading = caption || scope.querySelector("h2, h3, h1");
+        if (heading) {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", heading.textContent.trim().replace(/\s+/g, " "));
+        }
+      }
+    } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("data-scroll-focus");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { markScrollers(document); });
+document.addEventListener("htmx:afterSettle", function () { markScrollers(document); });
+var scrollerTimer = null;
+window.addEventListener("resize", function () {
+  clearTimeout(scrollerTimer);
+  scrollerTimer = setTimeout(function () { markScrollers(document); }, 100);
+});
