@@ -171,6 +171,24 @@ def start_gunicorn(args, env, port) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
+def warm_up(args, port, config):
+    """Every worker loads its templates, code and reference data before anything is measured."""
+    plan = config["plans"][0]
+    paths = ["/reports/dashboard/", f"/reports/dashboard/?plan={plan}", "/reports/dashboard/?kind=commune"]
+    unit_session, unit = config["heads"][0]
+    for _ in range(3 * args.workers):
+        for path, session in [
+            *((p, config["leaders"][0]) for p in paths),
+            (f"/reports/dashboard/units/{unit}/", unit_session),
+        ]:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}",
+                headers={"Cookie": f"sessionid={session}", "X-Forwarded-Proto": "https"},
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our local server
+                response.read()
+
+
 def run_locust(args, port, config, folder) -> list[dict]:
     env = {**os.environ, "BENCH_DASHBOARD": json.dumps(config), "BENCH_WAIT": args.wait}
     command = [
@@ -306,6 +324,7 @@ def main():
     port = free_port()
     server = start_gunicorn(args, env, port)
     try:
+        warm_up(args, port, config)
         rows = run_locust(args, port, config, folder)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

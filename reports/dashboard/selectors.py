@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, DateTimeField, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -406,22 +406,31 @@ def _unit_series(scope) -> list[dict]:
         qs = qs.filter(subtask__plan_id=scope.plan.pk)
     if scope.section:
         qs = qs.filter(subtask__general_task__section_id=scope.section.pk)
-    groups = list(
+    # One pass: (start, deadline, month approved or none) → count; expected and approvals both come from it.
+    approved_month = Case(
+        When(st=Status.COMPLETED, then=TruncMonth("state__completed_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+    rows = list(
         qs.annotate(
-            s_date=Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date")
+            s_date=Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date"),
+            m=approved_month,
         )
-        .values("s_date", "subtask__deadline")
+        .values("s_date", "subtask__deadline", "m")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    approvals = dict(
-        qs.filter(st=Status.COMPLETED, state__completed_at__isnull=False)
-        .annotate(m=TruncMonth("state__completed_at"))
-        .values_list("m")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    approvals = {(k.date() if isinstance(k, datetime.datetime) else k): v for k, v in approvals.items()}
+    groups: dict = {}
+    approvals: dict = {}
+    for row in rows:
+        key = (row["s_date"], row["subtask__deadline"])
+        groups[key] = groups.get(key, 0) + row["n"]
+        if row["m"] is not None:
+            # Truncated in local time by the database: its wall-clock date is the month's first day.
+            month = row["m"].date() if isinstance(row["m"], datetime.datetime) else row["m"]
+            approvals[month] = approvals.get(month, 0) + row["n"]
+    groups = [{"s_date": k[0], "subtask__deadline": k[1], "n": n} for k, n in groups.items()]
     starts = [g["s_date"] for g in groups if g["s_date"]]
     months = chart_months(
         min(starts) if starts else None,
