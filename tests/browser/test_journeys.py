@@ -497,5 +497,5 @@ def test_5_an_outsider_is_refused_and_an_anonymous_visitor_is_sent_to_log_in(jou
         assert "/accounts/login/" in anon.page.url, (name, anon.page.url)
         assert anon.page.locator("h1").inner_text() == "Đăng nhập"
         assert "next=" in anon.page.url
-    anon.shot("anonymous-sent-to-login")
+        anon.shot(f"anonymous-{name}-sent-to-login")
     assert_clean(anon)
