@@ -6,15 +6,20 @@ also works as a plain GET.
 """
 
 import datetime
+import hashlib
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from kpis.flags import FlagKind, RedFlag
 from kpis.models import Status
@@ -28,10 +33,44 @@ from .summary import missing_queryset, refresh_minutes, summary_refresh
 FRAGMENTS = {"board", "ranking", "flags"}
 
 
-def _render(request, template, context):
+def _target(request) -> str:
+    """The part of the board htmx asked for; the whole board otherwise (a history restore too)."""
     target = request.htmx.target if request.htmx and not request.htmx.history_restore_request else None
-    name = f"reports/_dashboard_board.html#{target}" if target in FRAGMENTS else template
-    response = render(request, name, context)
+    return target if target in FRAGMENTS else ""
+
+
+def _board_html(request, scope, snap, part: str) -> str:
+    """The board (or one of its parts) as HTML, rendered once per summary build, filters and language.
+
+    Everything on it comes from the summary rows of `snap` (and the open flags, which only the sweep
+    changes): between two builds every reader of the same URL gets the same board, so it is kept in
+    the cache under a key naming the build, and a new build makes new keys.
+    """
+    stale_after = datetime.timedelta(minutes=3 * refresh_minutes())
+    stale = snap is not None and timezone.now() - snap.computed_at > stale_after
+    query = sorted((k, v) for k, v in request.GET.lists())
+    fingerprint = (
+        f"{snap.pk}|{snap.computed_at.isoformat()}|{timezone.localdate()}|{stale}|{get_language()}|"
+        f"{request.path}|{query}|{part}"
+    )
+    key = "dashboard-html:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        context = _board_context(request, scope, snap)
+        # The whole file is the board (its partial is inline); the other parts by name.
+        template = "reports/_dashboard_board.html" + (f"#{part}" if part != "board" else "")
+        html = render_to_string(template, context, request=request)
+        cache.set(key, html, timeout=3 * 60 * refresh_minutes())
+    return html
+
+
+def _respond(request, template, scope, snap, **context):
+    part = _target(request)
+    html = _board_html(request, scope, snap, part or "board")
+    if part:
+        response = HttpResponse(html)
+    else:
+        response = render(request, template, {"board_html": mark_safe(html), **context})  # noqa: S308 - our render
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 
@@ -98,8 +137,7 @@ def province_dashboard(request):
     scope = selectors.scope_from_request(
         request, base_url=reverse("reports:dashboard"), list_url=reverse("reports:dashboard_list"), snap=snap
     )
-    context = _board_context(request, scope, snap)
-    return _render(request, "reports/dashboard.html", context)
+    return _respond(request, "reports/dashboard.html", scope, snap)
 
 
 @login_required
@@ -131,9 +169,7 @@ def unit_dashboard(request, unit_id):
         unit=unit,
         snap=snap,
     )
-    context = _board_context(request, scope, snap)
-    context["unit"] = unit
-    return _render(request, "reports/dashboard_unit.html", context)
+    return _respond(request, "reports/dashboard_unit.html", scope, snap, unit=unit)
 
 
 # The lists the numbers link to ---------------------------------------------------------------------

@@ -35,3 +35,9 @@ def staff_of(unit, role=Role.STAFF, username=None):
 
 def leader_client_for(username="lanhdao-test") -> Client:
     return client_for(UserFactory(username=username, unit=None, roles=[Role.LEADERSHIP]))
+
+
+NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+LOCAL_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard-tests"}
+}

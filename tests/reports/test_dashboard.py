@@ -17,12 +17,25 @@ from kpis.services import claim_approve
 from reports.dashboard.summary import summary_refresh
 from tasks.models import Assignment, AssignmentRole, Plan, PlanStatus
 from tests.factories import UserFactory
-from tests.reports.dashboard_world import client_for, leader_client_for, make_data, staff_of
+from tests.reports.dashboard_world import (
+    LOCAL_CACHE,
+    NO_CACHE,
+    client_for,
+    leader_client_for,
+    make_data,
+    staff_of,
+)
 from units.models import Role, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
 
 URL = "/reports/dashboard/"
+
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """Every request renders its board (the cache is tested on its own below), so its context is there."""
+    settings.CACHES = NO_CACHE
 
 
 @pytest.fixture
@@ -328,3 +341,41 @@ def test_a_refresh_records_when_and_the_page_says_it(small_data, leader_client):
     summary_refresh(now=later)
     html = leader_client.get(URL).content.decode()
     assert timezone.localtime(later).strftime("%H:%M %d/%m/%Y") in html
+
+
+def board(response) -> str:
+    """The board of a page (the rest holds a CSRF token masked anew on every response)."""
+    html = response.content.decode()
+    return html[html.index('<div id="board"') : html.index("</main>")]
+
+
+def test_a_board_is_rendered_once_per_build_and_filters(small_data, leader_client, settings):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = LOCAL_CACHE
+    cache.clear()
+    candidate = leads(state__status=Status.AWAITING_REVIEW).first()
+    plan = candidate.subtask.plan
+    with CaptureQueriesContext(connection) as first_queries:
+        first = leader_client.get(URL, {"plan": plan.pk})
+    with CaptureQueriesContext(connection) as again_queries:
+        again = leader_client.get(URL, {"plan": plan.pk})
+    assert board(first) == board(again)
+    assert len(again_queries) < len(first_queries)
+    # Other filters are another board.
+    other = leader_client.get(URL, {"plan": plan.pk, "kind": UnitKind.COMMUNE})
+    assert (
+        other.context["totals"]["assigned"] == leads(subtask__plan=plan, unit__kind=UnitKind.COMMUNE).count()
+    )
+    # A new build makes new keys: the approval below shows at once after the rebuild.
+    reviewer = UserFactory(username="reviewer-cache", unit=None, roles=[Role.REVIEWER])
+    claim_approve(assignment=candidate, reviewer=reviewer, now=timezone.now())
+    assert board(leader_client.get(URL, {"plan": plan.pk})) == board(first)  # same build: same board
+    summary_refresh(now=timezone.now() + datetime.timedelta(seconds=1))
+    fresh = leader_client.get(URL, {"plan": plan.pk})
+    assert (
+        fresh.context["totals"][Status.COMPLETED]
+        == leads(subtask__plan=plan, state__status=Status.COMPLETED).count()
+    )

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from reports.dashboard.scale_data import wipe_scale_data
 from tasks.models import Plan
-from tests.reports.dashboard_world import client_for, make_data, staff_of
+from tests.reports.dashboard_world import LOCAL_CACHE, NO_CACHE, client_for, make_data, staff_of
 from units.models import Role, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,9 @@ def page_queries(client) -> dict:
     return counts
 
 
-def test_query_counts_are_the_same_for_small_and_large_data():
+@pytest.mark.parametrize("caches", [NO_CACHE, LOCAL_CACHE], ids=["rendered", "cached"])
+def test_query_counts_are_the_same_for_small_and_large_data(settings, caches):
+    settings.CACHES = caches
     small = make_data("small")
     leader = staff_of(Unit.objects.get(name="Sở Nội vụ"), Role.LEADERSHIP, username="leader-q")
     client = client_for(leader)
