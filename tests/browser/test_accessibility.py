@@ -300,6 +300,16 @@ def test_pages_of_unit_staff(journey, monkeypatch):
         j.page.locator(f"#slot-{monthly.pk} #id_completion").wait_for()
 
     audit.page("my-tasks-report-open", None, ready=open_inline)
+    # On a phone the inline form sits in a table that scrolls sideways: its fields and buttons must
+    # still lie within the screen without scrolling that table.
+    j.page.set_viewport_size(PHONE)
+    j.page.wait_for_timeout(100)
+    for selector in ("#id_completion", "#id_results", "button[name=action][value=submit]"):
+        left, right = j.page.locator(f"#slot-{monthly.pk} {selector}").evaluate(
+            "el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; }"
+        )
+        assert 0 <= left and right <= PHONE["width"], (selector, left, right)
+    j.page.set_viewport_size(DESKTOP)
     # Keyboard: Tab reaches the report's send button, with a visible ring.
     found = tab_to(j.page, "el.matches('button[name=action][value=submit]')", limit=600)
     assert_visible_focus(found)
@@ -313,6 +323,10 @@ def test_pages_of_unit_staff(journey, monkeypatch):
     assert slot.locator("#id_completion").input_value() == "sáu mươi"
     assert slot.locator("#id_results").input_value() == "Đã làm một phần."
     audit.check("report-inline-error")
+    # The form itself on a phone, to look at the error beside its field.
+    j.page.set_viewport_size(PHONE)
+    slot.screenshot(path=str(j.folder / "report-inline-error-form-390.png"))
+    j.page.set_viewport_size(DESKTOP)
     audit.page("report-form", route("kpis:report_form", monthly.pk))
     audit.page("notifications", route("notifications:list"))
     audit.page("plan-tree", route("tasks:plan_detail", plan.pk))
