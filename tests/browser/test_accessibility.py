@@ -308,7 +308,7 @@ def test_pages_of_unit_staff(journey, monkeypatch):
         left, right = j.page.locator(f"#slot-{monthly.pk} {selector}").evaluate(
             "el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; }"
         )
-        assert 0 <= left and right <= PHONE["width"], (selector, left, right)
+        assert left >= 0 and right <= PHONE["width"], (selector, left, right)
     j.page.set_viewport_size(DESKTOP)
     # Keyboard: Tab reaches the report's send button, with a visible ring.
     found = tab_to(j.page, "el.matches('button[name=action][value=submit]')", limit=600)
@@ -442,6 +442,13 @@ def test_every_htmx_request_shows_the_loading_indicator(journey, monkeypatch):
                 name, lambda: secretariat.page.locator("main form[hx-get] [type=submit]").first.click()
             )
         )
+    secretariat.go(reverse("kpis:not_reported"))
+    problems.append(
+        held_s.check(
+            "not-reported: one unit's list",
+            lambda: secretariat.page.locator("table.count-list a[hx-get]").first.click(),
+        )
+    )
     dashboard = route("reports:dashboard")
     if dashboard:
         secretariat.go(dashboard)
