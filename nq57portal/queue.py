@@ -45,12 +45,13 @@ class InProcessScheduler(threading.Thread):
         self._stop_event = threading.Event()
 
     def due_entries(self, now):
-        from celery.schedules import schedule as celery_schedule
+        from celery.schedules import BaseSchedule
+        from celery.schedules import schedule as every
 
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
             sched = entry["schedule"]
-            if not isinstance(sched, celery_schedule):  # crontab is a subclass; timedelta/seconds are not
-                sched = celery_schedule(sched, app=self.app)
+            if not isinstance(sched, BaseSchedule):  # seconds or a timedelta; crontab is already one
+                sched = every(sched, app=self.app)
             last = self.last_run.get(name)
             if last is None or sched.is_due(last).is_due:
                 yield name, entry
@@ -75,9 +76,18 @@ class InProcessScheduler(threading.Thread):
                 close_old_connections()
         return ran
 
+    def prepare(self):
+        # Celery imports the jobs modules lazily (when a worker starts); the web process must do
+        # it itself or no task is registered.
+        self.app.loader.import_default_modules()
+
     def run(self):
+        self.prepare()
         while not self._stop_event.wait(self.tick):
-            self.run_once()
+            try:
+                self.run_once()
+            except Exception:  # the schedule must outlive any one failure
+                logger.exception("In-process schedule tick failed")
 
     def stop(self):
         self._stop_event.set()

@@ -41,3 +41,16 @@ def test_enqueue_survives_a_broker_that_is_down(settings):
             raise ConnectionError("broker down")
 
     assert enqueue(DownJob()) is False
+
+
+@pytest.mark.django_db
+def test_every_job_of_the_real_schedule_is_found_and_runs(settings):
+    """The laptop default runs the production schedule: crontab and interval entries alike."""
+    scheduler = InProcessScheduler(app)
+    scheduler.prepare()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
+    assert any(type(e["schedule"]).__name__ == "crontab" for e in settings.CELERY_BEAT_SCHEDULE.values())
+    ran = scheduler.run_once()
+    assert sorted(ran) == sorted(settings.CELERY_BEAT_SCHEDULE)
+    assert scheduler.run_once() == []  # nothing is due again at once
