@@ -6,21 +6,16 @@ from django.shortcuts import redirect
 
 @login_required
 def home(request):
-    """Each role lands where its daily work is."""
+    """Each role lands where its daily work is: unit staff on their tasks, reviewers on the
+    queue of claims, leadership and the secretariat on the province dashboard."""
     user = request.user
-    if user.is_unit_member and not user.reads_everything:
-        return redirect("kpis:my_tasks") if _has_route("kpis:my_tasks") else redirect("tasks:plan_list")
+    if user.is_secretariat or user.is_leadership:
+        return redirect("reports:dashboard")
+    if user.is_reviewer:
+        return redirect("evidence:queue")
+    if user.is_unit_member:
+        return redirect("kpis:my_tasks")
     return redirect("tasks:plan_list")
-
-
-def _has_route(name: str) -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def healthz(request):
