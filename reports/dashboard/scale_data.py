@@ -569,6 +569,9 @@ def wipe_scale_data():
         raise ValueError("database holds plans not made by generate_scale_data")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Rows written earlier in the same transaction leave deferred foreign-key checks pending,
+            # which TRUNCATE refuses: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "TRUNCATE kpis_redflag, kpis_kpivalue, evidence_evidence, kpis_progressreport, kpis_assignmentstate, "
                 "kpis_comment, kpis_period, tasks_assignment, tasks_subtask, tasks_generaltask, tasks_section, "

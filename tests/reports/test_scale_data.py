@@ -25,8 +25,8 @@ def fingerprint() -> str:
     parts = [
         list(Unit.objects.filter(kind__in=["department", "commune", "enterprise", "agency", "party"]).order_by("name").values_list("name", "kind")),
         list(Plan.objects.order_by("code").values_list("code", "start_date")),
-        list(Assignment.objects.order_by("subtask__plan__code", "subtask__code", "unit__name").values_list("subtask__plan__code", "subtask__code", "unit__name", "role")),
-        list(ProgressReport.objects.order_by("assignment__subtask__plan__code", "assignment__subtask__code", "assignment__unit__name", "period__start", "version").values_list("completion", "is_claim", "submitted_at")),
+        list(Assignment.objects.order_by("subtask__plan__code", "subtask__general_task__section__code", "subtask__code", "unit__name").values_list("subtask__plan__code", "subtask__general_task__section__code", "subtask__code", "unit__name", "role")),
+        list(ProgressReport.objects.order_by("assignment__subtask__plan__code", "assignment__subtask__general_task__section__code", "assignment__subtask__code", "assignment__unit__name", "period__start", "version").values_list("completion", "is_claim", "submitted_at")),
         list(AssignmentState.objects.values("status").annotate(n=Count("pk")).order_by("status")),
         list(RedFlag.objects.values("kind").annotate(n=Count("pk")).order_by("kind")),
     ]  # fmt: skip
