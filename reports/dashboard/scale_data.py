@@ -267,8 +267,8 @@ class Builder:
         self.all_units = self.bodies + self.communes + self.enterprises
         self.counts.units = len(self.all_units)
         # How each unit works: how reliably it reports and how fast it progresses.
-        self.diligence = {u.pk: rng.uniform(0.86, 0.998) for u in self.all_units}
-        self.speed = {u.pk: rng.uniform(0.5, 1.2) for u in self.all_units}
+        self.diligence = {u.pk: rng.uniform(0.9, 0.998) for u in self.all_units}
+        self.speed = {u.pk: rng.uniform(0.45, 1.1) for u in self.all_units}
 
     def users(self):
         hashed = User(username="x")
@@ -451,7 +451,7 @@ class Builder:
                 target = min(target, Decimal(90))
             completion = max(state["completion"], target)
             claim = completion >= 100
-            if rng.random() < 0.03:  # a corrected report: version 1 stays, version 2 is the latest
+            if rng.random() < 0.05:  # a corrected report: version 1 stays, version 2 is the latest
                 first = submitted - datetime.timedelta(days=rng.randint(1, 3))
                 writer.add((self.next_report, assignment.pk, period.pk, 1, "submitted", max(completion - 5, 0),
                             RESULTS[0], "", "", False, user, first, first, user, first))  # fmt: skip
