@@ -9,10 +9,11 @@
    and served by WhiteNoise) on a free local port, against that PostgreSQL database;
 3. locust (bench/locustfile.py) drives it headless: `--users` readers (4 leaders : 1 unit head),
    think time --wait seconds, for --duration seconds; p50/p95/p99, requests/s and errors are printed;
-4. each kind of page is then rendered in this process with its queries captured: the number of
-   queries, the server time (median of --samples renders), and beside it the time PostgreSQL takes
-   to run the same statements directly (EXPLAIN ANALYZE's planning + execution time, and the wall
-   time of running them again on a plain cursor).
+4. each kind of page is then served in this process by Django's WSGI handler, twice over:
+   "rendered" (the cache emptied first: the first view of a board after a summary build) and
+   "cached" (the same URL again): the number of queries, the server time (median of --samples),
+   and beside it the time PostgreSQL takes to run the same statements directly (EXPLAIN ANALYZE's
+   planning + execution time, and the wall time of running them again on a plain cursor).
 
 Refuses a database whose name does not contain "bench". The machine's load average is printed:
 other work on the same cores slows everything measured here.
