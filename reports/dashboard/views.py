@@ -259,5 +259,6 @@ def dashboard_list(request):
         "scope": scope,
         "unit": unit,
         "today": today,
+        "kind_label": UnitKind(scope.kind).label if scope.kind else "",
     }
     return render(request, "reports/dashboard_list.html", context)
