@@ -63,6 +63,7 @@ def settings_env(args, static_root: str) -> dict:
         "DB_CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+        "CACHE_URL": args.cache_url,
     }
 
 
@@ -343,6 +344,12 @@ def main():
     )
     parser.add_argument("--wait", default="1,2", help="think time between a user's requests, min,max seconds")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="CACHE_URL for the portal, e.g. redis://127.0.0.1:6379/7 (a database of its own: it is flushed); "
+        "empty: each worker keeps its own boards in memory",
+    )
     parser.add_argument("--samples", type=int, default=15, help="renders per page for the in-process timing")
     parser.add_argument(
         "--no-load", action="store_true", help="only the per-page queries and times (no locust)"
@@ -352,7 +359,9 @@ def main():
     folder = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     static_root = str(folder / "static")
     env = settings_env(args, static_root)
-    say(f"Load average before: {os.getloadavg()} on {os.cpu_count()} CPUs")
+    say(
+        f"Load average before: {os.getloadavg()} on {os.cpu_count()} CPUs; cache: {args.cache_url or 'per process'}"
+    )
     config = prepare(args, env)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True

@@ -264,3 +264,16 @@ CELERY_BEAT_SCHEDULE["reports.refresh_dashboard"] = {
     "task": "reports.refresh_dashboard",
     "schedule": 60.0 * DASHBOARD_REFRESH_MINUTES,
 }
+
+# Dashboards (issue 7): a rendered board is kept in the cache until the next summary build. Without
+# CACHE_URL each web process keeps its own (local memory); with several processes or nodes, point
+# CACHE_URL at Redis (e.g. redis://redis:6379/1, a database apart from the Celery broker's).
+CACHE_URL = env("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "nq57",
+        }
+    }
