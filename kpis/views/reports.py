@@ -1,5 +1,7 @@
 """My tasks and the report form (a whole page, or a fragment opened inline by htmx)."""
 
+from urllib.parse import urlparse
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -216,8 +218,15 @@ def _saved(request, assignment, report, action):
     form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
     context = _form_context(request, assignment, periods, report.period, form, rows, saved=text)
     html = render_to_string("kpis/report_form.html#panel", context, request=request)
-    data = select_my_tasks(user=request.user, today=today, filters={"assignment": assignment.pk})
-    if data["rows"]:
+    # The row update is only for My tasks; elsewhere (the report page, the sub-task page) there is
+    # no row to swap and htmx would log an out-of-band error.
+    on_my_tasks = urlparse(request.htmx.current_url or "").path == reverse("kpis:my_tasks")
+    data = (
+        select_my_tasks(user=request.user, today=today, filters={"assignment": assignment.pk})
+        if on_my_tasks
+        else None
+    )
+    if data and data["rows"]:
         # A <tr> cannot stand alone in a response: htmx takes it out of a <template> for the swap.
         row = render_to_string(
             "kpis/my_tasks.html#row", {"row": data["rows"][0], "oob": True, "today": today}, request=request

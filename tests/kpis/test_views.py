@@ -167,13 +167,23 @@ def test_bad_values_are_shown_beside_their_field_and_everything_typed_is_kept(
 
 
 def test_a_draft_then_a_submission_through_the_form(client_staff, lead, current, target):
+    on_my_tasks = {**HTMX, "HTTP_HX_CURRENT_URL": "http://testserver" + reverse("kpis:my_tasks")}
     response = client_staff.post(
-        url(lead), form_data(current, completion="40,5", results="Đang dự thảo", action="draft"), **HTMX
+        url(lead),
+        form_data(current, completion="40,5", results="Đang dự thảo", action="draft"),
+        **on_my_tasks,
     )
     assert "Đã lưu nháp" in response.content.decode()
     assert f'id="task-{lead.pk}"' in response.content.decode()  # the row on My tasks, out of band
     report = ProgressReport.objects.get()
     assert (report.status, report.completion) == ("draft", Decimal("40.5"))
+    # From the report page itself there is no My tasks row to update out of band.
+    on_report_page = {**HTMX, "HTTP_HX_CURRENT_URL": "http://testserver" + url(lead)}
+    response = client_staff.post(
+        url(lead), form_data(current, completion="44", action="draft"), **on_report_page
+    )
+    assert "Đã lưu nháp" in response.content.decode()
+    assert f'id="task-{lead.pk}"' not in response.content.decode()
     response = client_staff.post(url(lead), form_data(current, completion="45", action="submit"))
     assert response.status_code == 302
     report.refresh_from_db()
