@@ -46,7 +46,7 @@ def _int(raw) -> int | None:
 
 def _date(raw) -> datetime.date | None:
     raw = (raw or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
             return datetime.datetime.strptime(raw, fmt).date()
         except ValueError:
@@ -55,14 +55,22 @@ def _date(raw) -> datetime.date | None:
 
 
 def queue_filters(params) -> QueueFilters:
-    """Filters from the query string; anything unreadable is ignored rather than refused."""
+    """Filters from the query string. A date that cannot be read (31/02/2026) is not applied and is
+    reported beside its field, with what was typed kept; other unreadable values are ignored."""
+    typed = {key: (params.get(key) or "").strip() for key in ("deadline_from", "deadline_to")}
     filters = QueueFilters(
         plan=_int(params.get("plan")),
         section=_int(params.get("section")),
         unit=_int(params.get("unit")),
-        deadline_from=_date(params.get("deadline_from")),
-        deadline_to=_date(params.get("deadline_to")),
+        deadline_from=_date(typed["deadline_from"]),
+        deadline_to=_date(typed["deadline_to"]),
     )
     if not filters.plan:
         filters.section = None
+    filters.typed = typed
+    filters.errors = {
+        key: f"Ngày {value} không tồn tại hoặc không đúng dạng ngày/tháng/năm (dd/mm/yyyy)."
+        for key, value in typed.items()
+        if value and _date(value) is None
+    }
     return filters

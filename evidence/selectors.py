@@ -1,7 +1,7 @@
 """Reads for evidence and review, in a constant number of queries whatever the number of rows."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -21,6 +21,8 @@ class QueueFilters:
     unit: int | None = None
     deadline_from: datetime.date | None = None
     deadline_to: datetime.date | None = None
+    typed: dict = field(default_factory=dict)  # dates as the reviewer typed them, shown back
+    errors: dict = field(default_factory=dict)
 
     @property
     def active(self) -> bool:

@@ -1,6 +1,7 @@
 """The upload endpoint of the report form: the bad-file corpus is refused with its message and
 nothing is stored; good files are attached, listed and can be removed before sending."""
 
+import datetime
 import json
 
 import pytest
@@ -178,3 +179,13 @@ def test_the_report_form_offers_the_upload_with_its_rules(world):
     assert 'data-accept=".pdf,.jpg,.jpeg,.png,.docx' in page
     assert "evidence/upload.js" in page and 'type="file"' in page and "multiple" in page
     assert "Quyết định đã ký.pdf" in page and "tối đa 25 MB mỗi tệp, 100 MB cho cả báo cáo" in page
+
+
+def test_the_queue_reads_dates_day_first_and_reports_a_date_that_does_not_exist(client):
+    from evidence.forms import queue_filters
+
+    filters = queue_filters({"deadline_from": "05/03/2026", "deadline_to": "31/02/2026"})
+    assert filters.deadline_from == datetime.date(2026, 3, 5)
+    assert filters.deadline_to is None
+    assert "31/02/2026" in filters.errors["deadline_to"]
+    assert filters.typed["deadline_to"] == "31/02/2026"
