@@ -57,14 +57,12 @@ class InProcessScheduler(threading.Thread):
                 yield name, entry
 
     def run_once(self, now=None) -> list[str]:
-        from django.db import close_old_connections
         from django.utils import timezone
 
         now = now or timezone.now()
         ran = []
         for name, entry in list(self.due_entries(now)):
             self.last_run[name] = now
-            close_old_connections()
             try:
                 self.app.tasks[entry["task"]].apply(
                     args=entry.get("args", ()), kwargs=entry.get("kwargs", {})
@@ -72,8 +70,6 @@ class InProcessScheduler(threading.Thread):
                 ran.append(name)
             except Exception:
                 logger.exception("In-process job %s failed", name)
-            finally:
-                close_old_connections()
         return ran
 
     def prepare(self):
@@ -82,12 +78,19 @@ class InProcessScheduler(threading.Thread):
         self.app.loader.import_default_modules()
 
     def run(self):
+        from django.db import close_old_connections
+
         self.prepare()
         while not self._stop_event.wait(self.tick):
+            # This thread owns its database connection: drop it if broken or too old, as a
+            # request or a worker would.
+            close_old_connections()
             try:
                 self.run_once()
             except Exception:  # the schedule must outlive any one failure
                 logger.exception("In-process schedule tick failed")
+            finally:
+                close_old_connections()
 
     def stop(self):
         self._stop_event.set()

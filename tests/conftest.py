@@ -19,6 +19,16 @@ def _private_root(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    """Each test starts in Vietnamese: a request in English must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
+
+
 @pytest.fixture
 def appendix_xlsx() -> Path:
     return FIXTURES / "plan_07_appendix.xlsx"
