@@ -3,7 +3,7 @@ and so is one whose header claims more pixels than a viewer should ever allocate
 
 import struct
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from .errors import Code, reject
 from .sniff import PNG_MAGIC, looks_like_markup
@@ -102,6 +102,9 @@ def check_decodes(f, kind: str, *, policy, name: str) -> tuple[int, int]:
     checked from the headers before this; Pillow's own MAX_IMAGE_PIXELS guard stays as a backstop
     (warnings are not turned into errors here: warning filters are process-wide, not per thread)."""
     label = _PIL_FORMATS[kind]
+    # WeasyPrint sets this process-wide flag to True when it is imported (the report builder
+    # imports it); with it, Pillow would quietly decode a broken image. Evidence never accepts one.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         f.seek(0)
         with Image.open(f, formats=[label]) as image:

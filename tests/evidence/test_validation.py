@@ -319,3 +319,16 @@ def test_a_weasyprint_pdf_is_accepted(no_scanner):
 
     data = HTML(string="<h1>Báo cáo kết quả</h1><p>Minh chứng hoàn thành nhiệm vụ 5.4</p>").write_pdf()
     assert check_upload(name="Báo cáo.pdf", data_or_file=data, size=len(data)).kind == "pdf"
+
+
+def test_a_broken_jpeg_is_refused_even_after_weasyprint_was_imported(tmp_path, no_scanner):
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported (the report builder imports it)."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    from tests.evidence.corpus import jpeg_broken_data
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(name="hong.jpg", data_or_file=jpeg_broken_data(), size=len(jpeg_broken_data()))
+    assert caught.value.code == "image_invalid"
