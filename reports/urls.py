@@ -6,9 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("dashboard/", dashboard.province_dashboard, name="dashboard"),
     path("dashboard/unit/", dashboard.my_unit_dashboard, name="my_unit_dashboard"),
-    # "unit_pk", not "unit_id": tests/test_url_walk.py cannot yet build a Unit id for a walk (it
-    # filters pk=<Unit>); the access rule of this route is tested in tests/reports/test_dashboard.py.
-    path("dashboard/units/<int:unit_pk>/", dashboard.unit_dashboard, name="unit_dashboard"),
+    path("dashboard/units/<int:unit_id>/", dashboard.unit_dashboard, name="unit_dashboard"),
     path("dashboard/list/", dashboard.dashboard_list, name="dashboard_list"),
 ]
 

@@ -157,6 +157,8 @@ class World:
     def owned(self, model):
         if model is get_user_model():
             return self.user
+        if model is Unit:
+            return self.unit
         path = _path_to_unit(model)
         qs = model._default_manager.order_by("pk")
         found = qs.filter(**{path: self.unit}).first() if path else qs.first()

@@ -144,7 +144,7 @@ def province_dashboard(request):
 def my_unit_dashboard(request):
     user = request.user
     if user.is_unit_member and user.unit_id:
-        return redirect("reports:unit_dashboard", unit_pk=user.unit_id)
+        return redirect("reports:unit_dashboard", unit_id=user.unit_id)
     if _reader(user):
         return redirect("reports:dashboard")
     raise Http404
@@ -159,8 +159,8 @@ def _unit_for(user, unit_id) -> Unit:
 
 
 @login_required
-def unit_dashboard(request, unit_pk):
-    unit = _unit_for(request.user, unit_pk)
+def unit_dashboard(request, unit_id):
+    unit = _unit_for(request.user, unit_id)
     snap = _snapshot()
     scope = selectors.scope_from_request(
         request,
