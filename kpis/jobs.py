@@ -1,8 +1,12 @@
 """Celery entry points for reporting: thin, idempotent, safe to run on several workers."""
 
 from celery import shared_task
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from .services import periods_ensure, states_ensure
+from .signals import progress_changed
 
 
 @shared_task(name="kpis.ensure_periods")
@@ -11,10 +15,7 @@ def ensure_periods() -> dict:
     return {"periods": periods_ensure(), "states": states_ensure()}
 
 
-# Red flags (issue 6): the sweep every FLAG_SWEEP_MINUTES, then the notifications of new flags.
-from django.db import InterfaceError as DatabaseInterfaceError  # noqa: E402
-from django.db import OperationalError as DatabaseOperationalError  # noqa: E402
-from kombu.exceptions import OperationalError as BrokerOperationalError  # noqa: E402
+# Red flags: the sweep every FLAG_SWEEP_MINUTES, then the notifications of new flags.
 
 TRANSIENT_ERRORS = (
     DatabaseOperationalError,  # lost connection, deadlock, serialization failure
@@ -52,15 +53,5 @@ def sweep_flags_job(now: str | None = None) -> dict:
     result["notifications"] = notify_raised_flags(now=moment)
     if result["notifications"]:
         enqueue(send_outbox_job)
+    progress_changed.send(sender="kpis.sweep", now=moment)
     return result
-
-
-# Dashboards (issue 7): rebuild the summary rows the dashboards read (reports.dashboard.summary).
-@shared_task(name="reports.refresh_dashboard", acks_late=True, time_limit=900, soft_time_limit=840)
-def refresh_dashboard_job(now: str | None = None) -> dict:
-    """Idempotent: a whole rebuild in one transaction; two at once are serialised by a lock."""
-    from reports.dashboard.summary import summary_refresh
-
-    from .sweep import parse_now
-
-    return summary_refresh(now=parse_now(now)).as_dict()

@@ -137,3 +137,13 @@ def _fail(report_id: int, message: str) -> None:
     GeneratedReport.objects.filter(pk=report_id, status=GeneratedReportStatus.RUNNING).update(
         status=GeneratedReportStatus.FAILED, error=message, finished_at=timezone.now()
     )
+
+
+@shared_task(name="reports.refresh_dashboard", acks_late=True, time_limit=900, soft_time_limit=840)
+def refresh_dashboard_job(now: str | None = None) -> dict:
+    """Rebuild the summary rows the dashboards read. Idempotent: a whole rebuild in one
+    transaction; two at once are serialised by a lock."""
+    from kpis.sweep import parse_now
+    from reports.dashboard.summary import summary_refresh
+
+    return summary_refresh(now=parse_now(now)).as_dict()

@@ -12,6 +12,7 @@ from audit.services import audit_record
 from tasks.models import Assignment
 
 from ..models import AssignmentState, Status
+from ..signals import progress_changed
 
 
 def _require_reviewer(reviewer):
@@ -57,6 +58,7 @@ def claim_approve(*, assignment: Assignment, reviewer, now=None, note: str = "")
         },
         now=now,
     )
+    progress_changed.send(sender="kpis.claim_approve", now=now)
     return state
 
 
@@ -86,4 +88,5 @@ def claim_return(*, assignment: Assignment, reviewer, reason: str, now=None) -> 
         },
         now=now,
     )
+    progress_changed.send(sender="kpis.claim_return", now=now)
     return state

@@ -28,6 +28,7 @@ from ..models import (
     Status,
     target_met,
 )
+from ..signals import progress_changed
 
 HUNDRED = Decimal(100)
 
@@ -220,6 +221,7 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
         changes={**_snapshot(report), "assignment_status": [before, after]},
         now=now,
     )
+    progress_changed.send(sender="kpis.report_submit", now=now)
     return report
 
 

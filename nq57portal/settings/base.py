@@ -260,6 +260,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Dashboards (issue 7): the summary rows they read are rebuilt this often (and so follow each
 # red-flag sweep and every progress change within that time); a page says when they were built.
 DASHBOARD_REFRESH_MINUTES = int(env("DASHBOARD_REFRESH_MINUTES", "10"))
+# After a report, a review decision or a sweep, one rebuild is queued this many seconds later;
+# the changes within that window share it (reports/dashboard/refresh.py).
+DASHBOARD_REFRESH_DELAY_SECONDS = int(env("DASHBOARD_REFRESH_DELAY_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE["reports.refresh_dashboard"] = {
     "task": "reports.refresh_dashboard",
     "schedule": 60.0 * DASHBOARD_REFRESH_MINUTES,

@@ -8,3 +8,6 @@ SECRET_KEY = env("SECRET_KEY", "django-insecure-dev-only-key-never-use-in-produc
 
 # Without Redis, `make run` runs the periodic jobs inside the development server.
 JOBS_IN_PROCESS_SCHEDULE = not env("REDIS_URL")
+if JOBS_IN_PROCESS_SCHEDULE:
+    # No broker to queue a rebuild after each change: rebuild the dashboards' summary more often.
+    CELERY_BEAT_SCHEDULE["reports.refresh_dashboard"]["schedule"] = 120.0  # noqa: F405
