@@ -28,9 +28,9 @@ from django.utils import timezone
 from evidence.models import Decision, Evidence, Review
 from evidence.services.review import review_approve
 from kpis.flags import RedFlag
-from kpis.jobs import refresh_dashboard_job
 from kpis.models import AssignmentState, Period, ReportStatus, Status
 from kpis.services import ReportData, periods_ensure, report_save_draft, report_submit
+from reports.jobs import refresh_dashboard_job
 from tasks.models import Assignment, AssignmentRole, Plan, SubTask
 from tests.evidence.corpus import image_bytes, pdf_bytes
 from tests.factories import UserFactory
