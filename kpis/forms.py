@@ -4,6 +4,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import PeriodKind
 from .services import ReportData
@@ -17,7 +19,7 @@ def parse_number(raw: str) -> Decimal | None:
     if not text:
         return None
     if not NUMBER_RE.match(text) or not re.search(r"\d", text):
-        raise forms.ValidationError("Giá trị phải là một số (ví dụ 12 hoặc 12,5).")
+        raise forms.ValidationError(gettext("Giá trị phải là một số (ví dụ 12 hoặc 12,5)."))
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", text):
@@ -25,7 +27,7 @@ def parse_number(raw: str) -> Decimal | None:
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise forms.ValidationError("Giá trị phải là một số (ví dụ 12 hoặc 12,5).") from None
+        raise forms.ValidationError(gettext("Giá trị phải là một số (ví dụ 12 hoặc 12,5).")) from None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -42,25 +44,25 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.Form):
-    period = forms.ChoiceField(label="Kỳ báo cáo")
+    period = forms.ChoiceField(label=_("Kỳ báo cáo"))
     completion = forms.CharField(
-        label="Tỷ lệ hoàn thành (%)",
+        label=_("Tỷ lệ hoàn thành (%)"),
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
     )
     results = forms.CharField(
-        label="Kết quả đạt được", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Kết quả đạt được"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     difficulties = forms.CharField(
-        label="Khó khăn, vướng mắc", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Khó khăn, vướng mắc"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     proposals = forms.CharField(
-        label="Đề xuất, kiến nghị", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Đề xuất, kiến nghị"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     evidence = MultipleFileField(
-        label="Minh chứng",
+        label=_("Minh chứng"),
         required=False,
-        help_text="Văn bản đã ký, quyết định, báo cáo, ảnh chụp sản phẩm… Có thể chọn nhiều tệp.",
+        help_text=_("Văn bản đã ký, quyết định, báo cáo, ảnh chụp sản phẩm… Có thể chọn nhiều tệp."),
     )
 
     def __init__(self, *args, periods, kpi_rows, **kwargs):
@@ -70,8 +72,8 @@ class ReportForm(forms.Form):
             (
                 str(p.pk),
                 f"{p.label} ({p.start:%d/%m/%Y} – {p.end:%d/%m/%Y})"
-                + (" — đã khóa" if p.locked else "")
-                + (" — kỳ quý" if p.kind == PeriodKind.QUARTERLY else ""),
+                + (gettext(" — đã khóa") if p.locked else "")
+                + (gettext(" — kỳ quý") if p.kind == PeriodKind.QUARTERLY else ""),
             )
             for p in periods
         ]
@@ -97,15 +99,15 @@ class ReportForm(forms.Form):
     def clean_period(self):
         value = self.cleaned_data["period"]
         if value not in self.periods:
-            raise forms.ValidationError("Vui lòng chọn một kỳ báo cáo.")
+            raise forms.ValidationError(gettext("Vui lòng chọn một kỳ báo cáo."))
         return self.periods[value]
 
     def clean_completion(self):
         value = parse_number(self.cleaned_data.get("completion"))
         if value is None:
-            raise forms.ValidationError("Vui lòng nhập tỷ lệ hoàn thành (0–100).")
+            raise forms.ValidationError(gettext("Vui lòng nhập tỷ lệ hoàn thành (0–100)."))
         if value < 0 or value > 100:
-            raise forms.ValidationError("Tỷ lệ hoàn thành phải từ 0 đến 100%.")
+            raise forms.ValidationError(gettext("Tỷ lệ hoàn thành phải từ 0 đến 100%."))
         return value
 
     def clean(self):
@@ -120,7 +122,7 @@ class ReportForm(forms.Form):
                 self.add_error(name, exc)
                 continue
             if value is not None and value < 0:
-                self.add_error(name, "Giá trị thực hiện không được âm.")
+                self.add_error(name, gettext("Giá trị thực hiện không được âm."))
                 continue
             cleaned[name] = value
         return cleaned
@@ -153,17 +155,17 @@ class ReportForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do",
+        label=_("Lý do"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Vui lòng ghi lý do."},
+        error_messages={"required": _("Vui lòng ghi lý do.")},
         max_length=1000,
     )
 
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label="Ý kiến của đơn vị phối hợp",
+        label=_("Ý kiến của đơn vị phối hợp"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Vui lòng nhập nội dung ý kiến."},
+        error_messages={"required": _("Vui lòng nhập nội dung ý kiến.")},
         max_length=5000,
     )

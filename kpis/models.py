@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,8 +103,11 @@ class Period(models.Model):
     def label(self) -> str:
         last = self.end
         if self.kind == PeriodKind.QUARTERLY:
-            return f"Quý {QUARTER_NUMERALS[(last.month - 1) // 3 + 1]}/{last.year}"
-        return f"Tháng {last.month:02d}/{last.year}"
+            return gettext("Quý %(quarter)s/%(year)s") % {
+                "quarter": QUARTER_NUMERALS[(last.month - 1) // 3 + 1],
+                "year": last.year,
+            }
+        return gettext("Tháng %(month)02d/%(year)s") % {"month": last.month, "year": last.year}
 
     def contains(self, day) -> bool:
         return self.start <= day <= self.end

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Assignment, AssignmentRole
 from units.naming import search_key
@@ -15,15 +16,15 @@ from .models import AssignmentState, Comment, Period, PeriodKind, ProgressReport
 from .progress import expected_progress, is_lagging, is_overdue
 
 SORTS = {
-    "priority": "Ưu tiên (quá hạn, chậm trước)",
-    "deadline": "Thời hạn",
-    "completion": "Tỷ lệ hoàn thành",
-    "code": "Mã nhiệm vụ",
+    "priority": _("Ưu tiên (quá hạn, chậm trước)"),
+    "deadline": _("Thời hạn"),
+    "completion": _("Tỷ lệ hoàn thành"),
+    "code": _("Mã nhiệm vụ"),
 }
 FLAGS = {
-    "overdue": "Quá hạn",
-    "lagging": "Chậm tiến độ",
-    "unreported": "Chưa báo cáo kỳ này",
+    "overdue": _("Quá hạn"),
+    "lagging": _("Chậm tiến độ"),
+    "unreported": _("Chưa báo cáo kỳ này"),
 }
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
 from audit.services import audit_record
@@ -159,11 +159,17 @@ def _numbers(kind, row, today, periods) -> tuple[dict, int | None]:
         }, None
     period = periods[row["due_period"]]
     return {
-        "period": period.label,
+        # Stored in the flag message, which stays Vietnamese whatever the request language.
+        "period": _vi_label(period),
         "period_start": period.start.isoformat(),
         "due_date": period.due_date.isoformat(),
         "as_of": today.isoformat(),
     }, period.pk
+
+
+def _vi_label(period) -> str:
+    with translation.override("vi"):
+        return period.label
 
 
 def _message(kind: str, n: dict) -> str:

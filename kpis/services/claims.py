@@ -7,6 +7,7 @@ once cannot both decide it.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from tasks.models import Assignment
@@ -27,7 +28,7 @@ def _awaiting(assignment: Assignment) -> AssignmentState:
         .first()
     )
     if state is None or state.status != Status.AWAITING_REVIEW:
-        raise ValidationError({"__all__": "Nhiệm vụ này không có đề nghị hoàn thành đang chờ thẩm định."})
+        raise ValidationError({"__all__": _("Nhiệm vụ này không có đề nghị hoàn thành đang chờ thẩm định.")})
     return state
 
 
@@ -44,7 +45,7 @@ def claim_approve(*, assignment: Assignment, reviewer, now=None, note: str = "")
         status=Status.COMPLETED, completed_at=now, completed_on_time=on_time, updated_at=now
     )
     if not updated:
-        raise ValidationError({"__all__": "Đề nghị này vừa được người khác xử lý."})
+        raise ValidationError({"__all__": _("Đề nghị này vừa được người khác xử lý.")})
     state.refresh_from_db()
     audit_record(
         actor=reviewer,
@@ -68,14 +69,14 @@ def claim_return(*, assignment: Assignment, reviewer, reason: str, now=None) -> 
     _require_reviewer(reviewer)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Vui lòng ghi lý do trả lại."})
+        raise ValidationError({"reason": _("Vui lòng ghi lý do trả lại.")})
     now = now or timezone.now()
     state = _awaiting(assignment)
     updated = AssignmentState.objects.filter(pk=state.pk, status=Status.AWAITING_REVIEW).update(
         status=Status.RETURNED, returned_at=now, return_reason=reason, updated_at=now
     )
     if not updated:
-        raise ValidationError({"__all__": "Đề nghị này vừa được người khác xử lý."})
+        raise ValidationError({"__all__": _("Đề nghị này vừa được người khác xử lý.")})
     state.refresh_from_db()
     audit_record(
         actor=reviewer,

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from tasks.models import Plan, PlanStatus
@@ -107,7 +108,7 @@ def _require_secretariat(actor):
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Vui lòng ghi lý do."})
+        raise ValidationError({"reason": _("Vui lòng ghi lý do.")})
     return reason
 
 
@@ -120,7 +121,7 @@ def period_lock(*, period: Period, actor, reason: str, now=None) -> Period:
         locked=True, locked_by=actor, locked_at=now, lock_reason=reason
     )
     if not updated:
-        raise ValidationError({"reason": "Kỳ báo cáo này đã được khóa trước đó."})
+        raise ValidationError({"reason": _("Kỳ báo cáo này đã được khóa trước đó.")})
     period.refresh_from_db()
     audit_record(
         actor=actor,
@@ -141,7 +142,7 @@ def period_reopen(*, period: Period, actor, reason: str, now=None) -> Period:
         locked=False, locked_by=actor, locked_at=now, lock_reason=reason
     )
     if not updated:
-        raise ValidationError({"reason": "Kỳ báo cáo này đang mở."})
+        raise ValidationError({"reason": _("Kỳ báo cáo này đang mở.")})
     period.refresh_from_db()
     audit_record(
         actor=actor,

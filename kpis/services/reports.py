@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from evidence.services import evidence_add
@@ -85,43 +86,50 @@ def is_completion_claim(completion, targets: list[KpiTarget], actuals: dict) -> 
 
 
 def evidence_required_message(subtask) -> str:
-    what = f" — sản phẩm đầu ra: “{subtask.output}”" if subtask.output else ""
-    return (
-        "Báo cáo hoàn thành (100% hoặc đạt mọi chỉ tiêu KPI) phải kèm ít nhất một tệp minh chứng"
-        f"{what}: văn bản đã ký, quyết định ban hành, báo cáo hoặc ảnh chụp sản phẩm. "
+    what = _(" — sản phẩm đầu ra: “%(output)s”") % {"output": subtask.output} if subtask.output else ""
+    return _(
+        "Báo cáo hoàn thành (100%% hoặc đạt mọi chỉ tiêu KPI) phải kèm ít nhất một tệp minh chứng"
+        "%(what)s: văn bản đã ký, quyết định ban hành, báo cáo hoặc ảnh chụp sản phẩm. "
         "Hãy đính kèm minh chứng rồi gửi lại, hoặc lưu nháp."
-    )
+    ) % {"what": what}
 
 
 def check_can_report(*, assignment: Assignment, period: Period, actor, today) -> None:
     """Raise ValidationError with a message for the field it concerns."""
     if assignment.role != AssignmentRole.LEAD or not can_report_on(actor, assignment):
         raise ValidationError(
-            {"__all__": "Đơn vị của bạn không chủ trì tiểu nhiệm vụ này nên không thể báo cáo tiến độ."}
+            {"__all__": _("Đơn vị của bạn không chủ trì tiểu nhiệm vụ này nên không thể báo cáo tiến độ.")}
         )
     if period.plan_id != assignment.subtask.plan_id:
-        raise ValidationError({"period": "Kỳ báo cáo không thuộc kế hoạch của tiểu nhiệm vụ này."})
+        raise ValidationError({"period": _("Kỳ báo cáo không thuộc kế hoạch của tiểu nhiệm vụ này.")})
     if period.start > today:
-        raise ValidationError({"period": f"Kỳ báo cáo {period.label} chưa bắt đầu."})
+        raise ValidationError({"period": _("Kỳ báo cáo %(period)s chưa bắt đầu.") % {"period": period.label}})
     if period.locked and not actor.is_secretariat:
         raise ValidationError(
             {
-                "period": f"Kỳ báo cáo {period.label} đã khóa"
-                + (f" ({period.lock_reason})" if period.lock_reason else "")
-                + "; chỉ Thường trực được báo cáo vào kỳ này. Hãy chọn kỳ đang mở."
+                "period": _(
+                    "Kỳ báo cáo %(period)s đã khóa%(reason)s; chỉ Thường trực được báo cáo vào kỳ này. "
+                    "Hãy chọn kỳ đang mở."
+                )
+                % {
+                    "period": period.label,
+                    "reason": f" ({period.lock_reason})" if period.lock_reason else "",
+                }
             }
         )
     state = AssignmentState.objects.filter(assignment=assignment).only("status").first()
     if state and state.status == Status.COMPLETED:
-        raise ValidationError({"__all__": "Nhiệm vụ đã được công nhận hoàn thành; không nhận thêm báo cáo."})
+        raise ValidationError(
+            {"__all__": _("Nhiệm vụ đã được công nhận hoàn thành; không nhận thêm báo cáo.")}
+        )
 
 
 def _check_completion(value) -> Decimal:
     if value is None:
-        raise ValidationError({"completion": "Vui lòng nhập tỷ lệ hoàn thành (0–100)."})
+        raise ValidationError({"completion": _("Vui lòng nhập tỷ lệ hoàn thành (0–100).")})
     value = Decimal(value)
     if value < 0 or value > HUNDRED:
-        raise ValidationError({"completion": "Tỷ lệ hoàn thành phải từ 0 đến 100%."})
+        raise ValidationError({"completion": _("Tỷ lệ hoàn thành phải từ 0 đến 100%.")})
     return value
 
 
@@ -202,7 +210,7 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
         .get(pk=report.pk)
     )
     if report.status != ReportStatus.DRAFT:
-        raise ValidationError({"__all__": "Báo cáo này đã được gửi; muốn sửa hãy tạo phiên bản mới."})
+        raise ValidationError({"__all__": _("Báo cáo này đã được gửi; muốn sửa hãy tạo phiên bản mới.")})
     check_can_report(
         assignment=report.assignment, period=report.period, actor=actor, today=timezone.localdate(now)
     )
@@ -231,7 +239,7 @@ def report_correct(*, report: ProgressReport, actor, now=None) -> ProgressReport
     now = now or timezone.now()
     report = ProgressReport.objects.select_related("assignment__subtask", "period").get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError({"__all__": "Chỉ sửa được báo cáo đã gửi; bản nháp thì sửa trực tiếp."})
+        raise ValidationError({"__all__": _("Chỉ sửa được báo cáo đã gửi; bản nháp thì sửa trực tiếp.")})
     check_can_report(
         assignment=report.assignment, period=report.period, actor=actor, today=timezone.localdate(now)
     )
@@ -239,7 +247,7 @@ def report_correct(*, report: ProgressReport, actor, now=None) -> ProgressReport
         "-version"
     )
     if latest.first().pk != report.pk:
-        raise ValidationError({"__all__": "Đã có phiên bản mới hơn của báo cáo này."})
+        raise ValidationError({"__all__": _("Đã có phiên bản mới hơn của báo cáo này.")})
     values = list(report.kpi_values.all())
     copy = ProgressReport.objects.create(
         assignment=report.assignment,

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from units.permissions import access_assignment_for_user
 
@@ -22,7 +23,7 @@ def comment_page(request, assignment_id):
             form.add_error(None, exc)
         else:
             messages.success(
-                request, "Đã gửi ý kiến; đơn vị chủ trì sẽ thấy ý kiến bên cạnh báo cáo của mình."
+                request, _("Đã gửi ý kiến; đơn vị chủ trì sẽ thấy ý kiến bên cạnh báo cáo của mình.")
             )
             return redirect("kpis:comment_page", assignment_id=assignment.pk)
     comments = Comment.objects.filter(subtask_id=assignment.subtask_id).select_related(

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tasks.models import Plan, PlanStatus
@@ -55,7 +56,7 @@ def _lock_action(request, period_id, service, done):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, done.format(label=period.label))
+            messages.success(request, done % {"label": period.label})
             return redirect(request.POST.get("next") or reverse("kpis:period_list"))
     return period_list(request, failed=period, failed_form=form)
 
@@ -63,13 +64,13 @@ def _lock_action(request, period_id, service, done):
 @login_required
 @require_POST
 def period_lock_view(request, period_id):
-    return _lock_action(request, period_id, period_lock, "Đã khóa kỳ báo cáo {label}.")
+    return _lock_action(request, period_id, period_lock, _("Đã khóa kỳ báo cáo %(label)s."))
 
 
 @login_required
 @require_POST
 def period_reopen_view(request, period_id):
-    return _lock_action(request, period_id, period_reopen, "Đã mở lại kỳ báo cáo {label}.")
+    return _lock_action(request, period_id, period_reopen, _("Đã mở lại kỳ báo cáo %(label)s."))
 
 
 @login_required
@@ -77,7 +78,7 @@ def period_reopen_view(request, period_id):
 def period_generate(request):
     _secretariat(request)
     created = periods_ensure()
-    messages.success(request, f"Đã tạo {created} kỳ báo cáo còn thiếu.")
+    messages.success(request, _("Đã tạo %(count)s kỳ báo cáo còn thiếu.") % {"count": created})
     return redirect("kpis:period_list")
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evidence.services import cleanup_on_error
@@ -160,9 +161,11 @@ def report_form(request, assignment_id):
             proposal = proposed_completion(targets, form.actuals())
             if proposal is not None:
                 data["completion"] = f"{proposal.normalize():f}".replace(".", ",")
-                notice = f"Đề xuất từ giá trị KPI: {data['completion']}%. Bạn có thể sửa trước khi lưu."
+                notice = _("Đề xuất từ giá trị KPI: %(value)s%%. Bạn có thể sửa trước khi lưu.") % {
+                    "value": data["completion"]
+                }
             else:
-                notice = "Chưa có giá trị KPI dạng số để đề xuất tỷ lệ hoàn thành."
+                notice = _("Chưa có giá trị KPI dạng số để đề xuất tỷ lệ hoàn thành.")
             form = ReportForm(initial=data.dict(), periods=periods, kpi_rows=rows)
         elif form.is_valid():
             period = form.cleaned_data["period"]
@@ -186,11 +189,11 @@ def report_form(request, assignment_id):
         initial, _source, origin = _initial(assignment, period, rows) if period else ({}, None, "new")
         form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
         if origin == "submitted":
-            notice = (
+            notice = _(
                 "Báo cáo kỳ này đã gửi. Sửa và gửi lại sẽ tạo phiên bản mới; phiên bản cũ được giữ nguyên."
             )
         elif origin == "previous":
-            notice = "Số liệu KPI và tỷ lệ hoàn thành lấy từ báo cáo kỳ trước; hãy cập nhật."
+            notice = _("Số liệu KPI và tỷ lệ hoàn thành lấy từ báo cáo kỳ trước; hãy cập nhật.")
     context = _form_context(request, assignment, periods, period, form, rows, notice=notice)
     template = "kpis/report_form.html#panel" if request.htmx else "kpis/report_form.html"
     return render(request, template, context)
@@ -198,11 +201,17 @@ def report_form(request, assignment_id):
 
 def _saved(request, assignment, report, action):
     if action == "submit":
-        text = f"Đã gửi báo cáo {report.period.label} (phiên bản {report.version})."
+        text = _("Đã gửi báo cáo %(period)s (phiên bản %(version)s).") % {
+            "period": report.period.label,
+            "version": report.version,
+        }
         if report.is_claim:
-            text += " Đề nghị công nhận hoàn thành đang chờ thẩm định."
+            text += " " + _("Đề nghị công nhận hoàn thành đang chờ thẩm định.")
     else:
-        text = f"Đã lưu nháp báo cáo {report.period.label} (phiên bản {report.version})."
+        text = _("Đã lưu nháp báo cáo %(period)s (phiên bản %(version)s).") % {
+            "period": report.period.label,
+            "version": report.version,
+        }
     url = reverse("kpis:report_form", args=[assignment.pk]) + f"?period={report.period_id}"
     if not request.htmx:
         messages.success(request, text)
@@ -248,6 +257,7 @@ def report_correct_view(request, report_id):
     else:
         messages.success(
             request,
-            f"Đã tạo phiên bản {report.version + 1} để sửa; phiên bản {report.version} được giữ nguyên.",
+            _("Đã tạo phiên bản %(new)s để sửa; phiên bản %(old)s được giữ nguyên.")
+            % {"new": report.version + 1, "old": report.version},
         )
     return redirect(reverse("kpis:report_form", args=[assignment.pk]) + f"?period={report.period_id}")
