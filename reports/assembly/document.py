@@ -23,7 +23,7 @@ from reports.document import (
 )
 
 FIGURE_COLUMNS = (
-    "Số nhiệm vụ",
+    "Lượt giao",
     "HT đúng hạn",
     "HT trễ hạn",
     "Chờ thẩm định",
