@@ -3,6 +3,8 @@
 import datetime
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import ReturnReason
 from .selectors import QueueFilters
@@ -10,32 +12,32 @@ from .selectors import QueueFilters
 
 class ReturnForm(forms.Form):
     reason_code = forms.ChoiceField(
-        label="Lý do trả lại",
-        choices=[("", "— Chọn lý do —"), *ReturnReason.choices],
+        label=_("Lý do trả lại"),
+        choices=[("", _("— Chọn lý do —")), *ReturnReason.choices],
         error_messages={
-            "required": "Vui lòng chọn lý do trả lại.",
-            "invalid_choice": "Vui lòng chọn lý do trả lại.",
+            "required": _("Vui lòng chọn lý do trả lại."),
+            "invalid_choice": _("Vui lòng chọn lý do trả lại."),
         },
     )
     reason_text = forms.CharField(
-        label="Cần hoàn thiện gì",
+        label=_("Cần hoàn thiện gì"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         error_messages={
-            "required": "Vui lòng ghi rõ cần hoàn thiện gì để đơn vị bổ sung.",
-            "max_length": "Nội dung tối đa %(limit_value)d ký tự.",
+            "required": _("Vui lòng ghi rõ cần hoàn thiện gì để đơn vị bổ sung."),
+            "max_length": _("Nội dung tối đa %(limit_value)d ký tự."),
         },
-        help_text="Đơn vị đọc được nội dung này trên trang Nhiệm vụ của tôi và trang báo cáo.",
+        help_text=_("Đơn vị đọc được nội dung này trên trang Nhiệm vụ của tôi và trang báo cáo."),
     )
 
 
 class ApproveForm(forms.Form):
     note = forms.CharField(
-        label="Ghi chú (không bắt buộc)",
+        label=_("Ghi chú (không bắt buộc)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "Ghi chú tối đa %(limit_value)d ký tự."},
+        error_messages={"max_length": _("Ghi chú tối đa %(limit_value)d ký tự.")},
     )
 
 
@@ -69,7 +71,8 @@ def queue_filters(params) -> QueueFilters:
         filters.section = None
     filters.typed = typed
     filters.errors = {
-        key: f"Ngày {value} không tồn tại hoặc không đúng dạng ngày/tháng/năm (dd/mm/yyyy)."
+        key: gettext("Ngày %(value)s không tồn tại hoặc không đúng dạng ngày/tháng/năm (dd/mm/yyyy).")
+        % {"value": value}
         for key, value in typed.items()
         if value and _date(value) is None
     }

@@ -20,6 +20,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from kpis.models import ProgressReport, ReportStatus
@@ -74,7 +75,11 @@ def _editable_draft(report: ProgressReport) -> ProgressReport:
     locked = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if locked.status != ReportStatus.DRAFT:
         raise ValidationError(
-            {"evidence": "Báo cáo này đã gửi nên không thêm hay gỡ minh chứng được; hãy tạo phiên bản mới."}
+            {
+                "evidence": _(
+                    "Báo cáo này đã gửi nên không thêm hay gỡ minh chứng được; hãy tạo phiên bản mới."
+                )
+            }
         )
     return locked
 
@@ -103,7 +108,10 @@ def _store(upload, checked, now) -> str:
     if stored_size != checked.size:
         _delete_quietly([name])
         raise ValidationError(
-            {"evidence": f"Không lưu được tệp “{checked.display_name}” (lưu trữ lỗi). Vui lòng thử lại."}
+            {
+                "evidence": _("Không lưu được tệp “%(name)s” (lưu trữ lỗi). Vui lòng thử lại.")
+                % {"name": checked.display_name}
+            }
         )
     return name
 
@@ -189,7 +197,7 @@ def evidence_remove(*, evidence: Evidence, actor, now=None) -> None:
     now = now or timezone.now()
     report = _editable_draft(evidence.report)
     if not can_report_on(actor, report.assignment):
-        raise ValidationError({"evidence": "Bạn không được gỡ minh chứng của báo cáo này."})
+        raise ValidationError({"evidence": _("Bạn không được gỡ minh chứng của báo cáo này.")})
     stored, snapshot = (
         evidence.stored_name,
         {"report": report.pk, "sha256": evidence.sha256, "name": evidence.original_name},

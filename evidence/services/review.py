@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from kpis.services.claims import claim_approve, claim_return
@@ -69,7 +70,7 @@ def _record(*, state, assignment, reviewer, decision, reason_code="", reason_tex
 
 def _require_claim_report(state) -> None:
     if state.claim_report_id is None:
-        raise ValidationError({"__all__": "Đề nghị hoàn thành này không còn báo cáo kèm theo."})
+        raise ValidationError({"__all__": _("Đề nghị hoàn thành này không còn báo cáo kèm theo.")})
 
 
 @transaction.atomic
@@ -106,11 +107,11 @@ def review_return(
     reason_text = (reason_text or "").strip()
     errors = {}
     if reason_code not in ReturnReason.values:
-        errors["reason_code"] = "Vui lòng chọn lý do trả lại."
+        errors["reason_code"] = _("Vui lòng chọn lý do trả lại.")
     if not reason_text:
-        errors["reason_text"] = "Vui lòng ghi rõ cần hoàn thiện gì để đơn vị bổ sung."
+        errors["reason_text"] = _("Vui lòng ghi rõ cần hoàn thiện gì để đơn vị bổ sung.")
     elif len(reason_text) > MAX_REASON:
-        errors["reason_text"] = f"Nội dung tối đa {MAX_REASON} ký tự."
+        errors["reason_text"] = _("Nội dung tối đa %(limit_value)d ký tự.") % {"limit_value": MAX_REASON}
     if errors:
         raise ValidationError(errors)
     reason = return_reason_text(reason_code, reason_text)
@@ -135,7 +136,7 @@ def review_approve_many(*, assignments, reviewer, now=None) -> list[Review]:
     now = now or timezone.now()
     assignments = list(assignments)
     if not assignments:
-        raise ValidationError({"__all__": "Chưa chọn đề nghị nào để công nhận."})
+        raise ValidationError({"__all__": _("Chưa chọn đề nghị nào để công nhận.")})
     reviews = []
     for assignment in sorted(assignments, key=lambda a: a.pk):  # one lock order for every reviewer
         try:
@@ -144,7 +145,8 @@ def review_approve_many(*, assignments, reviewer, now=None) -> list[Review]:
             code = assignment.subtask.code if assignment.subtask_id else assignment.pk
             raise ValidationError(
                 {
-                    "__all__": f"Nhiệm vụ {code} ({assignment.unit}): {' '.join(exc.messages)} Chưa công nhận đề nghị nào."
+                    "__all__": _("Nhiệm vụ %(code)s (%(unit)s): %(errors)s Chưa công nhận đề nghị nào.")
+                    % {"code": code, "unit": assignment.unit, "errors": " ".join(exc.messages)}
                 }
             ) from exc
     return reviews

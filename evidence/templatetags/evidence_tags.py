@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from units.permissions import can_report_on
 
@@ -17,10 +18,11 @@ def evidence_accept() -> str:
 @register.simple_tag
 def evidence_rules() -> str:
     policy = UploadPolicy.from_settings()
-    return (
-        f"Nhận {policy.allowed_label()}; tối đa {human_size(policy.max_file_bytes)} mỗi tệp, "
-        f"{human_size(policy.max_report_bytes)} cho cả báo cáo."
-    )
+    return _("Nhận %(kinds)s; tối đa %(file_size)s mỗi tệp, %(report_size)s cho cả báo cáo.") % {
+        "kinds": policy.allowed_label(),
+        "file_size": human_size(policy.max_file_bytes),
+        "report_size": human_size(policy.max_report_bytes),
+    }
 
 
 @register.inclusion_tag("evidence/_attached.html", takes_context=True)

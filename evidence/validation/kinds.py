@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -35,25 +37,27 @@ KINDS = {
         Kind("odt", "ODT", "application/vnd.oasis.opendocument.text", ("odt",)),
         Kind("ods", "ODS", "application/vnd.oasis.opendocument.spreadsheet", ("ods",)),
         # Never allowed; named so a refusal says what the content really is.
-        Kind("docm", "tài liệu Word có macro (DOCM)", "application/vnd.ms-word.document.macroEnabled.12"),
-        Kind("xlsm", "bảng tính Excel có macro (XLSM)", "application/vnd.ms-excel.sheet.macroEnabled.12"),
+        Kind("docm", _("tài liệu Word có macro (DOCM)"), "application/vnd.ms-word.document.macroEnabled.12"),
+        Kind("xlsm", _("bảng tính Excel có macro (XLSM)"), "application/vnd.ms-excel.sheet.macroEnabled.12"),
         Kind(
             "pptm",
-            "bản trình chiếu có macro (PPTM)",
+            _("bản trình chiếu có macro (PPTM)"),
             "application/vnd.ms-powerpoint.presentation.macroEnabled.12",
         ),
-        Kind("odp", "bản trình chiếu OpenDocument (ODP)", "application/vnd.oasis.opendocument.presentation"),
-        Kind("odf", "tài liệu OpenDocument khác", "application/vnd.oasis.opendocument"),
-        Kind("ole2", "tài liệu Office cũ (OLE2)", "application/x-ole-storage"),
-        Kind("zip", "tệp nén ZIP", "application/zip"),
-        Kind("exe", "tệp chương trình Windows (EXE)", "application/vnd.microsoft.portable-executable"),
-        Kind("elf", "tệp chương trình Linux (ELF)", "application/x-executable"),
-        Kind("macho", "tệp chương trình macOS", "application/x-mach-binary"),
-        Kind("script", "tệp lệnh (script)", "text/x-shellscript"),
+        Kind(
+            "odp", _("bản trình chiếu OpenDocument (ODP)"), "application/vnd.oasis.opendocument.presentation"
+        ),
+        Kind("odf", _("tài liệu OpenDocument khác"), "application/vnd.oasis.opendocument"),
+        Kind("ole2", _("tài liệu Office cũ (OLE2)"), "application/x-ole-storage"),
+        Kind("zip", _("tệp nén ZIP"), "application/zip"),
+        Kind("exe", _("tệp chương trình Windows (EXE)"), "application/vnd.microsoft.portable-executable"),
+        Kind("elf", _("tệp chương trình Linux (ELF)"), "application/x-executable"),
+        Kind("macho", _("tệp chương trình macOS"), "application/x-mach-binary"),
+        Kind("script", _("tệp lệnh (script)"), "text/x-shellscript"),
         Kind("html", "trang web HTML", "text/html"),
-        Kind("svg", "ảnh SVG", "image/svg+xml"),
-        Kind("xml", "tệp XML", "application/xml"),
-        Kind("unknown", "dữ liệu không rõ loại", "application/octet-stream"),
+        Kind("svg", _("ảnh SVG"), "image/svg+xml"),
+        Kind("xml", _("tệp XML"), "application/xml"),
+        Kind("unknown", _("dữ liệu không rõ loại"), "application/octet-stream"),
     ]
 }
 

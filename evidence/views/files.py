@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kpis.models import AssignmentState, Period, ProgressReport, ReportStatus
@@ -89,10 +90,10 @@ def upload(request, assignment_id):
     files = request.FILES.getlist("file") or request.FILES.getlist("evidence")
     if period is None:
         return _refused(
-            request, assignment, None, ["Vui lòng chọn kỳ báo cáo trước khi đính kèm minh chứng."]
+            request, assignment, None, [_("Vui lòng chọn kỳ báo cáo trước khi đính kèm minh chứng.")]
         )
     if not files:
-        return _refused(request, assignment, period.pk, ["Chưa chọn tệp minh chứng nào."])
+        return _refused(request, assignment, period.pk, [_("Chưa chọn tệp minh chứng nào.")])
     for attempt in (1, 2):
         try:
             with cleanup_on_error(), transaction.atomic():
@@ -115,7 +116,7 @@ def upload(request, assignment_id):
                 "html": attached_html(request, assignment=assignment, report=draft),
             }
         )
-    messages.success(request, "Đã đính kèm minh chứng: " + ", ".join(names) + ".")
+    messages.success(request, _("Đã đính kèm minh chứng: %(names)s.") % {"names": ", ".join(names)})
     return redirect(_report_form_url(assignment, period.pk))
 
 
@@ -132,7 +133,7 @@ def remove(request, evidence_id):
         return JsonResponse(
             {"ok": True, "html": attached_html(request, assignment=assignment, report=report)}
         )
-    messages.success(request, f"Đã gỡ minh chứng “{name}”.")
+    messages.success(request, _("Đã gỡ minh chứng “%(name)s”.") % {"name": name})
     return redirect(_report_form_url(assignment, report.period_id))
 
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kpis.models import AssignmentState
@@ -95,10 +96,11 @@ def approve(request, assignment_id):
         messages.error(request, " ".join(exc.messages))
         return redirect("evidence:claim", assignment.pk)
     state = AssignmentState.objects.get(assignment=assignment)
-    on_time = "đúng hạn" if state.completed_on_time else "trễ hạn"
-    return _done(
-        request, f"Đã công nhận hoàn thành {on_time}: {assignment.subtask.code} — {assignment.unit}."
-    )
+    if state.completed_on_time:
+        text = _("Đã công nhận hoàn thành đúng hạn: %(code)s — %(unit)s.")
+    else:
+        text = _("Đã công nhận hoàn thành trễ hạn: %(code)s — %(unit)s.")
+    return _done(request, text % {"code": assignment.subtask.code, "unit": assignment.unit})
 
 
 @login_required
@@ -123,7 +125,8 @@ def return_claim(request, assignment_id):
         else:
             return _done(
                 request,
-                f"Đã trả lại đề nghị (chờ hoàn thiện): {assignment.subtask.code} — {assignment.unit}.",
+                _("Đã trả lại đề nghị (chờ hoàn thiện): %(code)s — %(unit)s.")
+                % {"code": assignment.subtask.code, "unit": assignment.unit},
             )
     return render(request, "evidence/claim.html", _claim_context(request, assignment, return_form=form))
 
@@ -135,7 +138,7 @@ def approve_many(request):
     ids = [raw for raw in request.POST.getlist("assignment") if raw.isdigit()][:200]
     back = _next(request, default=reverse("evidence:queue"))
     if not ids:
-        messages.error(request, "Chưa chọn đề nghị nào để công nhận.")
+        messages.error(request, _("Chưa chọn đề nghị nào để công nhận."))
         return redirect(back)
     assignments = [access_claim_for_user(request.user, pk) for pk in dict.fromkeys(ids)]
     try:
@@ -143,5 +146,5 @@ def approve_many(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Đã công nhận hoàn thành {len(reviews)} đề nghị.")
+        messages.success(request, _("Đã công nhận hoàn thành %(count)s đề nghị.") % {"count": len(reviews)})
     return redirect(back)
