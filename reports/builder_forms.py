@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from kpis.models import Period, PeriodKind
 from tasks.models import Plan
@@ -13,32 +15,42 @@ from units.models import Unit
 from .assembly import NARRATIVE_FIELDS, period_label, reportable_plans
 from .services import HEADER_FIELDS, LIST_FIELDS, MAX_TEXT
 
-KIND_CHOICES = [(PeriodKind.MONTHLY, "Báo cáo tháng"), (PeriodKind.QUARTERLY, "Báo cáo quý")]
+# The narrative fields' labels on the form; the document's own headings stay as assembly writes them.
+NARRATIVE_LABELS = {
+    "preamble": _("Mở đầu (căn cứ)"),
+    "results": _("I. Kết quả đạt được — nội dung các đơn vị báo cáo"),
+    "shortcomings": _("II. Tồn tại, hạn chế"),
+    "causes": _("II. Nguyên nhân (khó khăn, vướng mắc của các đơn vị)"),
+    "next_tasks": _("III. Nhiệm vụ kỳ tới"),
+    "proposals": _("IV. Đề xuất, kiến nghị"),
+    "closing": _("Kết thúc"),
+}
+KIND_CHOICES = [(PeriodKind.MONTHLY, _("Báo cáo tháng")), (PeriodKind.QUARTERLY, _("Báo cáo quý"))]
 
 
 class ScopeForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Loại báo cáo",
+        label=_("Loại báo cáo"),
         choices=KIND_CHOICES,
         initial=PeriodKind.QUARTERLY,
         widget=forms.Select(attrs={"data-autosubmit": ""}),
     )
     period = forms.ChoiceField(
-        label="Kỳ báo cáo",
+        label=_("Kỳ báo cáo"),
         error_messages={
-            "required": "Vui lòng chọn kỳ báo cáo.",
-            "invalid_choice": "Không có kỳ báo cáo này; hãy chọn lại.",
+            "required": _("Vui lòng chọn kỳ báo cáo."),
+            "invalid_choice": _("Không có kỳ báo cáo này; hãy chọn lại."),
         },
     )
     plan = forms.ChoiceField(
-        label="Kế hoạch",
+        label=_("Kế hoạch"),
         required=False,
-        error_messages={"invalid_choice": "Kế hoạch không tồn tại; hãy chọn lại."},
+        error_messages={"invalid_choice": _("Kế hoạch không tồn tại; hãy chọn lại.")},
     )
     unit = forms.ChoiceField(
-        label="Phạm vi",
+        label=_("Phạm vi"),
         required=False,
-        error_messages={"invalid_choice": "Đơn vị không tồn tại; hãy chọn lại."},
+        error_messages={"invalid_choice": _("Đơn vị không tồn tại; hãy chọn lại.")},
     )
 
     def __init__(self, *args, kind: str | None = None, **kwargs):
@@ -53,13 +65,13 @@ class ScopeForm(forms.Form):
             .values_list("end", flat=True)
             .distinct()
         )
-        self.fields["period"].choices = [("", "— Chọn kỳ —")] + [
+        self.fields["period"].choices = [("", gettext("— Chọn kỳ —"))] + [
             (e.isoformat(), period_label(kind, e)) for e in ends
         ]
-        self.fields["plan"].choices = [("", "Tất cả kế hoạch đang thực hiện")] + [
+        self.fields["plan"].choices = [("", gettext("Tất cả kế hoạch đang thực hiện"))] + [
             (str(p.pk), (p.code or p.title)[:80]) for p in plans.order_by("-issue_date", "pk")
         ]
-        self.fields["unit"].choices = [("", "Toàn tỉnh")] + [
+        self.fields["unit"].choices = [("", gettext("Toàn tỉnh"))] + [
             (str(u.pk), u.name)
             for u in Unit.objects.filter(is_active=True).order_by("name").only("pk", "name")
         ]
@@ -77,7 +89,7 @@ class ScopeForm(forms.Form):
             periods = periods.filter(plan=plan)
         period = periods.order_by("plan_id").first()
         if period is None:
-            self.add_error("period", "Kế hoạch đã chọn không có kỳ báo cáo này.")
+            self.add_error("period", gettext("Kế hoạch đã chọn không có kỳ báo cáo này."))
             return data
         data["period_obj"] = period
         data["plan_obj"] = plan
@@ -98,16 +110,16 @@ class DraftForm(forms.Form):
         label=HEADER_FIELDS["number"],
         required=False,
         max_length=20,
-        help_text="Để trống nếu văn thư ghi số sau khi ký.",
+        help_text=_("Để trống nếu văn thư ghi số sau khi ký."),
     )
-    symbol = forms.CharField(label=HEADER_FIELDS["symbol"], max_length=50, help_text="Ví dụ: BC-BCĐ")
+    symbol = forms.CharField(label=HEADER_FIELDS["symbol"], max_length=50, help_text=_("Ví dụ: BC-BCĐ"))
     place = forms.CharField(label=HEADER_FIELDS["place"], max_length=100)
     date = forms.DateField(
         label=HEADER_FIELDS["date"],
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(format="%d/%m/%Y"),
         help_text="dd/mm/yyyy",
-        error_messages={"invalid": "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy."},
+        error_messages={"invalid": _("Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy.")},
     )
     title = forms.CharField(
         label=HEADER_FIELDS["title"], max_length=500, widget=forms.Textarea(attrs={"rows": 2})
@@ -115,19 +127,19 @@ class DraftForm(forms.Form):
     recipients = forms.CharField(
         label=HEADER_FIELDS["recipients"],
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Mỗi dòng một nơi.",
+        help_text=_("Mỗi dòng một nơi."),
     )
     distribution = forms.CharField(
         label=HEADER_FIELDS["distribution"],
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Mỗi dòng một nơi nhận.",
+        help_text=_("Mỗi dòng một nơi nhận."),
     )
     authority = forms.CharField(
         label=HEADER_FIELDS["authority"],
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Ví dụ: TM. BAN CHỈ ĐẠO / KT. TRƯỞNG BAN — mỗi dòng một cấp.",
+        help_text=_("Ví dụ: TM. BAN CHỈ ĐẠO / KT. TRƯỞNG BAN — mỗi dòng một cấp."),
     )
     signer_title = forms.CharField(label=HEADER_FIELDS["signer_title"], max_length=200)
     signer_name = forms.CharField(label=HEADER_FIELDS["signer_name"], required=False, max_length=200)
@@ -136,15 +148,16 @@ class DraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, label in NARRATIVE_FIELDS.items():
             self.fields[key] = forms.CharField(
-                label=label,
+                label=NARRATIVE_LABELS.get(key, label),
                 required=False,
                 max_length=MAX_TEXT,
                 widget=forms.Textarea(attrs={"rows": 8 if key not in ("preamble", "closing") else 3}),
-                error_messages={"max_length": f"Nội dung dài quá {MAX_TEXT} ký tự."},
+                error_messages={"max_length": gettext("Nội dung dài quá %(max)s ký tự.") % {"max": MAX_TEXT}},
             )
         for name, field in self.fields.items():
-            field.error_messages.setdefault("required", "Vui lòng nhập trường này.")
-            field.error_messages["required"] = f"Vui lòng nhập {field.label.lower()}."
+            field.error_messages["required"] = gettext("Vui lòng nhập %(field)s.") % {
+                "field": field.label.lower()
+            }
             if name in LIST_FIELDS:
                 field.widget.attrs["spellcheck"] = "false"
 
@@ -174,16 +187,18 @@ class DraftForm(forms.Form):
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
         if number and not number.replace(" ", "").isalnum():
-            raise forms.ValidationError("Số văn bản chỉ gồm chữ và số (để trống nếu ghi tay sau khi ký).")
+            raise forms.ValidationError(
+                gettext("Số văn bản chỉ gồm chữ và số (để trống nếu ghi tay sau khi ký).")
+            )
         return number
 
 
 class RawExportForm(forms.Form):
     period = forms.ModelChoiceField(
-        label="Kỳ báo cáo (theo kế hoạch)",
+        label=_("Kỳ báo cáo (theo kế hoạch)"),
         queryset=Period.objects.none(),
-        empty_label="— Chọn kỳ —",
-        error_messages={"required": "Vui lòng chọn kỳ.", "invalid_choice": "Kỳ không tồn tại."},
+        empty_label=_("— Chọn kỳ —"),
+        error_messages={"required": _("Vui lòng chọn kỳ."), "invalid_choice": _("Kỳ không tồn tại.")},
     )
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from evidence.http import DOWNLOAD_CSP, content_disposition
@@ -186,5 +187,6 @@ def raw_export(request):
         return render(request, "reports/builder.html", {"form": ScopeForm(), "export_form": form}, status=400)
     period = form.cleaned_data["period"]
     plan = (period.plan.code or f"KH {period.plan_id}").replace("/", "-")
-    name = f"Các báo cáo {period.label.replace('/', '-')} – {plan}.xlsx"
+    with translation.override("vi"):
+        name = f"Các báo cáo {period.label.replace('/', '-')} – {plan}.xlsx"
     return _file_response(raw_reports_workbook(period), name=name, content_type=XLSX)

@@ -12,7 +12,7 @@ import io
 from collections import defaultdict
 
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -53,6 +53,8 @@ def reports_of_period(period: Period):
     return qs
 
 
+# A data file beside the official reports: its cells stay Vietnamese whatever the page's language.
+@translation.override("vi")
 def raw_reports_workbook(period: Period) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Báo cáo")

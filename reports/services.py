@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from kpis.models import Period
@@ -32,18 +34,18 @@ SYMBOL = "BC-BCĐ"
 PLACE = "Đồng Nai"
 
 HEADER_FIELDS = {
-    "parent_body": "Cơ quan chủ quản",
-    "issuing_body": "Cơ quan ban hành",
-    "number": "Số",
-    "symbol": "Ký hiệu",
-    "place": "Địa danh",
-    "date": "Ngày ban hành",
-    "title": "Trích yếu",
-    "recipients": "Kính gửi",
-    "distribution": "Nơi nhận",
-    "authority": "Thẩm quyền ký",
-    "signer_title": "Chức vụ người ký",
-    "signer_name": "Người ký",
+    "parent_body": _("Cơ quan chủ quản"),
+    "issuing_body": _("Cơ quan ban hành"),
+    "number": _("Số"),
+    "symbol": _("Ký hiệu"),
+    "place": _("Địa danh"),
+    "date": _("Ngày ban hành"),
+    "title": _("Trích yếu"),
+    "recipients": _("Kính gửi"),
+    "distribution": _("Nơi nhận"),
+    "authority": _("Thẩm quyền ký"),
+    "signer_title": _("Chức vụ người ký"),
+    "signer_name": _("Người ký"),
 }
 LIST_FIELDS = ("recipients", "distribution", "authority")
 REQUIRED_HEADER = ("issuing_body", "symbol", "place", "date", "title", "recipients", "signer_title")
@@ -134,16 +136,16 @@ def clean_header(header: dict) -> dict:
             value = str(value or "").strip()
         out[key] = value
         if key in REQUIRED_HEADER and not value:
-            errors[key] = f"Vui lòng nhập {HEADER_FIELDS[key].lower()}."
+            errors[key] = gettext("Vui lòng nhập %(field)s.") % {"field": HEADER_FIELDS[key].lower()}
     if out["date"]:
         try:
             datetime.date.fromisoformat(out["date"])
         except ValueError:
-            errors["date"] = "Ngày không hợp lệ (dd/mm/yyyy)."
+            errors["date"] = gettext("Ngày không hợp lệ (dd/mm/yyyy).")
     if out["number"] and not out["number"].replace(" ", "").isalnum():
-        errors["number"] = "Số văn bản chỉ gồm chữ số (để trống nếu ghi tay sau khi ký)."
+        errors["number"] = gettext("Số văn bản chỉ gồm chữ số (để trống nếu ghi tay sau khi ký).")
     if len(out["title"]) > 500:
-        errors["title"] = "Trích yếu dài quá 500 ký tự."
+        errors["title"] = gettext("Trích yếu dài quá 500 ký tự.")
     if errors:
         raise ValidationError(errors)
     return out
@@ -152,7 +154,7 @@ def clean_header(header: dict) -> dict:
 def clean_narrative(narrative: dict) -> dict:
     out = {key: str(narrative.get(key) or "").replace("\r\n", "\n").strip() for key in NARRATIVE_FIELDS}
     errors = {
-        key: f"Nội dung dài quá {MAX_TEXT:,} ký tự.".replace(",", ".")
+        key: gettext("Nội dung dài quá %(max)s ký tự.") % {"max": f"{MAX_TEXT:,}".replace(",", ".")}
         for key, v in out.items()
         if len(v) > MAX_TEXT
     }

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, DateTimeField, OuterRef, Q, Subquery, 
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from kpis.flags import FlagKind, RedFlag
 from kpis.models import AssignmentState, Period, PeriodKind, Status
@@ -35,15 +36,15 @@ FLAG_KINDS = [FlagKind.OVERDUE, FlagKind.LAGGING, FlagKind.QUALITY, FlagKind.NO_
 UNIT_KINDS = [(k, label) for k, label in UnitKind.choices if k != UnitKind.GROUP]
 # Ranking columns: key → (label, key function). "rank" is the default: worst first.
 SORTS = {
-    "rank": "Xếp hạng",
-    "name": "Đơn vị",
-    "assigned": "Được giao",
-    "completed": "Hoàn thành",
-    "rate": "Tỷ lệ hoàn thành",
-    "on_time_rate": "Đúng hạn",
-    "overdue": "Quá hạn",
-    "flags": "Cảnh báo",
-    "missing": "Thiếu báo cáo",
+    "rank": _("Xếp hạng"),
+    "name": _("Đơn vị"),
+    "assigned": _("Được giao"),
+    "completed": _("Hoàn thành"),
+    "rate": _("Tỷ lệ hoàn thành"),
+    "on_time_rate": _("Đúng hạn"),
+    "overdue": _("Quá hạn"),
+    "flags": _("Cảnh báo"),
+    "missing": _("Thiếu báo cáo"),
 }
 FLAG_PAGE = 15
 # The ranking shows this many units unless all are asked for (a projector reads 25 rows, not 120).

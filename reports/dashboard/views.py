@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from kpis.flags import FlagKind, RedFlag
 from kpis.models import Status
@@ -231,22 +232,22 @@ def dashboard_list(request):
         title.append(Status(status).label)
     if get.get("on_time") == "1":
         qs = qs.filter(st=Status.COMPLETED, state__completed_on_time=True)
-        title.append("Hoàn thành đúng hạn")
+        title.append(_("Hoàn thành đúng hạn"))
     if get.get("overdue") == "1":
         qs = qs.filter(subtask__ongoing=False, subtask__deadline__lt=today).exclude(st=Status.COMPLETED)
-        title.append("Quá hạn")
+        title.append(_("Quá hạn"))
     flag = get.get("flag", "")
     if flag in FlagKind.values or flag == "any":
         open_flags = RedFlag.objects.filter(assignment=OuterRef("pk"), resolved_at__isnull=True)
         if flag != "any":
             open_flags = open_flags.filter(kind=flag)
-            title.append(f"Cảnh báo: {FlagKind(flag).label}")
+            title.append(_("Cảnh báo: %(kind)s") % {"kind": FlagKind(flag).label})
         else:
-            title.append("Có cảnh báo đỏ")
+            title.append(_("Có cảnh báo đỏ"))
         qs = qs.filter(Exists(open_flags))
     if get.get("missing") == "1" and scope.month:
         qs = qs.filter(pk__in=missing_queryset(scope.month).values("pk"))
-        title.append(f"Thiếu báo cáo tháng {scope.month:%m/%Y}")
+        title.append(_("Thiếu báo cáo tháng %(month)s") % {"month": f"{scope.month:%m/%Y}"})
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
     qs = qs.select_related("subtask", "unit", "state").order_by(
         "unit__name", "subtask__plan_id", "subtask__order", "pk"
