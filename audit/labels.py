@@ -13,6 +13,9 @@ ACTION_LABELS = {
     "user.update": _("Sửa người dùng"),
     "user.deactivate": _("Khoá người dùng"),
     "user.activate": _("Mở khoá người dùng"),
+    "period.generate": _("Tạo kỳ báo cáo còn thiếu"),
+    "period.lock": _("Khóa kỳ báo cáo"),
+    "period.reopen": _("Mở lại kỳ báo cáo"),
 }
 
 

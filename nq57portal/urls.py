@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from . import views
@@ -19,5 +20,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-admin.site.site_header = "Cổng NQ57 — quản trị"
-admin.site.site_title = "Cổng NQ57"
+admin.site.site_header = _("Cổng NQ57 — quản trị")
+admin.site.site_title = _("Cổng NQ57")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import GroupMembership, Unit, UnitAlias, User, UserRole
 
@@ -14,8 +15,8 @@ class MembershipInline(admin.TabularInline):
     fk_name = "group"
     autocomplete_fields = ["member"]
     extra = 1
-    verbose_name = "Thành viên"
-    verbose_name_plural = "Thành viên (nếu là nhóm)"
+    verbose_name = _("Thành viên")
+    verbose_name_plural = _("Thành viên (nếu là nhóm)")
 
 
 @admin.register(Unit)
@@ -40,5 +41,5 @@ class UserAdmin(BaseUserAdmin):
     inlines = [UserRoleInline]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Đơn vị", {"fields": ("unit", "full_name", "position")}),
+        (_("Đơn vị"), {"fields": ("unit", "full_name", "position")}),
     )

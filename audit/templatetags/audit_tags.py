@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext
 
 from ..labels import action_label, field_label, role_labels
 from ..selectors import history_for
@@ -44,7 +45,7 @@ def audit_value(value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return gettext("có") if value else gettext("không")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     return str(value)

@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 
 class ImportFileError(Exception):
     """The file cannot be read as an appendix at all; the message is for the user (Vietnamese)."""
@@ -23,7 +25,11 @@ class Problem:
         return self.level == "error"
 
     def __str__(self):
-        return f"Dòng {self.row}: {self.message}" if self.row else self.message
+        return (
+            _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+            if self.row
+            else self.message
+        )
 
 
 @dataclass

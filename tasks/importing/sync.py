@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from kpis.models import Kpi, KpiTarget
 from tasks.models import Assignment, GeneralTask, Plan, Section, SubTask
 from units.registry import UnitRegistry
@@ -20,20 +22,20 @@ from units.registry import UnitRegistry
 from .data import PlanData, Problem, SubTaskData, UnitRef
 
 FIELD_LABELS = {
-    "title": "Nội dung",
-    "section": "Thuộc mục",
-    "general_task": "Thuộc nhiệm vụ",
-    "output": "Sản phẩm đầu ra",
+    "title": _("Nội dung"),
+    "section": _("Thuộc mục"),
+    "general_task": _("Thuộc nhiệm vụ"),
+    "output": _("Sản phẩm đầu ra"),
     "kpi": "KPI",
-    "deadline": "Thời hạn",
-    "deadline_text": "Thời hạn (nguyên văn)",
-    "ongoing": "Thường xuyên",
-    "lead_names": "Đơn vị chủ trì",
-    "co_names": "Đơn vị phối hợp",
-    "assignments": "Phân công đơn vị",
-    "order": "Thứ tự",
+    "deadline": _("Thời hạn"),
+    "deadline_text": _("Thời hạn (nguyên văn)"),
+    "ongoing": _("Thường xuyên"),
+    "lead_names": _("Đơn vị chủ trì"),
+    "co_names": _("Đơn vị phối hợp"),
+    "assignments": _("Phân công đơn vị"),
+    "order": _("Thứ tự"),
 }
-KIND_LABELS = {"section": "Mục", "general_task": "Nhiệm vụ tổng quát", "subtask": "Tiểu nhiệm vụ"}
+KIND_LABELS = {"section": _("Mục"), "general_task": _("Nhiệm vụ tổng quát"), "subtask": _("Tiểu nhiệm vụ")}
 
 
 @dataclass
@@ -62,7 +64,7 @@ def _shown(value) -> str:
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return str(_("có")) if value else str(_("không"))
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, (list, tuple)):
@@ -124,10 +126,12 @@ def resolve_units(plan_data: PlanData, registry: UnitRegistry) -> None:
             setattr(sub, attr, refs)
     for name, rows in unknown.items():
         listed = ", ".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
-        message = (
-            f"Không tìm thấy đơn vị “{name}” trong danh mục (dòng {listed}). Tên được giữ nguyên văn nhưng "
-            "chưa giao cho đơn vị nào: hãy ánh xạ vào một đơn vị có sẵn hoặc tạo đơn vị mới."
-        )
+        message = str(
+            _(
+                "Không tìm thấy đơn vị “%(name)s” trong danh mục (dòng %(rows)s). Tên được giữ nguyên văn nhưng "
+                "chưa giao cho đơn vị nào: hãy ánh xạ vào một đơn vị có sẵn hoặc tạo đơn vị mới."
+            )
+        ) % {"name": name, "rows": listed}
         plan_data.problems.append(Problem(message, rows[0], "warning", "unknown_unit"))
 
 
@@ -241,7 +245,7 @@ class PlanSync:
         ):
             for code, obj in existing.items():
                 if code not in seen:
-                    self.diff.missing.append((KIND_LABELS[kind], code, obj.title))
+                    self.diff.missing.append((str(KIND_LABELS[kind]), code, obj.title))
         return self.diff
 
     def _record(self, kind, code, title, action, row, fields=None):
@@ -320,7 +324,10 @@ class PlanSync:
         to_remove = [a for u, a in current.items() if wanted.get(u) != (a.role, a.via_group_id)]
         to_add = {u: rv for u, rv in wanted.items() if u not in current or current[u] in to_remove}
         if to_remove or to_add:
-            changed["assignments"] = (f"{len(current)} đơn vị", f"+{len(to_add)} / −{len(to_remove)}")
+            changed["assignments"] = (
+                str(_("%(count)s đơn vị")) % {"count": len(current)},
+                f"+{len(to_add)} / −{len(to_remove)}",
+            )
         if not changed:
             return []
         self._record("subtask", data.code, data.title, "change", data.row, changed)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from units.naming import clean_text, search_key
@@ -129,27 +130,33 @@ def _sniff(data: bytes) -> None:
     if data.startswith(OLE2_SIGNATURE):
         if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
             raise ImportFileError(
-                "Tệp được bảo vệ bằng mật khẩu (đã mã hoá) nên không đọc được. "
-                "Hãy mở tệp trong Excel, gỡ mật khẩu, lưu lại dưới dạng .xlsx rồi tải lên lại."
+                _(
+                    "Tệp được bảo vệ bằng mật khẩu (đã mã hoá) nên không đọc được. "
+                    "Hãy mở tệp trong Excel, gỡ mật khẩu, lưu lại dưới dạng .xlsx rồi tải lên lại."
+                )
             )
         raise ImportFileError(
-            "Tệp là định dạng Excel cũ (.xls) hoặc tài liệu Office khác. "
-            "Hãy mở tệp trong Excel và lưu lại dưới dạng “Excel Workbook (.xlsx)”."
+            _(
+                "Tệp là định dạng Excel cũ (.xls) hoặc tài liệu Office khác. "
+                "Hãy mở tệp trong Excel và lưu lại dưới dạng “Excel Workbook (.xlsx)”."
+            )
         )
     if not data.startswith(ZIP_SIGNATURE):
-        raise ImportFileError("Tệp không phải là bảng tính Excel (.xlsx). Hãy chọn tệp phụ lục dạng .xlsx.")
+        raise ImportFileError(
+            _("Tệp không phải là bảng tính Excel (.xlsx). Hãy chọn tệp phụ lục dạng .xlsx.")
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise ImportFileError(
-            "Tệp .xlsx bị hỏng (không giải nén được). Hãy lưu lại tệp trong Excel rồi thử lại."
+            _("Tệp .xlsx bị hỏng (không giải nén được). Hãy lưu lại tệp trong Excel rồi thử lại.")
         ) from None
     if "xl/workbook.xml" not in names:
-        raise ImportFileError("Tệp nén không phải là bảng tính Excel (.xlsx): không có trang tính nào.")
+        raise ImportFileError(_("Tệp nén không phải là bảng tính Excel (.xlsx): không có trang tính nào."))
     if unzipped > MAX_UNZIPPED_BYTES:
-        raise ImportFileError("Tệp quá lớn sau khi giải nén; một phụ lục không thể lớn như vậy.")
+        raise ImportFileError(_("Tệp quá lớn sau khi giải nén; một phụ lục không thể lớn như vậy."))
 
 
 def _read_bytes(source) -> bytes:
@@ -167,15 +174,17 @@ def open_workbook(source):
     """Open an .xlsx given as a path, bytes or a file object; ImportFileError when it can't be."""
     data = _read_bytes(source)
     if not data:
-        raise ImportFileError("Tệp rỗng.")
+        raise ImportFileError(_("Tệp rỗng."))
     if len(data) > settings.IMPORT_MAX_FILE_BYTES:
         limit = settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)
-        raise ImportFileError(f"Tệp lớn hơn {limit} MB, vượt quá giới hạn cho một phụ lục.")
+        raise ImportFileError(
+            _("Tệp lớn hơn %(limit)s MB, vượt quá giới hạn cho một phụ lục.") % {"limit": limit}
+        )
     _sniff(data)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a damaged package
-        raise ImportFileError("Tệp .xlsx bị hỏng hoặc không đúng cấu trúc, không đọc được.") from None
+        raise ImportFileError(_("Tệp .xlsx bị hỏng hoặc không đúng cấu trúc, không đọc được.")) from None
 
 
 def _cell(cell):
@@ -199,8 +208,11 @@ class _Reader:
             if is_formula:
                 letter = get_column_letter(index + 1)
                 self.plan.error(
-                    f"Ô {letter}{number} ({FIELD_LABELS[field]}) chứa công thức “{value}”. "
-                    "Hệ thống không tính công thức: hãy thay bằng giá trị.",
+                    _(
+                        "Ô %(cell)s (%(column)s) chứa công thức “%(formula)s”. "
+                        "Hệ thống không tính công thức: hãy thay bằng giá trị."
+                    )
+                    % {"cell": f"{letter}{number}", "column": FIELD_LABELS[field], "formula": value},
                     number,
                 )
             raw[field] = value
@@ -221,10 +233,10 @@ class _Reader:
             self.add_subtasks(raw, text, number)
         elif any(text.get(f) for f in ("output", "kpi", "lead", "deadline")):
             if self.task is None:
-                self.plan.error("Dòng có nội dung nhưng không thuộc nhiệm vụ tổng quát nào.", number)
+                self.plan.error(_("Dòng có nội dung nhưng không thuộc nhiệm vụ tổng quát nào."), number)
                 return
             self.plan.warn(
-                "Nhiệm vụ tổng quát không có tiểu nhiệm vụ: lấy chính nhiệm vụ làm tiểu nhiệm vụ.", number
+                _("Nhiệm vụ tổng quát không có tiểu nhiệm vụ: lấy chính nhiệm vụ làm tiểu nhiệm vụ."), number
             )
             self.add_subtasks(
                 {**raw, "subtask": self.task.title}, {**text, "subtask": self.task.title}, number
@@ -238,12 +250,14 @@ class _Reader:
     def start_task(self, value: str, number: int) -> None:
         code, title = parse_code(value)
         if self.section is None:
-            self.plan.warn("Nhiệm vụ nằm trước mọi mục (I, II…): đưa vào mục “I”.", number)
+            self.plan.warn(_("Nhiệm vụ nằm trước mọi mục (I, II…): đưa vào mục “I”."), number)
             self.start_section("I", "Nhiệm vụ", number)
         if not code:
             previous = [int(t.code) for t in self.plan.general_tasks if t.code.isdigit()]
             code = str(max(previous, default=0) + 1)
-            self.plan.warn(f"Nhiệm vụ tổng quát không có số thứ tự: đánh số “{code}”.", number)
+            self.plan.warn(
+                _("Nhiệm vụ tổng quát không có số thứ tự: đánh số “%(code)s”.") % {"code": code}, number
+            )
         self.task = GeneralTaskData(code=code, title=title, row=number)
         self.section.tasks.append(self.task)
 
@@ -257,7 +271,7 @@ class _Reader:
     def add_subtasks(self, raw: dict, text: dict, number: int) -> None:
         if self.task is None:
             self.plan.error(
-                "Tiểu nhiệm vụ không thuộc nhiệm vụ tổng quát nào (thiếu cột nhiệm vụ tổng quát).", number
+                _("Tiểu nhiệm vụ không thuộc nhiệm vụ tổng quát nào (thiếu cột nhiệm vụ tổng quát)."), number
             )
             return
         code, title = parse_code(text["subtask"])
@@ -276,22 +290,28 @@ class _Reader:
             if not entry_code:
                 entry_code = self._next_code()
                 if not items:
-                    self.plan.warn(f"Tiểu nhiệm vụ không có số thứ tự: đánh số “{entry_code}”.", number)
+                    self.plan.warn(
+                        _("Tiểu nhiệm vụ không có số thứ tự: đánh số “%(code)s”.") % {"code": entry_code},
+                        number,
+                    )
             elif not entry_code.startswith(self.task.code + "."):
                 self.plan.warn(
-                    f"Mã tiểu nhiệm vụ “{entry_code}” không bắt đầu bằng mã nhiệm vụ “{self.task.code}”.",
+                    _("Mã tiểu nhiệm vụ “%(code)s” không bắt đầu bằng mã nhiệm vụ “%(task)s”.")
+                    % {"code": entry_code, "task": self.task.code},
                     number,
                 )
             if not entry_title:
-                self.plan.error("Tiểu nhiệm vụ không có nội dung.", number)
+                self.plan.error(_("Tiểu nhiệm vụ không có nội dung."), number)
             first_code = first_code or entry_code
             self.task.subtasks.append(
                 SubTaskData(code=entry_code, title=entry_title, output=output, row=number, **dict(shared))
             )
         if items:
             self.plan.warn(
-                f"Ô tiểu nhiệm vụ liệt kê {len(items)} mục: tách thành {len(items)} tiểu nhiệm vụ "
-                f"{first_code}…{self.task.subtasks[-1].code}.",
+                _(
+                    "Ô tiểu nhiệm vụ liệt kê %(count)s mục: tách thành %(count)s tiểu nhiệm vụ %(first)s…%(last)s."
+                )
+                % {"count": len(items), "first": first_code, "last": self.task.subtasks[-1].code},
                 number,
             )
 
@@ -306,18 +326,20 @@ class _Reader:
         try:
             deadline = parse_deadline(raw.get("deadline"))
         except DeadlineError as exc:
-            self.plan.error(f"Thời hạn không hợp lệ: {exc}.", number)
+            self.plan.error(_("Thời hạn không hợp lệ: %(error)s.") % {"error": exc}, number)
             fields["deadline_text"] = text.get("deadline", "")
             return fields
         fields.update(deadline=deadline.date, deadline_text=deadline.text, ongoing=deadline.ongoing)
         if not deadline.text:
-            self.plan.warn("Chưa có thời hạn hoàn thành.", number)
+            self.plan.warn(_("Chưa có thời hạn hoàn thành."), number)
         elif not deadline.understood:
             self.plan.warn(
-                f"Không đọc được ngày từ thời hạn “{deadline.text}”: giữ nguyên văn, chưa có ngày.", number
+                _("Không đọc được ngày từ thời hạn “%(text)s”: giữ nguyên văn, chưa có ngày.")
+                % {"text": deadline.text},
+                number,
             )
         if not fields["lead_text"]:
-            self.plan.warn("Chưa có đơn vị chủ trì.", number)
+            self.plan.warn(_("Chưa có đơn vị chủ trì."), number)
         return fields
 
 
@@ -337,13 +359,17 @@ def _check_duplicates(plan: PlanData) -> None:
         seen: dict[str, int] = {}
         for item in items:
             if item.code in seen:
-                plan.error(f"Trùng mã {kind} “{item.code}” (đã có ở dòng {seen[item.code]}).", item.row)
+                plan.error(
+                    _("Trùng mã %(kind)s “%(code)s” (đã có ở dòng %(row)s).")
+                    % {"kind": kind, "code": item.code, "row": seen[item.code]},
+                    item.row,
+                )
             else:
                 seen[item.code] = item.row
 
-    report("mục", plan.sections)
-    report("nhiệm vụ tổng quát", plan.general_tasks)
-    report("tiểu nhiệm vụ", plan.subtasks)
+    report(_("mục"), plan.sections)
+    report(_("nhiệm vụ tổng quát"), plan.general_tasks)
+    report(_("tiểu nhiệm vụ"), plan.subtasks)
 
 
 def _read_sheet(sheet, head_cells: list, rows_iter, found) -> PlanData:
@@ -353,7 +379,7 @@ def _read_sheet(sheet, head_cells: list, rows_iter, found) -> PlanData:
     plan.title = _title_from(head[:header_start])
     missing = [FIELD_LABELS[f] for f in COLUMN_PHRASES if f not in columns]
     if missing:
-        plan.warn(f"Không có cột: {', '.join(missing)}.")
+        plan.warn(_("Không có cột: %(columns)s.") % {"columns": ", ".join(missing)})
     reader = _Reader(plan, columns)
     max_rows = settings.IMPORT_MAX_ROWS
     data_rows = empty_run = 0
@@ -375,8 +401,11 @@ def _read_sheet(sheet, head_cells: list, rows_iter, found) -> PlanData:
         if data_rows > max_rows:
             limit = f"{max_rows:,}".replace(",", ".")
             raise ImportFileError(
-                f"Trang tính “{sheet.title}” có hơn {limit} dòng dữ liệu, vượt quá giới hạn của một phụ lục. "
-                "Hãy tách thành nhiều tệp hoặc xoá các dòng thừa."
+                _(
+                    "Trang tính “%(sheet)s” có hơn %(limit)s dòng dữ liệu, vượt quá giới hạn của một phụ lục. "
+                    "Hãy tách thành nhiều tệp hoặc xoá các dòng thừa."
+                )
+                % {"sheet": sheet.title, "limit": limit}
             )
         if number == header_end + 2 and all(
             _NUMBERING_CELL.match(clean_text(v)) for v in values if v not in (None, "")
@@ -385,7 +414,7 @@ def _read_sheet(sheet, head_cells: list, rows_iter, found) -> PlanData:
         reader.row(number, cells)
     _check_duplicates(plan)
     if not plan.subtasks and not plan.errors:
-        plan.error("Không tìm thấy tiểu nhiệm vụ nào dưới dòng tiêu đề.")
+        plan.error(_("Không tìm thấy tiểu nhiệm vụ nào dưới dòng tiêu đề."))
     return plan
 
 
@@ -407,11 +436,13 @@ def read_plan_workbook(source) -> PlanData:
     except ImportFileError:
         raise
     except Exception:  # a damaged sheet part surfaces only while rows are streamed
-        raise ImportFileError("Tệp .xlsx bị hỏng hoặc không đúng cấu trúc, không đọc được.") from None
+        raise ImportFileError(_("Tệp .xlsx bị hỏng hoặc không đúng cấu trúc, không đọc được.")) from None
     finally:
         workbook.close()
     raise ImportFileError(
-        "Không tìm thấy dòng tiêu đề của phụ lục trong 10 dòng đầu. Cần có các cột: "
-        + ", ".join(f"“{FIELD_LABELS[f]}”" for f in REQUIRED)
-        + " (tên cột có thể viết hoa, xuống dòng, kèm số thứ tự)."
+        _(
+            "Không tìm thấy dòng tiêu đề của phụ lục trong 10 dòng đầu. Cần có các cột: %(columns)s "
+            "(tên cột có thể viết hoa, xuống dòng, kèm số thứ tự)."
+        )
+        % {"columns": ", ".join(f"“{FIELD_LABELS[f]}”" for f in REQUIRED)}
     )
