@@ -364,3 +364,88 @@ def test_server_error_page_follows_the_language(language, title):
         html = render_to_string("500.html")
     assert html_lang(html) == language
     assert f"<h1>{title}</h1>" in html
+
+
+# ---------------------------------------------------------------- texts that come from Python code
+
+
+@pytest.fixture
+def with_periods(world):
+    from kpis.services import periods_ensure
+
+    periods_ensure()
+    return world
+
+
+def test_report_form_labels_in_english(english, with_periods):
+    world = with_periods
+    english.force_login(world["staff"])
+    lead = world["subtask"].assignments.get()
+    html = english.get(reverse("kpis:report_form", args=[lead.pk])).content.decode()
+    for label in (
+        "Completion (%)",
+        "Results achieved",
+        "Proposals and recommendations",
+        "You can choose several files",
+    ):
+        assert label in html
+    assert "Tỷ lệ hoàn thành (%)" not in html
+    assert "Có thể chọn nhiều tệp" not in html
+
+
+def test_report_form_labels_in_vietnamese(client, with_periods):
+    world = with_periods
+    client.force_login(world["staff"])
+    lead = world["subtask"].assignments.get()
+    html = client.get(reverse("kpis:report_form", args=[lead.pk])).content.decode()
+    for label in ("Tỷ lệ hoàn thành (%)", "Kết quả đạt được", "Đề xuất, kiến nghị", "Có thể chọn nhiều tệp"):
+        assert label in html
+    assert "Completion (%)" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("vi", "Tệp “rong.pdf” bị từ chối: tệp rỗng (0 byte)."),
+        ("en", "File “rong.pdf” rejected: the file is empty (0 bytes)."),
+    ],
+)
+def test_an_upload_rejection_follows_the_language(language, message):
+    from django.utils import translation
+
+    from evidence.validation.errors import Code, reject
+
+    with translation.override(language):
+        assert reject(Code.EMPTY, name="rong.pdf").message == message
+
+
+@pytest.mark.parametrize(
+    ("language", "priority", "deadline"),
+    [
+        ("vi", "Ưu tiên (quá hạn, chậm trước)", "Thời hạn"),
+        ("en", "Priority (overdue and lagging first)", "Deadline"),
+    ],
+)
+def test_my_tasks_sort_options_follow_the_language(client, world, language, priority, deadline):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(world["staff"])
+    html = client.get(reverse("kpis:my_tasks")).content.decode()
+    assert f">{priority}</option>" in html
+    assert f">{deadline}</option>" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "headers", "absent"),
+    [
+        ("vi", ("Xếp hạng", "Được giao", "Đúng hạn", "Thiếu báo cáo"), "Assigned"),
+        ("en", ("Rank", "Assigned", "On time", "Missing reports"), "Được giao"),
+    ],
+)
+def test_dashboard_ranking_headers_follow_the_language(client, world, language, headers, absent):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(UserFactory(roles=[Role.LEADERSHIP]))
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    thead = html.split('class="data ranking"', 1)[1].split("</thead>", 1)[0]
+    for header in headers:
+        assert header in thead
+    assert absent not in thead

@@ -12,6 +12,15 @@
   var queue = [];
   var busy = false;
 
+  // Texts come translated from the template (data-msg-*); the Vietnamese here is the fallback.
+  function msg(wrapper, key, fallback, params) {
+    var text = (wrapper && wrapper.dataset && wrapper.dataset[key]) || fallback;
+    Object.keys(params || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(params[name]));
+    });
+    return text;
+  }
+
   function wrapperOf(node) {
     return node && node.closest ? node.closest("[data-evidence-upload]") : null;
   }
@@ -47,10 +56,10 @@
     var bar = document.createElement("progress");
     bar.max = 100;
     bar.value = 0;
-    bar.setAttribute("aria-label", "Tiến độ tải lên " + file.name);
+    bar.setAttribute("aria-label", msg(wrapper, "msgProgress", "Tiến độ tải lên {name}", { name: file.name }));
     var status = document.createElement("span");
     status.className = "upload-status";
-    status.textContent = "Đang chờ…";
+    status.textContent = msg(wrapper, "msgWaiting", "Đang chờ…");
     li.appendChild(name);
     li.appendChild(bar);
     li.appendChild(status);
@@ -101,7 +110,7 @@
     body.append("csrfmiddlewaretoken", csrfToken(job.wrapper));
     body.append("period", periodOf(job.wrapper));
     body.append("file", job.file, job.file.name);
-    job.item.status.textContent = "Đang tải lên…";
+    job.item.status.textContent = msg(job.wrapper, "msgUploading", "Đang tải lên…");
     post(
       job.wrapper.dataset.uploadUrl,
       body,
@@ -112,12 +121,12 @@
       },
       function (status, data) {
         if (status === 200 && data && data.ok) {
-          finish(job.item, true, "Đã đính kèm");
+          finish(job.item, true, msg(job.wrapper, "msgAttached", "Đã đính kèm"));
           job.wrapper.querySelector("[data-attached]").innerHTML = data.html;
         } else if (data && data.errors) {
           finish(job.item, false, data.errors.join(" "));
         } else {
-          finish(job.item, false, "Không tải lên được (lỗi " + status + "). Vui lòng thử lại.");
+          finish(job.item, false, msg(job.wrapper, "msgUploadFailed", "Không tải lên được (lỗi {status}). Vui lòng thử lại.", { status: status }));
         }
         busy = false;
         next();
@@ -189,7 +198,7 @@
         } else {
           button.disabled = false;
           var item = row(wrapper, { name: button.getAttribute("aria-label") || "" });
-          finish(item, false, data && data.errors ? data.errors.join(" ") : "Không gỡ được tệp (lỗi " + status + ").");
+          finish(item, false, data && data.errors ? data.errors.join(" ") : msg(wrapper, "msgRemoveFailed", "Không gỡ được tệp (lỗi {status}).", { status: status }));
         }
       });
     },

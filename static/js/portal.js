@@ -8,7 +8,9 @@ document.addEventListener("htmx:responseError", function (event) {
     box.setAttribute("role", "alert");
     document.getElementById("main").prepend(box);
   }
-  box.textContent = "Không thực hiện được yêu cầu (" + event.detail.xhr.status + "). Vui lòng tải lại trang.";
+  // The translated text comes from <body data-msg-request-failed>; the Vietnamese is the fallback.
+  var text = document.body.dataset.msgRequestFailed || "Không thực hiện được yêu cầu ({status}). Vui lòng tải lại trang.";
+  box.textContent = text.split("{status}").join(String(event.detail.xhr.status));
 });
 
 // <select data-autosubmit> submits its form on change (no inline handlers: the CSP forbids them).

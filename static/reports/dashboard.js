@@ -38,6 +38,11 @@
     },
   };
 
+  // Chart texts come translated from the canvas (data-label-*, data-axis-title); Vietnamese is the fallback.
+  function text(canvas, key, fallback) {
+    return (canvas.dataset && canvas.dataset[key]) || fallback;
+  }
+
   function progressChart(canvas, d) {
     return new window.Chart(canvas, {
       type: "line",
@@ -45,7 +50,7 @@
         labels: d.labels,
         datasets: [
           {
-            label: "Hoàn thành (đã công nhận), cộng dồn",
+            label: text(canvas, "labelActual", "Hoàn thành (đã công nhận), cộng dồn"),
             data: d.actual,
             borderColor: BLUE,
             backgroundColor: BLUE,
@@ -55,7 +60,7 @@
             spanGaps: false,
           },
           {
-            label: "Dự kiến theo tiến độ",
+            label: text(canvas, "labelExpected", "Dự kiến theo tiến độ"),
             data: d.expected,
             borderColor: ORANGE,
             backgroundColor: ORANGE,
@@ -71,7 +76,7 @@
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
         scales: {
-          y: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; }, color: INK }, title: { display: true, text: "% phân công" } },
+          y: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; }, color: INK }, title: { display: true, text: text(canvas, "axisTitle", "% phân công") } },
           x: { ticks: { color: INK, maxRotation: 0, autoSkip: true } },
         },
         plugins: {
@@ -91,7 +96,7 @@
       type: "bar",
       data: {
         labels: d.labels.map(function (l) { return l.length > room ? l.slice(0, room - 1) + "…" : l; }),
-        datasets: [{ label: "Tỷ lệ hoàn thành (%)", data: d.rate, backgroundColor: BLUE, borderColor: INK, borderWidth: 1, barThickness: 18 }],
+        datasets: [{ label: text(canvas, "labelRate", "Tỷ lệ hoàn thành (%)"), data: d.rate, backgroundColor: BLUE, borderColor: INK, borderWidth: 1, barThickness: 18 }],
       },
       options: {
         indexAxis: "y",
@@ -107,7 +112,7 @@
           nq57BarLabels: { flags: d.flags },
           tooltip: {
             callbacks: {
-              label: function (c) { return pct(c.parsed.x) + (d.flags[c.dataIndex] ? " · " + d.flags[c.dataIndex] + " cảnh báo" : ""); },
+              label: function (c) { return pct(c.parsed.x) + (d.flags[c.dataIndex] ? " · " + text(canvas, "labelFlags", "{count} cảnh báo").split("{count}").join(String(d.flags[c.dataIndex])) : ""); },
             },
           },
         },
