@@ -49,6 +49,10 @@ def celery_worker_process(redis_queue, transactional_db):
     from nq57portal.celery import app
 
     app.conf.task_always_eager = False
+    # Everything this test enqueues without naming a queue (services enqueue on commit) goes to
+    # this test's worker; read at publish time, unlike task_routes, which Celery caches.
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = redis_queue
 
     class Worker:
         proc = None
@@ -58,7 +62,8 @@ def celery_worker_process(redis_queue, transactional_db):
                 [sys.executable, "-m", "celery", "-A", "nq57portal", "worker", "-Q", redis_queue,
                  "--concurrency", "2", "--pool", "prefork", "-l", "info", "--without-gossip",
                  "--without-mingle", "--without-heartbeat", "-n", f"{redis_queue}@%h"],
-                cwd=ROOT, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                cwd=ROOT, env=dict(subprocess_env(), CELERY_DEFAULT_QUEUE=redis_queue),
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             )  # fmt: skip
             return self
 
@@ -84,6 +89,7 @@ def celery_worker_process(redis_queue, transactional_db):
     yield worker
     worker.stop()
     app.conf.task_always_eager = True
+    app.conf.task_default_queue = default_queue
 
 
 def wait_for(predicate, timeout=30.0, interval=0.2):
