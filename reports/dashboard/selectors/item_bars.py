@@ -1,0 +1,48 @@
+"""Items: sections and general tasks."""
+
+from django.db.models import Sum
+
+from kpis.models import Status
+from reports.models import (
+    CellLevel,
+    DashboardCell,
+)
+
+from .scope import FLAG_KINDS, Scope
+from .unit_ranking import _bar, _pct, _text
+
+
+def items(scope: Scope) -> list[dict]:
+    """A bar per item: the plan's sections and general tasks, or every plan's sections when no plan is chosen."""
+    # A unit's page reads its own general task × unit rows; the province the general task × kind rows.
+    level = CellLevel.GENERAL_TASK_UNIT if scope.unit is not None else CellLevel.GENERAL_TASK_KIND
+    qs = scope.filter_rows(DashboardCell.objects.filter(level=level))
+    group = ["section_id", "general_task_id"] if scope.plan else ["plan_id", "section_id"]
+    # Grouped on ids only (no join while aggregating); the names come from the reference data.
+    rows = list(
+        qs.values(*group)
+        .annotate(
+            assigned=Sum("assigned"),
+            completed=Sum(Status.COMPLETED),
+            overdue=Sum("overdue"),
+            **{f"flags_{k}": Sum(f"flags_{k}") for k in FLAG_KINDS},
+        )
+        .order_by()
+    )
+    for row in rows:
+        row["flags"] = sum(row.pop(f"flags_{k}") or 0 for k in FLAG_KINDS)
+        row["rate"] = _pct(row["completed"], row["assigned"]) or 0
+        row["rate_text"] = _text(row["rate"])
+        row["bar"] = _bar(row["rate"])
+        if scope.plan:
+            section_code, section_order, code, title, order = scope.ref.task_labels[row["general_task_id"]]
+            row["label"] = f"{section_code}.{code} {title}"
+            row["order"] = (section_order, order, row["general_task_id"])
+            row["query"] = f"&section={row['section_id']}&general_task={row['general_task_id']}"
+        else:
+            plan_code, code, title, order = scope.ref.section_labels[row["section_id"]]
+            row["label"] = f"{plan_code} · {code}. {title}"
+            row["order"] = (plan_code, order, row["section_id"])
+            row["query"] = f"&plan={row['plan_id']}&section={row['section_id']}"
+    rows.sort(key=lambda r: r["order"])
+    return rows

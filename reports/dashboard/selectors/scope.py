@@ -1,0 +1,198 @@
+"""The page's filters (Scope), the reference data they choose from, and the latest snapshot."""
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from kpis.flags import FlagKind
+from kpis.models import Period, PeriodKind, Status
+from reports.models import (
+    CellLevel,
+    DashboardCell,
+    DashboardSnapshot,
+)
+from tasks.models import GeneralTask, Plan, PlanStatus, Section
+from units.models import Unit, UnitKind
+
+from ..summary import month_start
+
+STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.AWAITING_REVIEW, Status.RETURNED, Status.COMPLETED]
+SUBTASK_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.AWAITING_REVIEW, Status.COMPLETED]
+FLAG_KINDS = [FlagKind.OVERDUE, FlagKind.LAGGING, FlagKind.QUALITY, FlagKind.NO_REPORT]
+UNIT_KINDS = [(k, label) for k, label in UnitKind.choices if k != UnitKind.GROUP]
+# Ranking columns: key → (label, key function). "rank" is the default: worst first.
+SORTS = {
+    "rank": _("Xếp hạng"),
+    "name": _("Đơn vị"),
+    "assigned": _("Được giao"),
+    "completed": _("Hoàn thành"),
+    "rate": _("Tỷ lệ hoàn thành"),
+    "on_time_rate": _("Đúng hạn"),
+    "overdue": _("Quá hạn"),
+    "flags": _("Cảnh báo"),
+    "missing": _("Thiếu báo cáo"),
+}
+FLAG_PAGE = 15
+# The ranking shows this many units unless all are asked for (a projector reads 25 rows, not 120).
+RANKING_ROWS = 25
+
+
+@dataclass
+class Scope:
+    plan: Plan | None = None
+    section: Section | None = None
+    kind: str = ""
+    month: datetime.date | None = None
+    unit: object = None  # the unit dashboard's unit
+    sort: str = "rank"
+    desc: bool = False
+    flag_offset: int = 0
+    all_units: bool = False
+    base_url: str = ""
+    list_url: str = ""
+    plans: list = field(default_factory=list)
+    sections: list = field(default_factory=list)
+    months: list = field(default_factory=list)
+    ref: object = None
+
+    def params(self, **extra) -> dict:
+        values = {
+            "plan": self.plan.pk if self.plan else "",
+            "section": self.section.pk if self.section else "",
+            "kind": self.kind,
+            "period": f"{self.month:%Y-%m}" if self.month else "",
+        }
+        values.update(extra)
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+    @cached_property
+    def page_base(self) -> str:
+        """This page with its filters, ready for "&sort=…" (built once, not per link)."""
+        return f"{self.base_url}?{urlencode(self.params())}"
+
+    @cached_property
+    def list_base(self) -> str:
+        """The list view with the page's filters, ready for "&status=…"."""
+        extra = {"unit": self.unit.pk} if self.unit is not None else {}
+        return f"{self.list_url}?{urlencode(self.params(**extra))}"
+
+    def url(self, **extra) -> str:
+        query = urlencode(self.params(**extra))
+        return f"{self.base_url}?{query}" if query else self.base_url
+
+    def list_link(self, **extra) -> str:
+        """The list a number counts (reports:dashboard_list), with the page's filters."""
+        if self.unit is not None:
+            extra.setdefault("unit", self.unit.pk)
+        return f"{self.list_url}?{urlencode(self.params(**extra))}"
+
+    def cells(self):
+        """Section × unit rows (the ranking's and the headline's grain) under the page's filters."""
+        qs = DashboardCell.objects.filter(level=CellLevel.SECTION_UNIT)
+        if self.plan:
+            qs = qs.filter(plan_id=self.plan.pk)
+        if self.section:
+            qs = qs.filter(section_id=self.section.pk)
+        if self.kind:
+            qs = qs.filter(unit_kind=self.kind)
+        return qs
+
+    def filter_rows(self, qs, *, unit=True):
+        if self.plan:
+            qs = qs.filter(plan_id=self.plan.pk)
+        if self.section:
+            qs = qs.filter(section_id=self.section.pk)
+        if self.kind:
+            qs = qs.filter(unit_kind=self.kind)
+        if unit and self.unit is not None:
+            qs = qs.filter(unit_id=self.unit.pk)
+        return qs
+
+
+@dataclass
+class Reference:
+    """What the filters and labels need (plans, sections, general tasks, units, months): read once per
+    summary build and per process, since the summary rows can only name what existed when built."""
+
+    plans: list
+    sections: dict  # plan id → [Section]
+    section_labels: dict  # section id → (plan code, code, title, order)
+    task_labels: dict  # general task id → (section code, section order, code, title, order)
+    units: dict  # unit id → (name, short name)
+    months: list
+
+
+def reference(snap) -> Reference:
+    today = timezone.localdate()
+    key = f"dashboard-reference:{snap.pk}:{snap.computed_at.timestamp()}:{today}" if snap else None
+    found = cache.get(key) if key else None
+    if found is not None:
+        return found
+    plans = list(Plan.objects.filter(status=PlanStatus.IN_FORCE).order_by("code", "pk").only("code", "title"))
+    sections: dict = {}
+    section_labels = {}
+    for section in (
+        Section.objects.filter(plan__status=PlanStatus.IN_FORCE)
+        .select_related("plan")
+        .order_by("plan_id", "order", "pk")
+    ):
+        sections.setdefault(section.plan_id, []).append(section)
+        section_labels[section.pk] = (section.plan.code, section.code, section.title, section.order)
+    task_labels = {
+        pk: values
+        for pk, *values in GeneralTask.objects.filter(section__plan__status=PlanStatus.IN_FORCE).values_list(
+            "pk", "section__code", "section__order", "code", "title", "order"
+        )
+    }
+    units = {pk: (name, short) for pk, name, short in Unit.objects.exclude(kind=UnitKind.GROUP).values_list(
+        "pk", "name", "short_name"
+    )}  # fmt: skip
+    starts = (
+        Period.objects.filter(kind=PeriodKind.MONTHLY, plan__status=PlanStatus.IN_FORCE, start__lte=today)
+        .order_by("-start")
+        .values_list("start", flat=True)
+        .distinct()[:60]
+    )
+    months = sorted({month_start(d) for d in starts}, reverse=True)[:12]
+    found = Reference(plans, sections, section_labels, task_labels, units, months)
+    if key:
+        cache.set(key, found, 3600)
+    return found
+
+
+def scope_from_request(request, *, base_url: str, list_url: str, unit=None, snap=None) -> Scope:
+    """The filters of a dashboard URL; anything unknown is ignored rather than refused."""
+    get = request.GET
+    ref = reference(snap)
+    scope = Scope(unit=unit, base_url=base_url, list_url=list_url, ref=ref)
+    scope.plans = ref.plans
+    plan_id = get.get("plan", "")
+    scope.plan = next((p for p in scope.plans if str(p.pk) == plan_id), None)
+    if scope.plan is not None:
+        scope.sections = ref.sections.get(scope.plan.pk, [])
+        scope.section = next((s for s in scope.sections if str(s.pk) == get.get("section", "")), None)
+    if unit is None and get.get("kind") in dict(UNIT_KINDS):
+        scope.kind = get["kind"]
+    today = timezone.localdate()
+    scope.months = ref.months
+    wanted = get.get("period", "")
+    scope.month = next((m for m in scope.months if f"{m:%Y-%m}" == wanted), None)
+    if scope.month is None and scope.months:
+        # The month whose report was last due (the 20th), as kpis' not-reported page does.
+        due = [m for m in scope.months if m.replace(day=20) <= today]
+        scope.month = due[0] if due else scope.months[0]
+    scope.sort = get.get("sort") if get.get("sort") in SORTS else "rank"
+    scope.desc = get.get("dir") == "desc"
+    scope.all_units = get.get("units") == "all"
+    offset = get.get("flags_from", "")
+    scope.flag_offset = int(offset) if offset.isdigit() else 0
+    return scope
+
+
+def snapshot():
+    return DashboardSnapshot.objects.order_by("-computed_at").first()
