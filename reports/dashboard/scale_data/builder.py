@@ -1,25 +1,10 @@
-"""A realistic, deterministic data set for the dashboards and their benchmark (not for production).
+"""The builder: one method per step of the data set, each drawing from the seeded generator."""
 
-`build(profile="province", seed=57)` makes what DESIGN.md "Scale" describes for one province:
-120 units (20 provincial bodies, 95 communes and wards, 5 enterprises) and their groups, 20 plans
-of 150 sub-tasks, lead assignments fanned out through the groups (≈ 60,000), a monthly report per
-lead assignment for up to 24 months (≈ 1.4 million rows), completion claims with evidence
-metadata, reviewers' decisions, the assignments' status rows, and finally the real red-flag sweep.
-
-Everything depends only on the seed and `today`, so two builds with the same arguments are equal.
-Evidence rows describe files that do not exist: their stored names start with SCALE_EVIDENCE_PREFIX,
-outside the evidence folder, so a storage check can tell them from real uploads.
-On PostgreSQL the big tables are written with COPY; elsewhere with bulk_create in batches.
-"""
-
-import calendar
 import datetime
 import hashlib
 import random
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
 from django.utils import timezone
 
 from evidence.models import Evidence
@@ -28,184 +13,21 @@ from tasks.models import Assignment, AssignmentRole, GeneralTask, Plan, PlanStat
 from units.models import GroupMembership, Role, Unit, UnitKind, User, UserRole
 from units.naming import name_key
 
-SOURCE_NAME = "scale-data"
-SCALE_EVIDENCE_PREFIX = "scale-data/"
-DEFAULT_PASSWORD = "scale-NQ57-2026!"
-
-
-@dataclass(frozen=True)
-class Profile:
-    bodies: int
-    communes: int
-    enterprises: int
-    plans: int
-    sections: int
-    general_tasks: int  # per section
-    subtasks: int  # per general task
-    months: int
-    commune_group_share: float  # share of sub-tasks led by "all communes"
-    bodies_group_share: float  # share led by "all provincial bodies"
-
-
-PROFILES = {
-    "province": Profile(20, 95, 5, 20, 3, 5, 10, 24, 0.16, 0.20),
-    "medium": Profile(8, 24, 3, 4, 2, 3, 4, 12, 0.2, 0.25),
-    "small": Profile(4, 6, 2, 2, 2, 2, 3, 6, 0.2, 0.25),
-}
-
-BODIES = [
-    ("Sở Nội vụ", "SNV", UnitKind.DEPARTMENT),
-    ("Sở Tài chính", "STC", UnitKind.DEPARTMENT),
-    ("Sở Khoa học và Công nghệ", "SKHCN", UnitKind.DEPARTMENT),
-    ("Sở Tư pháp", "STP", UnitKind.DEPARTMENT),
-    ("Sở Công Thương", "SCT", UnitKind.DEPARTMENT),
-    ("Sở Xây dựng", "SXD", UnitKind.DEPARTMENT),
-    ("Sở Nông nghiệp và Môi trường", "SNNMT", UnitKind.DEPARTMENT),
-    ("Sở Y tế", "SYT", UnitKind.DEPARTMENT),
-    ("Sở Giáo dục và Đào tạo", "SGDĐT", UnitKind.DEPARTMENT),
-    ("Sở Văn hóa, Thể thao và Du lịch", "SVHTTDL", UnitKind.DEPARTMENT),
-    ("Sở Dân tộc và Tôn giáo", "SDTTG", UnitKind.DEPARTMENT),
-    ("Thanh tra tỉnh", "TTr", UnitKind.DEPARTMENT),
-    ("Văn phòng UBND tỉnh", "VP UBND", UnitKind.DEPARTMENT),
-    ("Công an tỉnh", "CA tỉnh", UnitKind.AGENCY),
-    ("Bộ Chỉ huy Quân sự tỉnh", "BCHQS", UnitKind.AGENCY),
-    ("Ban Tổ chức Tỉnh ủy", "BTC TU", UnitKind.PARTY),
-    ("Ban Tuyên giáo và Dân vận Tỉnh ủy", "BTGDV TU", UnitKind.PARTY),
-    ("Văn phòng Tỉnh ủy", "VP TU", UnitKind.PARTY),
-    ("Đài Phát thanh và Truyền hình tỉnh", "Đài PTTH", UnitKind.AGENCY),
-    ("Trung tâm Phục vụ hành chính công tỉnh", "TTPVHCC", UnitKind.AGENCY),
-]
-ENTERPRISES = [
-    ("Công ty Điện lực tỉnh", "Điện lực"),
-    ("Viễn thông tỉnh (VNPT)", "VNPT"),
-    ("Bưu điện tỉnh", "Bưu điện"),
-    ("Công ty Cổ phần Cấp nước tỉnh", "Cấp nước"),
-    ("Công ty TNHH MTV Xổ số kiến thiết tỉnh", "Xổ số"),
-]
-PLACE_WORDS = [
-    "An", "Bình", "Phú", "Tân", "Long", "Hòa", "Thạnh", "Phước", "Thuận", "Hiệp",
-    "Trung", "Đông", "Tây", "Mỹ", "Vĩnh", "Hưng", "Lộc", "Thành", "Nhơn", "Xuân",
-]  # fmt: skip
-GROUPS = {
-    "bodies": ("Các sở, ban, ngành tỉnh", "Sở ngành"),
-    "communes": ("UBND các xã, phường", "UBND xã phường"),
-}
-PLAN_THEMES = [
-    "chuyển đổi số trong cơ quan nhà nước",
-    "phát triển khoa học, công nghệ và đổi mới sáng tạo",
-    "cải cách thủ tục hành chính gắn với Đề án 06",
-    "phát triển hạ tầng số và dữ liệu dùng chung",
-    "đào tạo nguồn nhân lực số",
-    "kinh tế số và thương mại điện tử",
-    "xã hội số và kỹ năng số cho người dân",
-    "an toàn, an ninh mạng",
-]
-SECTION_TITLES = [
-    "Hoàn thiện thể chế, chính sách",
-    "Phát triển hạ tầng và dữ liệu",
-    "Phát triển nguồn nhân lực",
-]
-RESULTS = [
-    "Đã ban hành văn bản hướng dẫn triển khai.",
-    "Đã tổ chức hội nghị quán triệt, tập huấn.",
-    "Đang rà soát, tổng hợp số liệu.",
-    "Đã hoàn thành dự thảo, đang lấy ý kiến.",
-]
-DIFFICULTIES = ["Thiếu nhân lực chuyên trách.", "Kinh phí chưa được bố trí.", "Hạ tầng mạng chưa đồng bộ."]
-RETURN_REASONS = [
-    ("wrong_product", "Sản phẩm chưa đúng yêu cầu đầu ra."),
-    ("not_signed", "Văn bản chưa được ký ban hành."),
-    ("incomplete", "Thiếu minh chứng kết quả."),
-]
-
-
-def month_add(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _aware(day: datetime.date, seconds: int) -> datetime.datetime:
-    moment = datetime.datetime(day.year, day.month, day.day) + datetime.timedelta(seconds=seconds)
-    return timezone.make_aware(moment)
-
-
-@dataclass
-class Counts:
-    units: int = 0
-    plans: int = 0
-    subtasks: int = 0
-    lead_assignments: int = 0
-    co_assignments: int = 0
-    reports: int = 0
-    claims: int = 0
-    evidence: int = 0
-    reviews: int = 0
-    flags: dict = field(default_factory=dict)
-
-    def summary(self) -> str:
-        return (
-            f"{self.units} đơn vị, {self.plans} kế hoạch, {self.subtasks} tiểu nhiệm vụ, "
-            f"{self.lead_assignments} phân công chủ trì, {self.co_assignments} phối hợp, "
-            f"{self.reports} báo cáo, {self.claims} đề nghị hoàn thành, {self.evidence} minh chứng, "
-            f"{self.reviews} thẩm định, cảnh báo mới: {self.flags}"
-        )
-
-
-class TableWriter:
-    """Rows with explicit ids into one table: COPY on PostgreSQL, bulk_create batches elsewhere."""
-
-    BATCH = 2000
-
-    def __init__(self, model, fields: list[str]):
-        self.model = model
-        self.fields = fields
-        self.columns = [model._meta.get_field(name).column for name in fields]
-        self.buffer: list[tuple] = []
-        self._copy = None
-        self._cm = None
-        self.count = 0
-
-    def __enter__(self):
-        if connection.vendor == "postgresql":
-            cursor = connection.cursor()
-            table = connection.ops.quote_name(self.model._meta.db_table)
-            self._cm = cursor.copy(f"COPY {table} ({', '.join(self.columns)}) FROM STDIN")
-            self._copy = self._cm.__enter__()
-        return self
-
-    def add(self, row: tuple):
-        self.count += 1
-        if self._copy is not None:
-            self._copy.write_row(row)
-            return
-        self.buffer.append(row)
-        if len(self.buffer) >= self.BATCH:
-            self._flush()
-
-    def _flush(self):
-        objs = [self.model(**dict(zip(self.fields, row, strict=True))) for row in self.buffer]
-        self.model.objects.bulk_create(objs, batch_size=500)
-        self.buffer = []
-
-    def __exit__(self, *exc):
-        if self._cm is not None:
-            self._cm.__exit__(*exc)
-        elif exc[0] is None and self.buffer:
-            self._flush()
-        if exc[0] is None and connection.vendor == "postgresql":
-            table = self.model._meta.db_table
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))",  # noqa: S608
-                    [table],
-                )
-        return False
-
-
-def _next_id(model) -> int:
-    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return (last or 0) + 1
+from .vocabulary import (
+    BODIES,
+    DIFFICULTIES,
+    ENTERPRISES,
+    GROUPS,
+    PLACE_WORDS,
+    PLAN_THEMES,
+    PROFILES,
+    RESULTS,
+    RETURN_REASONS,
+    SCALE_EVIDENCE_PREFIX,
+    SECTION_TITLES,
+    SOURCE_NAME,
+)
+from .writing import Counts, TableWriter, _aware, _next_id, month_add
 
 
 class Builder:
@@ -560,58 +382,3 @@ class Builder:
                 writer.add((next_id + i, report, assignment, self.reviewer.pk, "approved" if approve else "returned",
                             "" if approve else code, "" if approve else text, when))  # fmt: skip
         self.counts.reviews = writer.count
-
-
-def wipe_scale_data():
-    """Remove every plan and what hangs off it; refuses when a plan was not made by this module."""
-    foreign = Plan.objects.exclude(source_name__startswith=SOURCE_NAME)
-    if foreign.exists():
-        raise ValueError("database holds plans not made by generate_scale_data")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Rows written earlier in the same transaction leave deferred foreign-key checks pending,
-            # which TRUNCATE refuses: run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(
-                "TRUNCATE kpis_redflag, kpis_kpivalue, evidence_evidence, kpis_progressreport, kpis_assignmentstate, "
-                "kpis_comment, kpis_period, tasks_assignment, tasks_subtask, tasks_generaltask, tasks_section, "
-                "tasks_plan CASCADE"
-            )
-        return
-    from django.apps import apps
-
-    # Children first, without Django's collector (it would load every row).
-    for label in ("evidence.Review", "evidence.Evidence", "kpis.RedFlag", "kpis.KpiValue", "kpis.AssignmentState",
-                  "kpis.ProgressReport", "kpis.Comment", "kpis.Period"):  # fmt: skip
-        model = apps.get_model(label)
-        model.objects.all()._raw_delete(connection.alias)
-    Plan.objects.all().delete()
-
-
-def build(*, profile: str = "province", seed: int = 57, today: datetime.date | None = None,
-          password: str = DEFAULT_PASSWORD, log=print) -> Counts:  # fmt: skip
-    from kpis.sweep import sweep
-
-    today = today or timezone.localdate()
-    builder = Builder(profile=profile, seed=seed, today=today, password=password, log=log)
-    steps = [
-        ("đơn vị", builder.units),
-        ("người dùng", builder.users),
-        ("kế hoạch", builder.plans),
-        ("phân công", builder.assignments),
-        ("kỳ báo cáo", builder.periods),
-        ("báo cáo", builder.reports),
-        ("trạng thái, minh chứng, thẩm định", builder.write_rest),
-    ]
-    with transaction.atomic():
-        for label, step in steps:
-            started = timezone.now()
-            step()
-            log(f"  {label}: {(timezone.now() - started).total_seconds():.1f} s")
-    started = timezone.now()
-    builder.counts.flags = {str(k): v for k, v in sweep(now=builder.now).raised.items()}
-    log(f"  cảnh báo đỏ: {(timezone.now() - started).total_seconds():.1f} s")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    return builder.counts
