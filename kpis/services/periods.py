@@ -112,46 +112,53 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-@transaction.atomic
-def period_lock(*, period: Period, actor, reason: str, now=None) -> Period:
+def _set_locked(
+    *, period: Period, actor, reason: str, now, locked: bool, action: str, already: str
+) -> Period:
+    """Lock or reopen in one conditional UPDATE, so two secretaries acting at once cannot both succeed."""
     _require_secretariat(actor)
     reason = _require_reason(reason)
     now = now or timezone.now()
-    updated = Period.objects.filter(pk=period.pk, locked=False).update(
-        locked=True, locked_by=actor, locked_at=now, lock_reason=reason
+    updated = Period.objects.filter(pk=period.pk, locked=not locked).update(
+        locked=locked, locked_by=actor, locked_at=now, lock_reason=reason
     )
     if not updated:
-        raise ValidationError({"reason": _("Kỳ báo cáo này đã được khóa trước đó.")})
+        raise ValidationError({"reason": already})
     period.refresh_from_db()
     audit_record(
         actor=actor,
-        action="period.lock",
+        action=action,
         obj=period,
-        changes={"locked": [False, True], "reason": reason},
+        changes={"locked": [not locked, locked], "reason": reason},
         now=now,
     )
     return period
+
+
+@transaction.atomic
+def period_lock(*, period: Period, actor, reason: str, now=None) -> Period:
+    return _set_locked(
+        period=period,
+        actor=actor,
+        reason=reason,
+        now=now,
+        locked=True,
+        action="period.lock",
+        already=_("Kỳ báo cáo này đã được khóa trước đó."),
+    )
 
 
 @transaction.atomic
 def period_reopen(*, period: Period, actor, reason: str, now=None) -> Period:
-    _require_secretariat(actor)
-    reason = _require_reason(reason)
-    now = now or timezone.now()
-    updated = Period.objects.filter(pk=period.pk, locked=True).update(
-        locked=False, locked_by=actor, locked_at=now, lock_reason=reason
-    )
-    if not updated:
-        raise ValidationError({"reason": _("Kỳ báo cáo này đang mở.")})
-    period.refresh_from_db()
-    audit_record(
+    return _set_locked(
+        period=period,
         actor=actor,
-        action="period.reopen",
-        obj=period,
-        changes={"locked": [True, False], "reason": reason},
+        reason=reason,
         now=now,
+        locked=False,
+        action="period.reopen",
+        already=_("Kỳ báo cáo này đang mở."),
     )
-    return period
 
 
 def current_period(*, plan_id: int, today: datetime.date, kind: str = PeriodKind.MONTHLY) -> Period | None:
