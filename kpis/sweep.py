@@ -185,12 +185,23 @@ def _message(kind: str, n: dict) -> str:
     return no_report_message(period_label=n["period"], due_date=datetime.date.fromisoformat(n["due_date"]))
 
 
-def _insert(flags: list[dict], now) -> int:
-    """Insert every new flag in ONE statement, skipping any that another sweep has just opened.
+# New flags per INSERT statement. PostgreSQL caps a jsonb document at 256 MB; a national first
+# sweep raises millions of flags at once, so they travel in documents of this many rows.
+INSERT_CHUNK_ROWS = 100_000
 
-    The rows travel as one JSON document, so the statement count does not grow with the number
-    of flags (bulk_create would split them into batches on SQLite).
-    """
+
+def _insert(flags: list[dict], now) -> int:
+    """Insert the new flags, skipping any that another sweep has just opened: one statement per
+    INSERT_CHUNK_ROWS flags (one for any ordinary sweep), the rows travelling as a JSON document,
+    so the statement count does not grow with the number of assignments (bulk_create would
+    split them into batches of about a hundred on SQLite)."""
+    return sum(
+        _insert_chunk(flags[start : start + INSERT_CHUNK_ROWS], now)
+        for start in range(0, len(flags), INSERT_CHUNK_ROWS)
+    )
+
+
+def _insert_chunk(flags: list[dict], now) -> int:
     if not flags:
         return 0
     table = connection.ops.quote_name(RedFlag._meta.db_table)

@@ -107,3 +107,20 @@ def test_query_count_is_bounded_and_a_quiet_second_sweep_does_less(general_task)
     assert not result.changed
     assert len(first.captured_queries) <= 20
     assert len(second.captured_queries) < len(first.captured_queries)
+
+
+def test_a_very_large_first_sweep_inserts_in_chunks_and_raises_every_flag(general_task, monkeypatch):
+    """A national first sweep raises millions of flags: they go in documents of INSERT_CHUNK_ROWS
+    rows (PostgreSQL caps one jsonb document at 256 MB), one statement each."""
+    from kpis import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "INSERT_CHUNK_ROWS", 40)
+    build(general_task, 100)
+    with CaptureQueriesContext(connection) as captured:
+        result = sweep(now=day_n(152))
+    assert result.raised == {"overdue": 100, "lagging": 100, "quality": 0, "no_report": 0}
+    assert RedFlag.objects.filter(resolved_at__isnull=True).count() == 200
+    inserts = [q for q in captured.captured_queries if "redflag" in q["sql"].split("(")[0].lower()]
+    assert (
+        len([q for q in inserts if q["sql"].lstrip().upper().startswith("INSERT")]) == 6
+    )  # per kind: 40+40+20
