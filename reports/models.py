@@ -2,79 +2,61 @@
 from django.db import models
 
 # Dashboard summary rows (issue 7) ---------------------------------------------------------------
-# Counting ~60,000 lead assignments and ~1.4 million reports on every page view is too slow at
-# province scale (80–600 ms a query on PostgreSQL), so the dashboard reads these rows instead.
-# They are rebuilt by reports.dashboard.summary.summary_refresh (a job after the red-flag sweep,
-# and on demand); every one of them can be recomputed from the live tables at any time.
+# Joining ~60,000 lead assignments with their sub-tasks, states and flags, and ~1.4 million reports,
+# on every page view is too slow at province scale (80–600 ms a query on PostgreSQL), so the
+# dashboard reads these rows instead. They are rebuilt by reports.dashboard.summary.summary_refresh
+# (a job after the red-flag sweep, and on demand); every one of them can be recomputed from the
+# live tables at any time.
 
 
-class CellLevel(models.TextChoices):
-    GENERAL_TASK_UNIT = "gu", "general task × unit"
-    SECTION_UNIT = "su", "section × unit"
-    GENERAL_TASK_KIND = "gk", "general task × unit kind"
+class DashboardAssignment(models.Model):
+    """One lead assignment of a plan in force, flattened for counting: where it sits, whose it is,
+    its status, its deadline and its open flags.
 
-
-class DashboardCell(models.Model):
-    """Lead assignments counted by status, with their open flags, at one of three grains:
-
-    - "gu": one unit in one general task (the unit dashboard reads its own rows by unit);
-    - "su": one unit in one section (the ranking and the headline: a few thousand rows);
-    - "gk": one unit kind in one general task (the bars by section and general task).
-    The coarse rows are sums of the "gu" rows, written by the same rebuild.
+    The dashboards aggregate these rows on every view (a few tens of thousands at province scale),
+    so their figures are as current as the rows. The report and review services bring the rows of
+    the assignments they change up to date in their own transaction (reports.dashboard.rows);
+    the full rebuild (summary_refresh) rewrites them all after the red-flag sweep and every
+    DASHBOARD_REFRESH_MINUTES, which also takes in new plans, moved sub-tasks and changed deadlines.
+    "Overdue" is not stored: it depends on the day, so it is counted from `deadline` when read.
     """
 
-    level = models.CharField(max_length=2, choices=CellLevel.choices, default=CellLevel.GENERAL_TASK_UNIT)
-    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
-    section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+")
-    general_task = models.ForeignKey(
-        "tasks.GeneralTask", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    assignment = models.OneToOneField(
+        "tasks.Assignment", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Only the unit is indexed (a unit's page reads its few hundred rows). The province pages
+    # aggregate most of the rows whatever the filters, and a sequential scan of these narrow rows
+    # takes a few milliseconds; fewer indexes keep the rebuild and the syncs cheap.
+    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+", db_index=False)
+    section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+", db_index=False)
+    general_task = models.ForeignKey(
+        "tasks.GeneralTask", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    subtask = models.ForeignKey("tasks.SubTask", on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     unit_kind = models.CharField(max_length=20)
-    assigned = models.PositiveIntegerField(default=0)
-    not_started = models.PositiveIntegerField(default=0)
-    in_progress = models.PositiveIntegerField(default=0)
-    awaiting_review = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    returned = models.PositiveIntegerField(default=0)
-    completed_on_time = models.PositiveIntegerField(default=0)
-    overdue = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=20)
+    # Approved and claimed on or before the deadline (false for every other status).
+    on_time = models.BooleanField(default=False)
+    # The sub-task's deadline; none for an ongoing sub-task (never overdue).
+    deadline = models.DateField(null=True, blank=True)
+    # The local day the completion was approved (status "completed" only).
+    completed_on = models.DateField(null=True, blank=True)
     flags_overdue = models.PositiveIntegerField(default=0)
     flags_lagging = models.PositiveIntegerField(default=0)
     flags_quality = models.PositiveIntegerField(default=0)
     flags_no_report = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        indexes = [
-            models.Index(fields=["level", "plan", "section"], name="dashcell_level_plan"),
-            models.Index(fields=["level", "unit"], name="dashcell_level_unit"),
-        ]
-
     def __str__(self):
-        return f"cell {self.level} {self.general_task_id or self.section_id}/{self.unit_id or self.unit_kind}"
-
-
-class DashboardSubtask(models.Model):
-    """A sub-task's roll-up status over its lead assignments of one unit kind ("" = every kind)."""
-
-    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
-    section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+")
-    subtask = models.ForeignKey("tasks.SubTask", on_delete=models.CASCADE, related_name="+")
-    unit_kind = models.CharField(max_length=20, blank=True)
-    status = models.CharField(max_length=20)
-
-    class Meta:
-        indexes = [models.Index(fields=["unit_kind", "plan", "section"])]
-
-    def __str__(self):
-        return f"subtask {self.subtask_id}/{self.unit_kind or '*'}: {self.status}"
+        return f"assignment {self.assignment_id}: {self.status}"
 
 
 class DashboardMonth(models.Model):
-    """Approved completions in one month and the expected progress at its end, per section and unit kind.
+    """The expected progress at a month's end, per section and unit kind (it depends on dates only).
 
     Only sub-tasks with a deadline: expected progress is undefined for ongoing ones.
-    `expected` is the sum over the assignments of their expected fraction (0–1) at the month's end.
+    `expected` is the sum over the assignments of their expected fraction (0–1) at the month's end;
+    the approved completions beside it are counted from DashboardAssignment when read.
     """
 
     plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
@@ -82,7 +64,6 @@ class DashboardMonth(models.Model):
     unit_kind = models.CharField(max_length=20)
     month = models.DateField()
     assigned = models.PositiveIntegerField(default=0)
-    approved = models.PositiveIntegerField(default=0)
     expected = models.FloatField(default=0)
 
     class Meta:

@@ -59,7 +59,7 @@ def claim_approve(*, assignment: Assignment, reviewer, now=None, note: str = "")
         },
         now=now,
     )
-    progress_changed.send(sender="kpis.claim_approve", now=now)
+    progress_changed.send(sender="kpis.claim_approve", now=now, assignment_ids=[assignment.pk])
     return state
 
 
@@ -89,5 +89,5 @@ def claim_return(*, assignment: Assignment, reviewer, reason: str, now=None) -> 
         },
         now=now,
     )
-    progress_changed.send(sender="kpis.claim_return", now=now)
+    progress_changed.send(sender="kpis.claim_return", now=now, assignment_ids=[assignment.pk])
     return state

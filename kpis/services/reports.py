@@ -229,7 +229,7 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
         changes={**_snapshot(report), "assignment_status": [before, after]},
         now=now,
     )
-    progress_changed.send(sender="kpis.report_submit", now=now)
+    progress_changed.send(sender="kpis.report_submit", now=now, assignment_ids=[report.assignment_id])
     return report
 
 

@@ -1,5 +1,10 @@
 """Rebuilding the dashboard's summary rows (reports.models.Dashboard*) from the live tables.
 
+The row per lead assignment (DashboardAssignment, reports.dashboard.rows) is also kept current
+between builds by the services that change an assignment's status; the build is what takes in
+flags raised or resolved by the sweep, new or moved sub-tasks, changed deadlines, the expected
+curve (DashboardMonth) and the missing reports (DashboardMissing).
+
 Idempotent and whole: every run deletes and rewrites all rows in one transaction, so readers see
 either the previous build or the new one (PostgreSQL MVCC); two runs at once are serialised by an
 advisory lock (the second waits, then rebuilds from what is then true). At province scale a build
@@ -8,8 +13,9 @@ takes a few seconds; it runs after the red-flag sweep and every DASHBOARD_REFRES
 The counting rules are the ones DESIGN.md states and the rest of the portal uses:
 - only lead assignments of plans in force; an assignment without a status row is "not started";
 - completed means approved (status "completed"); "awaiting review" at 100 % is not completed;
-- overdue: a sub-task with a deadline before today, not completed (as the sweep's overdue rule);
-- open flags: RedFlag rows without resolved_at, counted on the assignment's cell;
+- overdue: a sub-task with a deadline before today, not completed (as the sweep's overdue rule),
+  counted from the row's deadline when read, so it changes with the day;
+- open flags: RedFlag rows without resolved_at, counted on the assignment's row;
 - reports missing for a month: lead assignments of a plan having a monthly period in that month,
   whose sub-task started by the period's end, not completed before the period began, with no
   submitted report for the period (kpis.selectors.not_reported, summed over the plans).
@@ -18,32 +24,25 @@ The counting rules are the ones DESIGN.md states and the rest of the portal uses
 import calendar
 import datetime
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from kpis.flags import FlagKind, RedFlag
+from kpis.flags import RedFlag
 from kpis.models import AssignmentState, Period, PeriodKind, ProgressReport, ReportStatus, Status
-from reports.models import (
-    CellLevel,
-    DashboardCell,
-    DashboardMissing,
-    DashboardMonth,
-    DashboardSnapshot,
-    DashboardSubtask,
-)
-from tasks.models import Assignment, AssignmentRole, PlanStatus
+from reports.models import DashboardMissing, DashboardMonth, DashboardSnapshot
+from tasks.models import PlanStatus
+
+from .rows import LOCK_KEY, lead_assignments, rows_rebuild
 
 # How many monthly periods back the period filter offers (and the build counts missing reports for).
 MISSING_MONTHS = 12
 # The progress chart spans at most this many months from the first plan start.
 CHART_MONTHS = 48
-LOCK_KEY = 57_0007
 
 
 @dataclass
@@ -58,12 +57,6 @@ class RefreshResult:
             "seconds": round(self.seconds, 2),
             "rows": self.rows,
         }
-
-
-def lead_assignments():
-    return Assignment.objects.filter(
-        role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE
-    ).annotate(st=Coalesce("state__status", Value(Status.NOT_STARTED)))
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -100,10 +93,9 @@ def summary_refresh(*, now: datetime.datetime | None = None) -> RefreshResult:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         watermark = _watermark()
-        for model in (DashboardCell, DashboardSubtask, DashboardMonth, DashboardMissing, DashboardSnapshot):
+        for model in (DashboardMonth, DashboardMissing, DashboardSnapshot):
             model.objects.all()._raw_delete(connection.alias)
-        result.rows["cells"] = _build_cells(today)
-        result.rows["subtasks"] = _build_subtasks()
+        result.rows["assignments"] = rows_rebuild()
         result.rows["months"] = _build_months(today)
         result.rows["missing"] = _build_missing(today)
         result.seconds = time.perf_counter() - started
@@ -123,74 +115,6 @@ def _watermark():
     return max(marks) if marks else None
 
 
-def _status_counts(prefix: str = "") -> dict:
-    counts = {s: Count("pk", filter=Q(st=s)) for s in Status.values}
-    return {f"{prefix}{k}": v for k, v in counts.items()}
-
-
-def _build_cells(today) -> int:
-    rows = (
-        lead_assignments()
-        .order_by()
-        .values(
-            "unit_id",
-            plan_id=F("subtask__plan_id"),
-            section_id=F("subtask__general_task__section_id"),
-            general_task_id=F("subtask__general_task_id"),
-            unit_kind=F("unit__kind"),
-        )
-        .annotate(
-            assigned=Count("pk"),
-            **_status_counts(),
-            completed_on_time=Count("pk", filter=Q(st=Status.COMPLETED, state__completed_on_time=True)),
-            overdue=Count(
-                "pk",
-                filter=Q(subtask__ongoing=False, subtask__deadline__lt=today) & ~Q(st=Status.COMPLETED),
-            ),
-        )
-    )
-    flags = defaultdict(dict)
-    open_flags = (
-        RedFlag.objects.filter(resolved_at__isnull=True, assignment__role=AssignmentRole.LEAD)
-        .values("subtask__general_task_id", "unit_id", "kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for row in open_flags:
-        flags[(row["subtask__general_task_id"], row["unit_id"])][row["kind"]] = row["n"]
-    fine = []
-    for row in rows:
-        counted = flags.get((row["general_task_id"], row["unit_id"]), {})
-        fine.append({**row, **{f"flags_{kind}": counted.get(kind, 0) for kind in FlagKind.values}})
-    numbers = [k for k in (fine[0] if fine else {}) if k not in CELL_KEYS]
-    # The coarse grains are sums of the fine one, so every level tells the same totals.
-    coarse: dict = {}
-    for row in fine:
-        for level, key in (
-            (
-                CellLevel.SECTION_UNIT,
-                (row["plan_id"], row["section_id"], None, row["unit_id"], row["unit_kind"]),
-            ),
-            (
-                CellLevel.GENERAL_TASK_KIND,
-                (row["plan_id"], row["section_id"], row["general_task_id"], None, row["unit_kind"]),
-            ),
-        ):
-            target = coarse.setdefault((level, key), dict.fromkeys(numbers, 0))
-            for name in numbers:
-                target[name] += row[name]
-    cells = [DashboardCell(level=CellLevel.GENERAL_TASK_UNIT, **row) for row in fine]
-    cells += [
-        DashboardCell(level=level, **dict(zip(CELL_KEYS, key, strict=True)), **values)
-        for (level, key), values in coarse.items()
-    ]
-    DashboardCell.objects.bulk_create(cells, batch_size=2000)
-    return len(cells)
-
-
-CELL_KEYS = ("plan_id", "section_id", "general_task_id", "unit_id", "unit_kind")
-
-
 def rollup_status(*, total, completed, not_started, awaiting_review) -> str:
     """kpis.selectors.Rollup.status: the whole is only as done as its parts."""
     if completed == total:
@@ -200,49 +124,6 @@ def rollup_status(*, total, completed, not_started, awaiting_review) -> str:
     if completed + awaiting_review == total:
         return Status.AWAITING_REVIEW
     return Status.IN_PROGRESS
-
-
-def _build_subtasks() -> int:
-    rows = (
-        lead_assignments()
-        .order_by()
-        .values("subtask_id", "subtask__plan_id", "subtask__general_task__section_id", "unit__kind")
-        .annotate(
-            total=Count("pk"),
-            completed=Count("pk", filter=Q(st=Status.COMPLETED)),
-            not_started=Count("pk", filter=Q(st=Status.NOT_STARTED)),
-            awaiting_review=Count("pk", filter=Q(st=Status.AWAITING_REVIEW)),
-        )
-    )
-    every_kind: dict = {}
-    objs = []
-    numbers = ("total", "completed", "not_started", "awaiting_review")
-    for row in rows:
-        key = (row["subtask_id"], row["subtask__plan_id"], row["subtask__general_task__section_id"])
-        sums = every_kind.setdefault(key, dict.fromkeys(numbers, 0))
-        for name in numbers:
-            sums[name] += row[name]
-        objs.append(
-            DashboardSubtask(
-                subtask_id=key[0],
-                plan_id=key[1],
-                section_id=key[2],
-                unit_kind=row["unit__kind"],
-                status=rollup_status(**{n: row[n] for n in numbers}),
-            )
-        )
-    for (subtask_id, plan_id, section_id), sums in every_kind.items():
-        objs.append(
-            DashboardSubtask(
-                subtask_id=subtask_id,
-                plan_id=plan_id,
-                section_id=section_id,
-                unit_kind="",
-                status=rollup_status(**sums),
-            )
-        )
-    DashboardSubtask.objects.bulk_create(objs, batch_size=2000)
-    return len(objs)
 
 
 def chart_months(first: datetime.date | None, last: datetime.date | None, today) -> list[datetime.date]:
@@ -272,22 +153,6 @@ def _build_months(today) -> int:
         )
         .annotate(n=Count("pk"))
     )
-    approvals = (
-        deadline_leads.filter(st=Status.COMPLETED, state__completed_at__isnull=False)
-        .annotate(month=TruncMonth("state__completed_at"))
-        .order_by()
-        .values("subtask__plan_id", "subtask__general_task__section_id", "unit__kind", "month")
-        .annotate(n=Count("pk"))
-    )
-    approved = {
-        (
-            r["subtask__plan_id"],
-            r["subtask__general_task__section_id"],
-            r["unit__kind"],
-            _as_date(r["month"]),
-        ): r["n"]
-        for r in approvals
-    }
     starts = [g["s_date"] for g in groups if g["s_date"]]
     months = chart_months(
         min(starts) if starts else None, max((g["subtask__deadline"] for g in groups), default=None), today
@@ -310,7 +175,6 @@ def _build_months(today) -> int:
             unit_kind=key[2],
             month=month,
             assigned=cell["assigned"],
-            approved=approved.get((*key, month), 0),
             expected=cell["expected"][i],
         )
         for key, cell in cells.items()
@@ -318,10 +182,6 @@ def _build_months(today) -> int:
     ]
     DashboardMonth.objects.bulk_create(objs, batch_size=2000)
     return len(objs)
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def missing_months(today, limit: int = MISSING_MONTHS) -> list[datetime.date]:

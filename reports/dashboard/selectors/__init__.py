@@ -22,7 +22,7 @@ from .scope import (
     scope_from_request,
     snapshot,
 )
-from .unit_ranking import headline, ranking, ranking_window, sort_ranking, subtask_counts
+from .unit_ranking import headline, ranking, ranking_window, sort_ranking, subtask_counts, subtask_rollups
 
 __all__ = [
     "FLAG_KINDS",
@@ -47,5 +47,6 @@ __all__ = [
     "snapshot",
     "sort_ranking",
     "subtask_counts",
+    "subtask_rollups",
     "unit_place",
 ]

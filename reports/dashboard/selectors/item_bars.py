@@ -1,12 +1,10 @@
 """Items: sections and general tasks."""
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from kpis.models import Status
-from reports.models import (
-    CellLevel,
-    DashboardCell,
-)
 
 from .scope import FLAG_KINDS, Scope
 from .unit_ranking import _bar, _pct, _text
@@ -14,18 +12,18 @@ from .unit_ranking import _bar, _pct, _text
 
 def items(scope: Scope) -> list[dict]:
     """A bar per item: the plan's sections and general tasks, or every plan's sections when no plan is chosen."""
-    # A unit's page reads its own general task × unit rows; the province the general task × kind rows.
-    level = CellLevel.GENERAL_TASK_UNIT if scope.unit is not None else CellLevel.GENERAL_TASK_KIND
-    qs = scope.filter_rows(DashboardCell.objects.filter(level=level))
+    # A unit's page counts its own assignments; the province every unit's.
     group = ["section_id", "general_task_id"] if scope.plan else ["plan_id", "section_id"]
+    today = timezone.localdate()
     # Grouped on ids only (no join while aggregating); the names come from the reference data.
     rows = list(
-        qs.values(*group)
+        scope.rows(unit=True)
+        .values(*group)
         .annotate(
-            assigned=Sum("assigned"),
-            completed=Sum(Status.COMPLETED),
-            overdue=Sum("overdue"),
-            **{f"flags_{k}": Sum(f"flags_{k}") for k in FLAG_KINDS},
+            assigned=Count("pk"),
+            completed=Count("pk", filter=Q(status=Status.COMPLETED)),
+            overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(status=Status.COMPLETED)),
+            **{f"flags_{k}": Coalesce(Sum(f"flags_{k}"), 0) for k in FLAG_KINDS},
         )
         .order_by()
     )

@@ -22,10 +22,19 @@ def progress_series(scope: Scope) -> list[dict]:
         return _unit_series(scope)
     qs = scope.filter_rows(DashboardMonth.objects.all(), unit=False)
     rows = list(
-        qs.values("month")
-        .annotate(assigned=Sum("assigned"), approved=Sum("approved"), expected=Sum("expected"))
-        .order_by("month")
+        qs.values("month").annotate(assigned=Sum("assigned"), expected=Sum("expected")).order_by("month")
     )
+    # Approvals counted from the assignments' rows, so the curve moves with each decision.
+    approvals = dict(
+        scope.rows()
+        .filter(status=Status.COMPLETED, deadline__isnull=False, completed_on__isnull=False)
+        .annotate(m=TruncMonth("completed_on"))
+        .values_list("m")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        row["approved"] = approvals.get(row["month"], 0)
     return _series(rows, scope)
 
 

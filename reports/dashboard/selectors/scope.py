@@ -4,18 +4,13 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from kpis.flags import FlagKind
 from kpis.models import Period, PeriodKind, Status
-from reports.models import (
-    CellLevel,
-    DashboardCell,
-    DashboardSnapshot,
-)
+from reports.models import DashboardAssignment, DashboardSnapshot
 from tasks.models import GeneralTask, Plan, PlanStatus, Section
 from units.models import Unit, UnitKind
 
@@ -91,16 +86,9 @@ class Scope:
             extra.setdefault("unit", self.unit.pk)
         return f"{self.list_url}?{urlencode(self.params(**extra))}"
 
-    def cells(self):
-        """Section × unit rows (the ranking's and the headline's grain) under the page's filters."""
-        qs = DashboardCell.objects.filter(level=CellLevel.SECTION_UNIT)
-        if self.plan:
-            qs = qs.filter(plan_id=self.plan.pk)
-        if self.section:
-            qs = qs.filter(section_id=self.section.pk)
-        if self.kind:
-            qs = qs.filter(unit_kind=self.kind)
-        return qs
+    def rows(self, *, unit=False):
+        """The lead assignments' rows under the page's filters (every unit's unless `unit`)."""
+        return self.filter_rows(DashboardAssignment.objects.all(), unit=unit)
 
     def filter_rows(self, qs, *, unit=True):
         if self.plan:
@@ -127,12 +115,17 @@ class Reference:
     months: list
 
 
+# The reference of the latest build, per process: (key, Reference). Read on every dashboard view,
+# so it is kept as live objects rather than unpickled from the cache each time; a build makes a
+# new key (its id, time and duration), and a new day one too.
+_REFERENCE: list = [None, None]
+
+
 def reference(snap) -> Reference:
     today = timezone.localdate()
-    key = f"dashboard-reference:{snap.pk}:{snap.computed_at.timestamp()}:{today}" if snap else None
-    found = cache.get(key) if key else None
-    if found is not None:
-        return found
+    key = (snap.pk, snap.computed_at, snap.seconds, today) if snap else None
+    if key is not None and _REFERENCE[0] == key:
+        return _REFERENCE[1]
     plans = list(Plan.objects.filter(status=PlanStatus.IN_FORCE).order_by("code", "pk").only("code", "title"))
     sections: dict = {}
     section_labels = {}
@@ -160,8 +153,8 @@ def reference(snap) -> Reference:
     )
     months = sorted({month_start(d) for d in starts}, reverse=True)[:12]
     found = Reference(plans, sections, section_labels, task_labels, units, months)
-    if key:
-        cache.set(key, found, 3600)
+    if key is not None:
+        _REFERENCE[:] = [key, found]
     return found
 
 

@@ -1,12 +1,12 @@
 """Units: the ranking, and the page's headline as its sum."""
 
-from django.db.models import Count, Sum
+from django.db import connection
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from kpis.models import Status
-from reports.models import (
-    DashboardMissing,
-    DashboardSubtask,
-)
+from reports.models import DashboardMissing
 
 from .scope import FLAG_KINDS, RANKING_ROWS, STATUSES, SUBTASK_STATUSES, Scope
 
@@ -25,14 +25,25 @@ def _bar(rate) -> int:
     return int((rate or 0) // 5 * 5)
 
 
+def counted(today) -> dict:
+    """The figures of a group of assignment rows, as aggregates (overdue depends on `today`)."""
+    return {
+        "assigned": Count("pk"),
+        **{status: Count("pk", filter=Q(status=status)) for status in STATUSES},
+        "completed_on_time": Count("pk", filter=Q(on_time=True)),
+        "overdue": Count("pk", filter=Q(deadline__lt=today) & ~Q(status=Status.COMPLETED)),
+        **{f"flags_{k}": Coalesce(Sum(f"flags_{k}"), 0) for k in FLAG_KINDS},
+    }
+
+
 def ranking(scope: Scope) -> list[dict]:
     """Every unit with lead assignments under the filters, its figures, and its rank (1 = best).
 
     Rank: completion (approved) rate, then on-time rate, then fewest overdue, then name.
     """
-    numbers = ["assigned", *STATUSES, "completed_on_time", "overdue", *(f"flags_{k}" for k in FLAG_KINDS)]
     # Grouped on ids only (no join while aggregating); the names come from the reference data.
-    rows = list(scope.cells().values("unit_id").annotate(**{n: Sum(n) for n in numbers}).order_by())
+    today = timezone.localdate()
+    rows = list(scope.rows().values("unit_id").annotate(**counted(today)).order_by())
     names = scope.ref.units
     missing = {}
     if scope.month:
@@ -107,14 +118,38 @@ def headline(rows: list[dict], scope: Scope) -> dict:
     return totals
 
 
+def subtask_rollups(scope: Scope):
+    """(subtask_id, rollup) of every sub-task with lead assignments under the filters: its status
+    over those assignments (of the chosen unit kind), by summary.rollup_status's rule."""
+    total = F("total")
+    return (
+        scope.rows()
+        .values("subtask_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=Status.COMPLETED)),
+            idle=Count("pk", filter=Q(status=Status.NOT_STARTED)),
+            waiting=Count("pk", filter=Q(status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])),
+        )
+        .annotate(
+            rollup=Case(
+                When(done=total, then=Value(Status.COMPLETED)),
+                When(idle=total, then=Value(Status.NOT_STARTED)),
+                When(waiting=total, then=Value(Status.AWAITING_REVIEW)),
+                default=Value(Status.IN_PROGRESS),
+            )
+        )
+        .values("subtask_id", "rollup")
+        .order_by()
+    )
+
+
 def subtask_counts(scope: Scope) -> dict:
     """Sub-tasks by roll-up status over their lead assignments (of the chosen unit kind)."""
-    qs = DashboardSubtask.objects.filter(unit_kind=scope.kind)
-    if scope.plan:
-        qs = qs.filter(plan_id=scope.plan.pk)
-    if scope.section:
-        qs = qs.filter(section_id=scope.section.pk)
-    counts = dict.fromkeys(SUBTASK_STATUSES, 0)
-    counts.update(dict(qs.values_list("status").annotate(n=Count("pk")).order_by()))
-    counts["total"] = sum(counts[s] for s in SUBTASK_STATUSES)
+    sql, params = subtask_rollups(scope).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT r.rollup, COUNT(*) FROM ({sql}) r GROUP BY r.rollup", params)  # noqa: S608
+        found = dict(cursor.fetchall())
+    counts = {status: found.get(status, 0) for status in SUBTASK_STATUSES}
+    counts["total"] = sum(counts.values())
     return counts

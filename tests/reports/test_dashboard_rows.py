@@ -1,0 +1,139 @@
+"""The dashboard's row per lead assignment: kept current by the services, equal to a rebuild."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kpis.models import AssignmentState, Status
+from kpis.services import claim_approve, claim_return
+from reports.dashboard import selectors
+from reports.dashboard.rows import rows_rebuild, rows_sync
+from reports.models import DashboardAssignment
+from tasks.models import Assignment, AssignmentRole, PlanStatus
+from tests.factories import UserFactory
+from tests.reports.dashboard_world import make_data
+from units.models import Role
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = [f.attname for f in DashboardAssignment._meta.fields]
+
+
+@pytest.fixture
+def small_data(db):
+    return make_data("small")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer-rows", unit=None, roles=[Role.REVIEWER])
+
+
+def rows() -> dict:
+    return {r["assignment_id"]: r for r in DashboardAssignment.objects.values(*FIELDS)}
+
+
+def rebuilt() -> dict:
+    rows_rebuild()
+    return rows()
+
+
+def leads():
+    return Assignment.objects.filter(role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE)
+
+
+def claim(assignment, now):
+    AssignmentState.objects.update_or_create(
+        assignment=assignment,
+        defaults={
+            "status": Status.AWAITING_REVIEW,
+            "latest_completion": Decimal(100),
+            "claimed_at": now,
+            "updated_at": now,
+        },
+    )
+    rows_sync([assignment.pk])
+
+
+def scope_totals():
+    scope = selectors.Scope(ref=selectors.reference(selectors.snapshot()))
+    return selectors.headline(selectors.ranking(scope), scope)
+
+
+def test_the_rebuild_writes_one_row_per_counted_lead_assignment(small_data):
+    found = rows()
+    assert set(found) == set(leads().values_list("pk", flat=True))
+    completed = {pk for pk, r in found.items() if r["status"] == Status.COMPLETED}
+    assert completed == set(leads().filter(state__status=Status.COMPLETED).values_list("pk", flat=True))
+    assert all(r["completed_on"] is not None for pk, r in found.items() if pk in completed)
+    assert all(r["completed_on"] is None and not r["on_time"] for pk, r in found.items() if pk not in completed)
+
+
+def test_an_approval_counts_at_once_and_leaves_the_rows_a_rebuild_would_write(small_data, reviewer):
+    now = timezone.now()
+    candidate = leads().filter(state__status=Status.IN_PROGRESS).order_by("pk").first()
+    claim(candidate, now)
+    before = scope_totals()
+    claim_approve(assignment=candidate, reviewer=reviewer, now=now)  # no rebuild after it
+    after = scope_totals()
+    assert after[Status.COMPLETED] == before[Status.COMPLETED] + 1
+    assert after[Status.AWAITING_REVIEW] == before[Status.AWAITING_REVIEW] - 1
+    row = DashboardAssignment.objects.get(pk=candidate.pk)
+    assert row.status == Status.COMPLETED and row.completed_on == timezone.localdate(now)
+    assert row.on_time == AssignmentState.objects.get(pk=candidate.pk).completed_on_time
+    synced = rows()
+    assert synced == rebuilt()
+
+
+def test_a_return_counts_at_once(small_data, reviewer):
+    now = timezone.now()
+    candidate = leads().filter(state__status=Status.IN_PROGRESS).order_by("-pk").first()
+    claim(candidate, now)
+    before = scope_totals()
+    claim_return(assignment=candidate, reviewer=reviewer, reason="Thiếu biên bản", now=now)
+    after = scope_totals()
+    assert after[Status.RETURNED] == before[Status.RETURNED] + 1
+    assert after[Status.AWAITING_REVIEW] == before[Status.AWAITING_REVIEW] - 1
+    assert rows() == rebuilt()
+
+
+def test_a_sync_removes_the_rows_no_longer_counted_and_adds_new_ones(small_data):
+    plan_assignment = leads().order_by("pk").first()
+    plan = plan_assignment.subtask.plan
+    ids = list(leads().filter(subtask__plan=plan).values_list("pk", flat=True))
+    plan.status = PlanStatus.CLOSED
+    plan.save(update_fields=["status"])
+    rows_sync(ids)
+    assert not DashboardAssignment.objects.filter(assignment_id__in=ids).exists()
+    plan.status = PlanStatus.IN_FORCE
+    plan.save(update_fields=["status"])
+    rows_sync(ids)
+    assert DashboardAssignment.objects.filter(assignment_id__in=ids).count() == len(ids)
+    assert rows() == rebuilt()
+
+
+def test_a_sync_is_a_fixed_number_of_statements(small_data):
+    few = list(leads().values_list("pk", flat=True)[:3])
+    many = list(leads().values_list("pk", flat=True)[:300])
+    counts = []
+    for ids in (few, many):
+        with CaptureQueriesContext(connection) as captured:
+            rows_sync(ids)
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_overdue_is_counted_on_the_day_it_is_read(small_data):
+    row = DashboardAssignment.objects.exclude(status=Status.COMPLETED).filter(deadline__isnull=False).first()
+    today = timezone.localdate()
+    before = scope_totals()["overdue"]
+    was_overdue = row.deadline < today
+    DashboardAssignment.objects.filter(pk=row.pk).update(
+        deadline=today + datetime.timedelta(days=1) if was_overdue else today - datetime.timedelta(days=1)
+    )
+    after = scope_totals()["overdue"]
+    assert after == before + (-1 if was_overdue else 1)
