@@ -9,11 +9,11 @@
    and served by WhiteNoise) on a free local port, against that PostgreSQL database;
 3. locust (bench/locustfile.py) drives it headless: `--users` readers (4 leaders : 1 unit head),
    think time --wait seconds, for --duration seconds; p50/p95/p99, requests/s and errors are printed;
-4. each kind of page is then served in this process by Django's WSGI handler, twice over:
-   "rendered" (the cache emptied first: the first view of a board after a summary build) and
-   "cached" (the same URL again): the number of queries, the server time (median of --samples),
-   and beside it the time PostgreSQL takes to run the same statements directly (EXPLAIN ANALYZE's
-   planning + execution time, and the wall time of running them again on a plain cursor).
+4. each kind of page is then served in this process by Django's WSGI handler (every view runs its
+   queries and renders its board: there is no page cache): the number of queries, the server time
+   (median of --samples), and beside it the time PostgreSQL takes to run the same statements
+   directly (EXPLAIN ANALYZE's planning + execution time, and the median wall time of running them
+   again on a plain cursor), and their ratio.
 
 Refuses a database whose name does not contain "bench". The machine's load average is printed:
 other work on the same cores slows everything measured here.
@@ -224,7 +224,6 @@ def measure_pages(args, config):
     """
     import io
 
-    from django.core.cache import cache
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
@@ -266,39 +265,31 @@ def measure_pages(args, config):
         return status[0], body
 
     say("")
-    say("Per page — rendered: the board built from the summary rows (the first view after a build);")
-    say("cached: the same URL again before the next build (the board comes from the cache).")
+    say("Per page: every view runs its queries and renders its board (no page cache).")
     say(
-        f"{'page':18} {'mode':8} {'queries':>7} {'server ms':>9} {'SQL (EXPLAIN) ms':>16} {'SQL (direct) ms':>15} "
+        f"{'page':18} {'queries':>7} {'server ms':>9} {'SQL (EXPLAIN) ms':>16} {'SQL (direct) ms':>15} "
         f"{'server/SQL':>10} {'KB':>5}"
     )
     results = []
     for name, session, path, query, headers in pages:
-        for mode in ("rendered", "cached"):
-            for _ in range(3):
-                call(session, path, query, headers)
-            times = []
-            for _ in range(args.samples):
-                if mode == "rendered":
-                    cache.clear()
-                started = time.perf_counter()
-                status, body = call(session, path, query, headers)
-                times.append(time.perf_counter() - started)
-            assert status.startswith("200"), (name, status)
-            if mode == "rendered":
-                cache.clear()
-            with CaptureQueriesContext(connection) as captured:
-                call(session, path, query, headers)
-            statements = [
-                q["sql"] for q in captured.captured_queries if not _is_transaction_control(q["sql"])
-            ]
-            explain, direct = _sql_times(connection, transaction, statements, args.samples)
-            server = statistics.median(times) * 1000
-            results.append((name, mode, len(captured.captured_queries), server, explain, direct))
-            say(
-                f"{name:18} {mode:8} {len(captured.captured_queries):>7} {server:9.1f} {explain:16.1f} {direct:15.1f} "
-                f"{server / max(direct, 0.001):10.2f} {len(body) // 1024:>5}"
-            )
+        for _ in range(3):
+            call(session, path, query, headers)
+        times = []
+        for _ in range(args.samples):
+            started = time.perf_counter()
+            status, body = call(session, path, query, headers)
+            times.append(time.perf_counter() - started)
+        assert status.startswith("200"), (name, status)
+        with CaptureQueriesContext(connection) as captured:
+            call(session, path, query, headers)
+        statements = [q["sql"] for q in captured.captured_queries if not _is_transaction_control(q["sql"])]
+        explain, direct = _sql_times(connection, transaction, statements, args.samples)
+        server = statistics.median(times) * 1000
+        results.append((name, len(captured.captured_queries), server, explain, direct))
+        say(
+            f"{name:18} {len(captured.captured_queries):>7} {server:9.1f} {explain:16.1f} {direct:15.1f} "
+            f"{server / max(direct, 0.001):10.2f} {len(body) // 1024:>5}"
+        )
     return results
 
 

@@ -70,7 +70,9 @@ def test_the_rebuild_writes_one_row_per_counted_lead_assignment(small_data):
     completed = {pk for pk, r in found.items() if r["status"] == Status.COMPLETED}
     assert completed == set(leads().filter(state__status=Status.COMPLETED).values_list("pk", flat=True))
     assert all(r["completed_on"] is not None for pk, r in found.items() if pk in completed)
-    assert all(r["completed_on"] is None and not r["on_time"] for pk, r in found.items() if pk not in completed)
+    assert all(
+        r["completed_on"] is None and not r["on_time"] for pk, r in found.items() if pk not in completed
+    )
 
 
 def test_an_approval_counts_at_once_and_leaves_the_rows_a_rebuild_would_write(small_data, reviewer):
