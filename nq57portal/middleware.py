@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 
 
 class SecurityHeadersMiddleware:
@@ -35,3 +38,41 @@ class VietnameseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class SlidingSessionMiddleware(SessionMiddleware):
+    """Django's SessionMiddleware with a throttled sliding idle expiry (used in its place).
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) cost each page an UPDATE
+    of django_session, a COMMIT and a re-signed cookie. Instead the session is saved when it
+    was modified (as Django does) or when its expiry was last extended SESSION_REFRESH_SECONDS
+    ago or more; the time of that extension lives in the session data (key ``_refreshed``,
+    whole seconds since the epoch), so deciding costs no query. A saved session expires
+    SESSION_COOKIE_AGE after the save, so a user idle for SESSION_COOKIE_AGE is signed out
+    within SESSION_REFRESH_SECONDS of it, and one active more often than
+    SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS never is. SESSION_REFRESH_SECONDS = 0 saves on
+    every request that reads the session, as before; a value above SESSION_COOKIE_AGE / 2 is cut
+    to it, so that a misconfiguration cannot sign out active users. The cookie is a
+    browser-session cookie (SESSION_EXPIRE_AT_BROWSER_CLOSE), so only the server-side
+    expire_date matters.
+
+    A subclass rather than a middleware after it, so that the stamp is set after every inner
+    middleware (messages, auth, CSRF) has finished with the session and before the save, with
+    no way to misplace it. Only a request that read the session counts as activity (every
+    signed-in page does, through request.user), so a request that never touched it gains
+    neither a query nor a Vary: Cookie. An emptied session (logout, an expired or unknown
+    key) is left empty, so its cookie is still deleted and no new row is created for it.
+    """
+
+    REFRESHED_KEY = "_refreshed"
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            every = min(settings.SESSION_REFRESH_SECONDS, settings.SESSION_COOKIE_AGE // 2)
+            if session.modified:
+                session[self.REFRESHED_KEY] = now  # saved anyway: the expiry starts again now
+            elif now - session.get(self.REFRESHED_KEY, 0) >= every:
+                session[self.REFRESHED_KEY] = now  # marks it modified, so Django saves it
+        return super().process_response(request, response)

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import time
 
 import pytest
 from axes.models import AccessAttempt
@@ -9,7 +10,9 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,21 +100,108 @@ def test_login_gives_the_session_a_new_key(client):
     assert Session.objects.get(session_key=new_key).get_decoded()["_auth_user_id"] == str(user.pk)
 
 
-def test_sessions_expire_after_inactivity_and_each_request_extends_them(client):
+def session_of(client):
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def move_session_back(client, *, refreshed, expires):
+    """As if its expiry was last extended `refreshed` ago and it ends `expires` from now."""
+    store = SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    store["_refreshed"] = int(time.time() - refreshed.total_seconds())
+    store.save()
+    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() + expires)
+
+
+def session_updates(queries):
+    return [q["sql"] for q in queries.captured_queries if 'UPDATE "django_session"' in q["sql"]]
+
+
+def test_sessions_last_two_idle_hours_and_are_extended_at_most_every_five_minutes():
     assert settings.SESSION_COOKIE_AGE == 2 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_REFRESH_SECONDS == 5 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE  # so only the server-side expiry matters
+    assert not getattr(settings, "SESSION_SAVE_EVERY_REQUEST", False)
+
+
+def test_a_signed_in_page_does_not_write_the_session_within_the_refresh_window(client):
+    user = UserFactory(roles=[Role.SECRETARIAT])
+    login(client, user.username)
+    move_session_back(
+        client, refreshed=datetime.timedelta(minutes=4), expires=datetime.timedelta(minutes=116)
+    )
+    before = session_of(client).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("units:user_list"))
+        fragment = client.get(reverse("units:user_list"), HTTP_HX_REQUEST="true")
+    assert (page.status_code, fragment.status_code) == (200, 200)
+    assert session_updates(queries) == []
+    assert settings.SESSION_COOKIE_NAME not in page.cookies  # no re-signed cookie either
+    assert session_of(client).expire_date == before
+
+
+def test_a_request_after_the_refresh_window_extends_the_session_by_its_age(client):
+    user = UserFactory(roles=[Role.SECRETARIAT])
+    login(client, user.username)
+    move_session_back(
+        client, refreshed=datetime.timedelta(minutes=6), expires=datetime.timedelta(minutes=114)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("units:user_list"))
+    assert response.status_code == 200
+    assert len(session_updates(queries)) == 1
+    session = session_of(client)
+    assert session.expire_date > timezone.now() + datetime.timedelta(minutes=119)
+    assert abs(session.get_decoded()["_refreshed"] - time.time()) < 60
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""  # still a browser-session cookie
+    # The next request is inside the new window again.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("units:user_list"))
+    assert session_updates(queries) == []
+
+
+def test_a_user_idle_for_longer_than_the_age_must_sign_in_again(client):
     user = UserFactory(roles=[Role.SECRETARIAT])
     login(client, user.username)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
-    assert client.get(reverse("units:user_list")).status_code == 200
-    extended = Session.objects.get(session_key=key).expire_date
-    assert extended > timezone.now() + datetime.timedelta(minutes=119)
-    # Inactive for longer than the age: the session is gone, the user must sign in again.
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get(reverse("units:user_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+    # The dead session is not brought back to life by the refresh.
+    assert not Session.objects.filter(session_key=key, expire_date__gt=timezone.now()).exists()
+
+
+def test_a_modified_session_is_saved_at_once_even_within_the_refresh_window(client):
+    user = UserFactory()
+    login(client, user.username)
+    move_session_back(client, refreshed=datetime.timedelta(minutes=1), expires=datetime.timedelta(minutes=30))
+    # Changing the password rewrites the session (new auth hash, new key) in this very request.
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "mot-mat-khau-moi-9",
+            "new_password2": "mot-mat-khau-moi-9",
+        },
+    )
+    session = session_of(client)
+    user.refresh_from_db()
+    assert session.get_decoded()["_auth_user_hash"] == user.get_session_auth_hash()
+    assert session.expire_date > timezone.now() + datetime.timedelta(minutes=119)
+    assert abs(session.get_decoded()["_refreshed"] - time.time()) < 60
+    assert client.get(reverse("password_change")).status_code == 200  # still signed in
+
+
+def test_logging_out_deletes_the_session_and_its_cookie_without_a_new_one(client):
+    user = UserFactory()
+    login(client, user.username)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key=key).exists()
+    assert response.cookies[settings.SESSION_COOKIE_NAME].value == ""
+    assert not Session.objects.exists()
 
 
 def test_a_deactivated_users_session_stops_working(client):
