@@ -115,6 +115,7 @@ def test_my_tasks_keeps_the_same_number_of_queries_with_5_and_500_assignments(cl
         created_at=at(2025, 11, 3),
     )
     _bulk_assignments(staff.unit, gt, plan, 5)
+    client_staff.get(reverse("home"))
     few, response = _queries(client_staff)
     assert rows(response.content.decode()) == 5
     _bulk_assignments(staff.unit, gt, plan, 495, start=5)

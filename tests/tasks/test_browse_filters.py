@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def reader(client):
     client.force_login(UserFactory())
+    client.get(reverse("home"))
     return client
 
 
