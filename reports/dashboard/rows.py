@@ -85,18 +85,38 @@ def _source(assignment_ids=None):
     return list(columns), sql, params
 
 
-def _insert(cursor, assignment_ids=None) -> int:
+def _write(assignment_ids=None) -> int:
+    """Write the rows of these assignments (of all, with none) that differ from what is stored, and
+    remove those no longer counted. Unchanged rows are not touched: a rebuild after a quiet spell
+    writes next to nothing, and the table stays compact for the scans that read it."""
     names, sql, params = _source(assignment_ids)
-    table = connection.ops.quote_name(DashboardAssignment._meta.db_table)
-    cursor.execute(f"INSERT INTO {table} ({', '.join(names)}) {sql}", params)  # noqa: S608 - our own SQL
-    return cursor.rowcount
+    quote = connection.ops.quote_name
+    table = quote(DashboardAssignment._meta.db_table)
+    columns = [quote(n) for n in names]
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    changed = " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in columns[1:])
+    update = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+    gone = DashboardAssignment.objects.exclude(
+        assignment_id__in=lead_assignments().order_by().values("pk")
+        if assignment_ids is None
+        else lead_assignments().filter(pk__in=assignment_ids).order_by().values("pk")
+    )
+    if assignment_ids is not None:
+        gone = gone.filter(assignment_id__in=assignment_ids)
+    gone._raw_delete(connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) {sql} "  # noqa: S608 - our own SQL
+            f"ON CONFLICT ({columns[0]}) DO UPDATE SET {update} WHERE {changed}",
+            params,
+        )
+        return cursor.rowcount
 
 
 def rows_rebuild() -> int:
-    """Every row anew (inside summary_refresh's transaction, which holds the lock exclusively)."""
-    DashboardAssignment.objects.all()._raw_delete(connection.alias)
-    with connection.cursor() as cursor:
-        return _insert(cursor)
+    """Every row (inside summary_refresh's transaction, which holds the lock exclusively); returns
+    the number of rows written or changed."""
+    return _write()
 
 
 def rows_sync(assignment_ids) -> int:
@@ -108,9 +128,7 @@ def rows_sync(assignment_ids) -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_KEY])
-        DashboardAssignment.objects.filter(assignment_id__in=ids)._raw_delete(connection.alias)
-        with connection.cursor() as cursor:
-            return _insert(cursor, ids)
+        return _write(ids)
 
 
 def sync_on_progress(sender=None, assignment_ids=None, **kwargs) -> int:

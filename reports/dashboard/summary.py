@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from kpis.flags import RedFlag
 from kpis.models import AssignmentState, Period, PeriodKind, ProgressReport, ReportStatus, Status
-from reports.models import DashboardMissing, DashboardMonth, DashboardSnapshot
+from reports.models import DashboardAssignment, DashboardMissing, DashboardMonth, DashboardSnapshot
 from tasks.models import PlanStatus
 
 from .rows import LOCK_KEY, lead_assignments, rows_rebuild
@@ -96,19 +96,32 @@ def summary_refresh(*, now: datetime.datetime | None = None) -> RefreshResult:
         for model in (DashboardMonth, DashboardMissing, DashboardSnapshot):
             model.objects.all()._raw_delete(connection.alias)
         result.rows["assignments"] = rows_rebuild()
+        result.rows["assignments_counted"] = DashboardAssignment.objects.count()
         result.rows["months"] = _build_months(today)
         result.rows["missing"] = _build_missing(today)
-        if connection.vendor == "postgresql":
-            # Every row was rewritten: fresh statistics for the planner of the pages that read them.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE reports_dashboardassignment, reports_dashboardmonth, reports_dashboardmissing"
-                )
         result.seconds = time.perf_counter() - started
         DashboardSnapshot.objects.create(
             computed_at=now, today=today, seconds=result.seconds, watermark=watermark
         )
+    _tidy()
     return result
+
+
+SUMMARY_TABLES = ("reports_dashboardassignment", "reports_dashboardmonth", "reports_dashboardmissing")
+
+
+def _tidy():
+    """On PostgreSQL, after the build commits: reclaim the rows it replaced and refresh the planner's
+    statistics, whatever autovacuum's settings (a build replaces tens of thousands of rows; left
+    to pile up, the dead ones would slow every page's scans). Inside a caller's transaction (tests)
+    VACUUM cannot run: statistics only."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute(f"ANALYZE {', '.join(SUMMARY_TABLES)}")
+        else:
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(SUMMARY_TABLES)}")
 
 
 def _watermark():

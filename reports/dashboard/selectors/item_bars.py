@@ -1,11 +1,6 @@
 """Items: sections and general tasks."""
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
-from django.utils import timezone
-
-from kpis.models import Status
-
+from .counting import figures_by
 from .scope import FLAG_KINDS, Scope
 from .unit_ranking import _bar, _pct, _text
 
@@ -14,19 +9,7 @@ def items(scope: Scope) -> list[dict]:
     """A bar per item: the plan's sections and general tasks, or every plan's sections when no plan is chosen."""
     # A unit's page counts its own assignments; the province every unit's.
     group = ["section_id", "general_task_id"] if scope.plan else ["plan_id", "section_id"]
-    today = timezone.localdate()
-    # Grouped on ids only (no join while aggregating); the names come from the reference data.
-    rows = list(
-        scope.rows(unit=True)
-        .values(*group)
-        .annotate(
-            assigned=Count("pk"),
-            completed=Count("pk", filter=Q(status=Status.COMPLETED)),
-            overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(status=Status.COMPLETED)),
-            **{f"flags_{k}": Coalesce(Sum(f"flags_{k}"), 0) for k in FLAG_KINDS},
-        )
-        .order_by()
-    )
+    rows = figures_by(scope, group, unit=True)
     for row in rows:
         row["flags"] = sum(row.pop(f"flags_{k}") or 0 for k in FLAG_KINDS)
         row["rate"] = _pct(row["completed"], row["assigned"]) or 0

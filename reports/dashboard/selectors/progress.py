@@ -12,6 +12,7 @@ from reports.models import (
 )
 
 from ..summary import chart_months, expected_fraction, lead_assignments, month_end, month_start
+from .counting import approvals_by_month
 from .scope import Scope
 from .unit_ranking import _pct, _text
 
@@ -25,14 +26,7 @@ def progress_series(scope: Scope) -> list[dict]:
         qs.values("month").annotate(assigned=Sum("assigned"), expected=Sum("expected")).order_by("month")
     )
     # Approvals counted from the assignments' rows, so the curve moves with each decision.
-    approvals = dict(
-        scope.rows()
-        .filter(status=Status.COMPLETED, deadline__isnull=False, completed_on__isnull=False)
-        .annotate(m=TruncMonth("completed_on"))
-        .values_list("m")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    approvals = approvals_by_month(scope)
     for row in rows:
         row["approved"] = approvals.get(row["month"], 0)
     return _series(rows, scope)

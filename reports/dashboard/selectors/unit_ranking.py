@@ -1,13 +1,11 @@
 """Units: the ranking, and the page's headline as its sum."""
 
-from django.db import connection
 from django.db.models import Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from kpis.models import Status
 from reports.models import DashboardMissing
 
+from .counting import figures_by, rollup_counts
 from .scope import FLAG_KINDS, RANKING_ROWS, STATUSES, SUBTASK_STATUSES, Scope
 
 
@@ -25,25 +23,13 @@ def _bar(rate) -> int:
     return int((rate or 0) // 5 * 5)
 
 
-def counted(today) -> dict:
-    """The figures of a group of assignment rows, as aggregates (overdue depends on `today`)."""
-    return {
-        "assigned": Count("pk"),
-        **{status: Count("pk", filter=Q(status=status)) for status in STATUSES},
-        "completed_on_time": Count("pk", filter=Q(on_time=True)),
-        "overdue": Count("pk", filter=Q(deadline__lt=today) & ~Q(status=Status.COMPLETED)),
-        **{f"flags_{k}": Coalesce(Sum(f"flags_{k}"), 0) for k in FLAG_KINDS},
-    }
-
-
 def ranking(scope: Scope) -> list[dict]:
     """Every unit with lead assignments under the filters, its figures, and its rank (1 = best).
 
     Rank: completion (approved) rate, then on-time rate, then fewest overdue, then name.
     """
     # Grouped on ids only (no join while aggregating); the names come from the reference data.
-    today = timezone.localdate()
-    rows = list(scope.rows().values("unit_id").annotate(**counted(today)).order_by())
+    rows = figures_by(scope, ["unit_id"])
     names = scope.ref.units
     missing = {}
     if scope.month:
@@ -146,10 +132,7 @@ def subtask_rollups(scope: Scope):
 
 def subtask_counts(scope: Scope) -> dict:
     """Sub-tasks by roll-up status over their lead assignments (of the chosen unit kind)."""
-    sql, params = subtask_rollups(scope).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT r.rollup, COUNT(*) FROM ({sql}) r GROUP BY r.rollup", params)  # noqa: S608
-        found = dict(cursor.fetchall())
+    found = rollup_counts(scope)
     counts = {status: found.get(status, 0) for status in SUBTASK_STATUSES}
     counts["total"] = sum(counts.values())
     return counts
