@@ -47,6 +47,16 @@ class DashboardAssignment(models.Model):
     flags_quality = models.PositiveIntegerField(default=0)
     flags_no_report = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        indexes = [
+            # The progress curve counts approvals by month: only approved rows with a deadline.
+            models.Index(
+                fields=["completed_on", "plan", "section", "unit_kind", "unit"],
+                name="dashassign_approved",
+                condition=models.Q(status="completed", deadline__isnull=False, completed_on__isnull=False),
+            )
+        ]
+
     def __str__(self):
         return f"assignment {self.assignment_id}: {self.status}"
 

@@ -42,7 +42,7 @@ def _board_html(request, scope, snap, part: str) -> str:
     No HTML cache: the page costs its few queries and a Jinja2 render (templates/jinja2/reports/,
     about twice as fast as DTL for the board's ~1,900 lookups), the same for every reader.
     """
-    context = _board_context(request, scope, snap)
+    context = _board_context(request, scope, snap, part)
     return get_template(f"reports/_dashboard_{part}.html", using="jinja2").render(context, request=request)
 
 
@@ -70,9 +70,27 @@ def _reader(user) -> bool:
     return bool(user.is_active and user.reads_everything)
 
 
-def _board_context(request, scope, snap) -> dict:
+def _board_context(request, scope, snap, part: str = "board") -> dict:
+    """What the board (or the one part htmx asked for) shows; a part costs only its own queries."""
+    if part == "flags":
+        flags, more_flags = selectors.flag_page(scope)
+        return {
+            "scope": scope,
+            "flags": flags,
+            "more_flags": more_flags,
+            "subtask_url_prefix": _subtask_prefix(),
+        }
     rows = selectors.ranking(scope)
     mine = selectors.unit_place(rows, scope.unit) if scope.unit is not None else None
+    if part == "ranking":
+        return {
+            "scope": scope,
+            "ranking": selectors.ranking_window(selectors.sort_ranking(rows, scope), scope, mine),
+            "ranked_total": len(rows),
+            "mine": mine,
+            "sorts": selectors.SORTS,
+            "unit_url_prefix": _unit_prefix(),
+        }
     totals = selectors.headline([mine] if mine else ([] if scope.unit is not None else rows), scope)
     series = selectors.progress_series(scope)
     flags, more_flags = selectors.flag_page(scope)
@@ -106,9 +124,17 @@ def _board_context(request, scope, snap) -> dict:
         "flag_kinds": [(k, FlagKind(k).label) for k in selectors.FLAG_KINDS],
         "unit_kinds": selectors.UNIT_KINDS,
         "sorts": selectors.SORTS,
-        "subtask_url_prefix": reverse("tasks:subtask_detail", args=[0])[:-2],
-        "unit_url_prefix": reverse("reports:unit_dashboard", args=[0])[:-2],
+        "subtask_url_prefix": _subtask_prefix(),
+        "unit_url_prefix": _unit_prefix(),
     }
+
+
+def _subtask_prefix() -> str:
+    return reverse("tasks:subtask_detail", args=[0])[:-2]
+
+
+def _unit_prefix() -> str:
+    return reverse("reports:unit_dashboard", args=[0])[:-2]
 
 
 @login_required

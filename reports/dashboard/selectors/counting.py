@@ -29,6 +29,16 @@ _FIGURES_SQL = ", ".join(
     ]
 )
 FIGURES = ["assigned", *STATUSES, "completed_on_time", "overdue", *(f"flags_{k}" for k in FLAG_KINDS)]
+# The bars by item need fewer: assigned, completed, overdue, open flags.
+_BAR_SQL = ", ".join(
+    [
+        "COUNT(*)",
+        f"COUNT(*) FILTER (WHERE status = '{Status.COMPLETED}')",
+        f"COUNT(*) FILTER (WHERE deadline < %s AND status <> '{Status.COMPLETED}')",
+        "COALESCE(SUM(" + " + ".join(f"flags_{kind}" for kind in FLAG_KINDS) + "), 0)",
+    ]
+)
+BAR_FIGURES = ["assigned", "completed", "overdue", "flags"]
 
 
 def where(scope: Scope, *, unit: bool = False) -> tuple[str, list]:
@@ -55,12 +65,13 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def figures_by(scope: Scope, group: list[str], *, unit: bool = False) -> list[dict]:
-    """Per group of rows (e.g. ["unit_id"]): the group's ids and FIGURES, as dicts."""
+def figures_by(scope: Scope, group: list[str], *, unit: bool = False, bars: bool = False) -> list[dict]:
+    """Per group of rows (e.g. ["unit_id"]): the group's ids and FIGURES (BAR_FIGURES with `bars`)."""
     clause, params = where(scope, unit=unit)
     columns = ", ".join(group)
-    sql = f"SELECT {columns}, {_FIGURES_SQL} FROM {TABLE} WHERE {clause} GROUP BY {columns}"  # noqa: S608
-    names = [*group, *FIGURES]
+    figures = _BAR_SQL if bars else _FIGURES_SQL
+    sql = f"SELECT {columns}, {figures} FROM {TABLE} WHERE {clause} GROUP BY {columns}"  # noqa: S608
+    names = [*group, *(BAR_FIGURES if bars else FIGURES)]
     return [dict(zip(names, row, strict=True)) for row in _fetch(sql, [timezone.localdate(), *params])]
 
 

@@ -1,7 +1,7 @@
 """Items: sections and general tasks."""
 
 from .counting import figures_by
-from .scope import FLAG_KINDS, Scope
+from .scope import Scope
 from .unit_ranking import _bar, _pct, _text
 
 
@@ -9,9 +9,8 @@ def items(scope: Scope) -> list[dict]:
     """A bar per item: the plan's sections and general tasks, or every plan's sections when no plan is chosen."""
     # A unit's page counts its own assignments; the province every unit's.
     group = ["section_id", "general_task_id"] if scope.plan else ["plan_id", "section_id"]
-    rows = figures_by(scope, group, unit=True)
+    rows = figures_by(scope, group, unit=True, bars=True)
     for row in rows:
-        row["flags"] = sum(row.pop(f"flags_{k}") or 0 for k in FLAG_KINDS)
         row["rate"] = _pct(row["completed"], row["assigned"]) or 0
         row["rate_text"] = _text(row["rate"])
         row["bar"] = _bar(row["rate"])

@@ -7,6 +7,7 @@ from functools import cached_property
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from markupsafe import escape
 
 from kpis.flags import FlagKind
 from kpis.models import Period, PeriodKind, Status
@@ -67,14 +68,14 @@ class Scope:
 
     @cached_property
     def page_base(self) -> str:
-        """This page with its filters, ready for "&sort=…" (built once, not per link)."""
-        return f"{self.base_url}?{urlencode(self.params())}"
+        """This page with its filters, ready for "&sort=…" (built and escaped once, not per link)."""
+        return escape(f"{self.base_url}?{urlencode(self.params())}")
 
     @cached_property
     def list_base(self) -> str:
-        """The list view with the page's filters, ready for "&status=…"."""
+        """The list view with the page's filters, ready for "&status=…" (escaped once)."""
         extra = {"unit": self.unit.pk} if self.unit is not None else {}
-        return f"{self.list_url}?{urlencode(self.params(**extra))}"
+        return escape(f"{self.list_url}?{urlencode(self.params(**extra))}")
 
     def url(self, **extra) -> str:
         query = urlencode(self.params(**extra))
