@@ -61,6 +61,73 @@ class DashboardAssignment(models.Model):
         return f"assignment {self.assignment_id}: {self.status}"
 
 
+class CellLevel(models.TextChoices):
+    GENERAL_TASK_UNIT = "gu", "general task × unit"
+    SECTION_UNIT = "su", "section × unit"
+    GENERAL_TASK_KIND = "gk", "general task × unit kind"
+
+
+class DashboardCell(models.Model):
+    """Lead assignments counted by status, with their open flags, at one of three grains:
+
+    - "gu": one unit in one general task (the unit dashboard reads its own rows by unit);
+    - "su": one unit in one section (the ranking and the headline: a few thousand rows);
+    - "gk": one unit kind in one general task (the bars by section and general task).
+    Sums of DashboardAssignment rows (reports.dashboard.cells), rewritten with them: all by the
+    rebuild, the few an assignment belongs to when a service syncs it. `overdue` is counted as of
+    the day the cell was written (the rebuild after midnight moves it on).
+    """
+
+    level = models.CharField(max_length=2, choices=CellLevel.choices, default=CellLevel.GENERAL_TASK_UNIT)
+    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+")
+    general_task = models.ForeignKey(
+        "tasks.GeneralTask", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    unit_kind = models.CharField(max_length=20)
+    assigned = models.PositiveIntegerField(default=0)
+    not_started = models.PositiveIntegerField(default=0)
+    in_progress = models.PositiveIntegerField(default=0)
+    awaiting_review = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    completed_on_time = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    flags_overdue = models.PositiveIntegerField(default=0)
+    flags_lagging = models.PositiveIntegerField(default=0)
+    flags_quality = models.PositiveIntegerField(default=0)
+    flags_no_report = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["level", "plan", "section"], name="dashcell_level_plan"),
+            models.Index(fields=["level", "unit"], name="dashcell_level_unit"),
+        ]
+
+    def __str__(self):
+        return f"cell {self.level} {self.general_task_id or self.section_id}/{self.unit_id or self.unit_kind}"
+
+
+class DashboardSubtask(models.Model):
+    """A sub-task's roll-up status over its lead assignments of one unit kind ("" = every kind)."""
+
+    plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+")
+    subtask = models.ForeignKey("tasks.SubTask", on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit_kind = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit_kind", "plan", "section"], name="dashsubtask_kind_plan"),
+            models.Index(fields=["subtask"], name="dashsubtask_subtask"),
+        ]
+
+    def __str__(self):
+        return f"subtask {self.subtask_id}/{self.unit_kind or '*'}: {self.status}"
+
+
 class DashboardMonth(models.Model):
     """The expected progress at a month's end, per section and unit kind (it depends on dates only).
 

@@ -29,6 +29,8 @@ from kpis.models import Status
 from reports.models import DashboardAssignment
 from tasks.models import Assignment, AssignmentRole, PlanStatus
 
+from .cells import cells_sync, keys_of
+
 LOCK_KEY = 57_0007
 FLAG_COLUMNS = {kind: f"flags_{kind}" for kind in FlagKind.values}
 
@@ -120,7 +122,8 @@ def rows_rebuild() -> int:
 
 
 def rows_sync(assignment_ids) -> int:
-    """Bring the rows of these assignments up to date (removing those no longer counted)."""
+    """Bring the rows of these assignments up to date (removing those no longer counted), and the
+    cells and roll-ups they belong to."""
     ids = sorted({int(pk) for pk in assignment_ids})
     if not ids:
         return 0
@@ -128,7 +131,10 @@ def rows_sync(assignment_ids) -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_KEY])
-        return _write(ids)
+        before = keys_of(ids)
+        written = _write(ids)
+        cells_sync(before + keys_of(ids))
+        return written
 
 
 def sync_on_progress(sender=None, assignment_ids=None, **kwargs) -> int:

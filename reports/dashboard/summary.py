@@ -37,6 +37,7 @@ from kpis.models import AssignmentState, Period, PeriodKind, ProgressReport, Rep
 from reports.models import DashboardAssignment, DashboardMissing, DashboardMonth, DashboardSnapshot
 from tasks.models import PlanStatus
 
+from .cells import cells_rebuild
 from .rows import LOCK_KEY, lead_assignments, rows_rebuild
 
 # How many monthly periods back the period filter offers (and the build counts missing reports for).
@@ -97,6 +98,7 @@ def summary_refresh(*, now: datetime.datetime | None = None) -> RefreshResult:
             model.objects.all()._raw_delete(connection.alias)
         result.rows["assignments"] = rows_rebuild()
         result.rows["assignments_counted"] = DashboardAssignment.objects.count()
+        result.rows["cells"] = cells_rebuild(today)
         result.rows["months"] = _build_months(today)
         result.rows["missing"] = _build_missing(today)
         result.seconds = time.perf_counter() - started
@@ -107,7 +109,13 @@ def summary_refresh(*, now: datetime.datetime | None = None) -> RefreshResult:
     return result
 
 
-SUMMARY_TABLES = ("reports_dashboardassignment", "reports_dashboardmonth", "reports_dashboardmissing")
+SUMMARY_TABLES = (
+    "reports_dashboardassignment",
+    "reports_dashboardcell",
+    "reports_dashboardsubtask",
+    "reports_dashboardmonth",
+    "reports_dashboardmissing",
+)
 
 
 def _tidy():

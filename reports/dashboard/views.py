@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kpis.flags import FlagKind, RedFlag
 from kpis.models import Status
+from reports.models import DashboardSubtask
 from tasks.models import SubTask
 from units.models import Unit, UnitKind
 
@@ -212,12 +213,16 @@ def dashboard_list(request):
     today = timezone.localdate()
     title = []
     if get.get("level") == "subtask":
-        rollups = selectors.subtask_rollups(scope)
+        qs = DashboardSubtask.objects.filter(unit_kind=scope.kind)
+        if plan_id:
+            qs = qs.filter(plan_id=plan_id)
+        if section_id:
+            qs = qs.filter(section_id=section_id)
         if status:
-            rollups = rollups.filter(rollup=status)
+            qs = qs.filter(status=status)
             title.append(Status(status).label)
         subtasks = (
-            SubTask.objects.filter(pk__in=rollups.values("subtask_id"))
+            SubTask.objects.filter(pk__in=qs.values("subtask_id"))
             .select_related("plan")
             .order_by("plan__code", "general_task__section__order", "general_task__order", "order")
         )

@@ -11,8 +11,10 @@ from django.utils import timezone
 from kpis.models import AssignmentState, Status
 from kpis.services import claim_approve, claim_return
 from reports.dashboard import selectors
+from reports.dashboard.cells import cells_rebuild, cells_sync, keys_of
 from reports.dashboard.rows import rows_rebuild, rows_sync
-from reports.models import DashboardAssignment
+from reports.dashboard.summary import summary_refresh
+from reports.models import DashboardAssignment, DashboardCell, DashboardSubtask
 from tasks.models import Assignment, AssignmentRole, PlanStatus
 from tests.factories import UserFactory
 from tests.reports.dashboard_world import make_data
@@ -129,7 +131,7 @@ def test_a_sync_is_a_fixed_number_of_statements(small_data):
     assert counts[0] == counts[1]
 
 
-def test_overdue_is_counted_on_the_day_it_is_read(small_data):
+def test_overdue_is_counted_from_the_deadline_when_the_cells_are_written(small_data):
     row = DashboardAssignment.objects.exclude(status=Status.COMPLETED).filter(deadline__isnull=False).first()
     today = timezone.localdate()
     before = scope_totals()["overdue"]
@@ -137,5 +139,43 @@ def test_overdue_is_counted_on_the_day_it_is_read(small_data):
     DashboardAssignment.objects.filter(pk=row.pk).update(
         deadline=today + datetime.timedelta(days=1) if was_overdue else today - datetime.timedelta(days=1)
     )
-    after = scope_totals()["overdue"]
-    assert after == before + (-1 if was_overdue else 1)
+    cells_sync(keys_of([row.pk]))
+    assert scope_totals()["overdue"] == before + (-1 if was_overdue else 1)
+
+
+def test_the_rebuild_after_midnight_moves_overdue_on(small_data):
+    today = timezone.localdate()
+    due_tomorrow = (
+        DashboardAssignment.objects.exclude(status=Status.COMPLETED)
+        .filter(deadline=today + datetime.timedelta(days=1))
+        .count()
+    )
+    before = scope_totals()["overdue"]
+    summary_refresh(now=timezone.now() + datetime.timedelta(days=2))
+    assert scope_totals()["overdue"] >= before + due_tomorrow
+    assert (
+        scope_totals()["overdue"]
+        == leads()
+        .filter(subtask__ongoing=False, subtask__deadline__lt=today + datetime.timedelta(days=2))
+        .exclude(state__status=Status.COMPLETED)
+        .count()
+    )
+
+
+def test_cells_after_syncs_equal_a_rebuild(small_data, reviewer):
+    now = timezone.now()
+    for candidate in leads().filter(state__status=Status.IN_PROGRESS).order_by("pk")[:3]:
+        claim(candidate, now)
+        claim_approve(assignment=candidate, reviewer=reviewer, now=now)
+
+    def cells():
+        return sorted(
+            tuple(r)
+            for r in DashboardCell.objects.values_list(
+                *[f.attname for f in DashboardCell._meta.fields if f.name != "id"]
+            )
+        ), sorted(DashboardSubtask.objects.values_list("subtask_id", "unit_kind", "status"))
+
+    synced = cells()
+    cells_rebuild()
+    assert synced == cells()

@@ -22,7 +22,7 @@ from .scope import (
     scope_from_request,
     snapshot,
 )
-from .unit_ranking import headline, ranking, ranking_window, sort_ranking, subtask_counts, subtask_rollups
+from .unit_ranking import headline, ranking, ranking_window, sort_ranking, subtask_counts
 
 __all__ = [
     "FLAG_KINDS",
@@ -47,6 +47,5 @@ __all__ = [
     "snapshot",
     "sort_ranking",
     "subtask_counts",
-    "subtask_rollups",
     "unit_place",
 ]

@@ -1,5 +1,7 @@
 """Items: sections and general tasks."""
 
+from reports.models import CellLevel
+
 from .counting import figures_by
 from .scope import Scope
 from .unit_ranking import _bar, _pct, _text
@@ -7,9 +9,10 @@ from .unit_ranking import _bar, _pct, _text
 
 def items(scope: Scope) -> list[dict]:
     """A bar per item: the plan's sections and general tasks, or every plan's sections when no plan is chosen."""
-    # A unit's page counts its own assignments; the province every unit's.
+    # A unit's page reads its own general task × unit cells; the province the general task × kind ones.
+    level = CellLevel.GENERAL_TASK_UNIT if scope.unit is not None else CellLevel.GENERAL_TASK_KIND
     group = ["section_id", "general_task_id"] if scope.plan else ["plan_id", "section_id"]
-    rows = figures_by(scope, group, unit=True, bars=True)
+    rows = figures_by(scope, level, group, unit=True, bars=True)
     for row in rows:
         row["rate"] = _pct(row["completed"], row["assigned"]) or 0
         row["rate_text"] = _text(row["rate"])

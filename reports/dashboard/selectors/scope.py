@@ -9,17 +9,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from markupsafe import escape
 
-from kpis.flags import FlagKind
 from kpis.models import Period, PeriodKind, Status
 from reports.models import DashboardAssignment, DashboardSnapshot
 from tasks.models import GeneralTask, Plan, PlanStatus, Section
 from units.models import Unit, UnitKind
 
+from ..cells import FLAG_KINDS, STATUSES  # noqa: F401 - the selectors read them from here
 from ..summary import month_start
 
-STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.AWAITING_REVIEW, Status.RETURNED, Status.COMPLETED]
 SUBTASK_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.AWAITING_REVIEW, Status.COMPLETED]
-FLAG_KINDS = [FlagKind.OVERDUE, FlagKind.LAGGING, FlagKind.QUALITY, FlagKind.NO_REPORT]
 UNIT_KINDS = [(k, label) for k, label in UnitKind.choices if k != UnitKind.GROUP]
 # Ranking columns: key → (label, key function). "rank" is the default: worst first.
 SORTS = {

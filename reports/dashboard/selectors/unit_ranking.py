@@ -1,9 +1,9 @@
 """Units: the ranking, and the page's headline as its sum."""
 
-from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models import Sum
 
 from kpis.models import Status
-from reports.models import DashboardMissing
+from reports.models import CellLevel, DashboardMissing
 
 from .counting import figures_by, rollup_counts
 from .scope import FLAG_KINDS, RANKING_ROWS, STATUSES, SUBTASK_STATUSES, Scope
@@ -29,7 +29,7 @@ def ranking(scope: Scope) -> list[dict]:
     Rank: completion (approved) rate, then on-time rate, then fewest overdue, then name.
     """
     # Grouped on ids only (no join while aggregating); the names come from the reference data.
-    rows = figures_by(scope, ["unit_id"])
+    rows = figures_by(scope, CellLevel.SECTION_UNIT, ["unit_id"])
     names = scope.ref.units
     missing = {}
     if scope.month:
@@ -102,32 +102,6 @@ def headline(rows: list[dict], scope: Scope) -> dict:
     totals["rate"] = _pct(totals[Status.COMPLETED], totals["assigned"])
     totals["on_time_rate"] = _pct(totals["completed_on_time"], totals[Status.COMPLETED])
     return totals
-
-
-def subtask_rollups(scope: Scope):
-    """(subtask_id, rollup) of every sub-task with lead assignments under the filters: its status
-    over those assignments (of the chosen unit kind), by summary.rollup_status's rule."""
-    total = F("total")
-    return (
-        scope.rows()
-        .values("subtask_id")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(status=Status.COMPLETED)),
-            idle=Count("pk", filter=Q(status=Status.NOT_STARTED)),
-            waiting=Count("pk", filter=Q(status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])),
-        )
-        .annotate(
-            rollup=Case(
-                When(done=total, then=Value(Status.COMPLETED)),
-                When(idle=total, then=Value(Status.NOT_STARTED)),
-                When(waiting=total, then=Value(Status.AWAITING_REVIEW)),
-                default=Value(Status.IN_PROGRESS),
-            )
-        )
-        .values("subtask_id", "rollup")
-        .order_by()
-    )
 
 
 def subtask_counts(scope: Scope) -> dict:
