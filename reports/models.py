@@ -40,6 +40,8 @@ class DashboardAssignment(models.Model):
     on_time = models.BooleanField(default=False)
     # The sub-task's deadline; none for an ongoing sub-task (never overdue).
     deadline = models.DateField(null=True, blank=True)
+    # Where its expected progress starts: the sub-task's start, else the plan's start or issue date.
+    start = models.DateField(null=True, blank=True)
     # The local day the completion was approved (status "completed" only).
     completed_on = models.DateField(null=True, blank=True)
     flags_overdue = models.PositiveIntegerField(default=0)

@@ -75,6 +75,7 @@ def _source(assignment_ids=None):
         "deadline": Case(
             When(subtask__ongoing=False, then=F("subtask__deadline")), default=None, output_field=DateField()
         ),
+        "start": Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date"),
         "completed_on": Case(
             When(st=Status.COMPLETED, then=TruncDate("state__completed_at")),
             default=None,

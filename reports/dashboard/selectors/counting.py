@@ -95,3 +95,37 @@ def _day(value) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def deadline_bounds(scope: Scope, *, unit: bool = False) -> tuple:
+    """(earliest start, latest deadline, how many) of the rows with a deadline under the filters."""
+    clause, params = where(scope, unit=unit)
+    sql = f"SELECT MIN(start), MAX(deadline), COUNT(*) FROM {ROWS} WHERE {clause} AND deadline IS NOT NULL"  # noqa: S608
+    first, last, count = _fetch(sql, params)[0]
+    return (_day(first) if first else None), (_day(last) if last else None), count
+
+
+def expected_by_month(scope: Scope, month_ends: dict, *, unit: bool = False) -> dict:
+    """Per month (first day → last day given): the sum over the rows with a deadline of their
+    expected fraction clamp((day − start) / (deadline − start), 0, 1) at the month's last day
+    (summary.expected_fraction; a row without a start expects nothing)."""
+    if not month_ends:
+        return {}
+    clause, params = where(scope, unit=unit)
+    if connection.vendor == "postgresql":
+        value, days, low, high = "CAST(%s AS date)", "({a} - {b})", "GREATEST", "LEAST"
+    else:
+        value, days, low, high = "%s", "(julianday({a}) - julianday({b}))", "MAX", "MIN"
+    rows = ", ".join(f"({value}, {value})" for _ in month_ends)
+    elapsed = days.format(a="m.day", b="r.start")
+    total = days.format(a="r.deadline", b="r.start")
+    sql = (
+        f"WITH m(month, day) AS (VALUES {rows}) SELECT m.month, SUM(CASE"  # noqa: S608 - fixed names
+        " WHEN r.start IS NULL THEN 0"
+        " WHEN r.deadline <= r.start THEN CASE WHEN m.day >= r.deadline THEN 1 ELSE 0 END"
+        f" ELSE {high}(1.0, {low}(0.0, 1.0 * {elapsed} / {total})) END)"
+        f" FROM {ROWS} r CROSS JOIN m WHERE {clause} AND r.deadline IS NOT NULL"
+        " GROUP BY m.month"
+    )
+    flat = [day for pair in month_ends.items() for day in pair]
+    return {_day(m): float(total or 0) for m, total in _fetch(sql, [*flat, *params])}
