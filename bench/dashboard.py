@@ -293,6 +293,32 @@ def measure_pages(args, config):
     return results
 
 
+def measure_sync(samples: int = 40):
+    """What a report or review decision pays to keep the dashboards current: rows_sync of one
+    assignment (its row, its cells, its sub-task roll-ups), in a transaction rolled back."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.dashboard.rows import rows_sync
+    from reports.models import DashboardAssignment
+
+    ids = list(DashboardAssignment.objects.order_by("?").values_list("pk", flat=True)[:samples])
+    times, statements = [], 0
+    for pk in ids:
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                rows_sync([pk])
+                times.append(time.perf_counter() - started)
+            statements = len(captured.captured_queries)
+            transaction.set_rollback(True)
+    say("")
+    say(
+        f"Sync of one assignment (paid by each report or review decision): median "
+        f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms, {statements} statements"
+    )
+
+
 def _is_transaction_control(sql: str) -> bool:
     return sql.split(None, 1)[0].upper() in {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 
@@ -369,6 +395,7 @@ def main():
         say(f"Load average after: {os.getloadavg()}")
         print_locust(rows)
     measure_pages(args, config)
+    measure_sync()
     say("")
     say(f"locust CSV files: {folder}")
 

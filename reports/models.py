@@ -24,15 +24,12 @@ class DashboardAssignment(models.Model):
     assignment = models.OneToOneField(
         "tasks.Assignment", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    # Only the unit is indexed (a unit's page reads its few hundred rows). The province pages
-    # aggregate most of the rows whatever the filters, and a sequential scan of these narrow rows
-    # takes a few milliseconds; fewer indexes keep the rebuild and the syncs cheap.
+    # Indexed by what reads and syncs narrow on: the unit (its dashboard; the section × unit and
+    # general task × unit cells), the general task (its × kind cells) and the sub-task (its roll-ups).
     plan = models.ForeignKey("tasks.Plan", on_delete=models.CASCADE, related_name="+", db_index=False)
     section = models.ForeignKey("tasks.Section", on_delete=models.CASCADE, related_name="+", db_index=False)
-    general_task = models.ForeignKey(
-        "tasks.GeneralTask", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    subtask = models.ForeignKey("tasks.SubTask", on_delete=models.CASCADE, related_name="+", db_index=False)
+    general_task = models.ForeignKey("tasks.GeneralTask", on_delete=models.CASCADE, related_name="+")
+    subtask = models.ForeignKey("tasks.SubTask", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     unit_kind = models.CharField(max_length=20)
     status = models.CharField(max_length=20)
