@@ -44,6 +44,7 @@ from .rows import LOCK_KEY, lead_assignments, rows_rebuild
 MISSING_MONTHS = 12
 # The progress chart spans at most this many months from the first plan start.
 CHART_MONTHS = 48
+BUILD_LOCK_KEY = 57_0008
 
 
 @dataclass
@@ -90,23 +91,31 @@ def summary_refresh(*, now: datetime.datetime | None = None) -> RefreshResult:
     started = time.perf_counter()
     result = RefreshResult(computed_at=now)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        # Two builds at once are serialised by one lock; the assignment rows and cells by another,
+        # taken only for their part (about a second at province scale), which is all a report or
+        # review decision (rows_sync, a shared hold) may have to wait for.
+        _lock(BUILD_LOCK_KEY)
         watermark = _watermark()
         for model in (DashboardMonth, DashboardMissing, DashboardSnapshot):
             model.objects.all()._raw_delete(connection.alias)
+        result.rows["months"] = _build_months(today)
+        result.rows["missing"] = _build_missing(today)
+        _lock(LOCK_KEY)
         result.rows["assignments"] = rows_rebuild()
         result.rows["assignments_counted"] = DashboardAssignment.objects.count()
         result.rows["cells"] = cells_rebuild(today)
-        result.rows["months"] = _build_months(today)
-        result.rows["missing"] = _build_missing(today)
         result.seconds = time.perf_counter() - started
         DashboardSnapshot.objects.create(
             computed_at=now, today=today, seconds=result.seconds, watermark=watermark
         )
     _tidy()
     return result
+
+
+def _lock(key: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 SUMMARY_TABLES = (

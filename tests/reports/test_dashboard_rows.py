@@ -179,3 +179,40 @@ def test_cells_after_syncs_equal_a_rebuild(small_data, reviewer):
     synced = cells()
     cells_rebuild()
     assert synced == cells()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_sync_waits_for_the_rows_part_of_a_rebuild_only():
+    import psycopg
+    from django.db import OperationalError, transaction
+
+    from reports.dashboard.rows import LOCK_KEY
+    from reports.dashboard.summary import BUILD_LOCK_KEY
+
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or 5432,
+        autocommit=False,
+    )
+    pk = 1  # no row needed: the sync takes its lock all the same
+    try:
+        # A rebuild counting months and missing reports holds only the build lock: a sync goes on.
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [BUILD_LOCK_KEY])
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            assert rows_sync([pk]) >= 0
+        other.rollback()
+        # A rebuild rewriting the rows holds the rows lock: a sync waits for it (here: times out).
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            rows_sync([pk])
+    finally:
+        other.rollback()
+        other.close()
