@@ -9,7 +9,19 @@ from django.db import models
 # live tables at any time.
 
 
-class DashboardAssignment(models.Model):
+class FlagCounts(models.Model):
+    """Open red flags by kind (columns named flags_<kind>, as kpis.flags.FlagKind)."""
+
+    flags_overdue = models.PositiveIntegerField(default=0)
+    flags_lagging = models.PositiveIntegerField(default=0)
+    flags_quality = models.PositiveIntegerField(default=0)
+    flags_no_report = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DashboardAssignment(FlagCounts):
     """One lead assignment of a plan in force, flattened for counting: where it sits, whose it is,
     its status, its deadline and its open flags.
 
@@ -41,10 +53,6 @@ class DashboardAssignment(models.Model):
     start = models.DateField(null=True, blank=True)
     # The local day the completion was approved (status "completed" only).
     completed_on = models.DateField(null=True, blank=True)
-    flags_overdue = models.PositiveIntegerField(default=0)
-    flags_lagging = models.PositiveIntegerField(default=0)
-    flags_quality = models.PositiveIntegerField(default=0)
-    flags_no_report = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -66,7 +74,7 @@ class CellLevel(models.TextChoices):
     GENERAL_TASK_KIND = "gk", "general task × unit kind"
 
 
-class DashboardCell(models.Model):
+class DashboardCell(FlagCounts):
     """Lead assignments counted by status, with their open flags, at one of three grains:
 
     - "gu": one unit in one general task (the unit dashboard reads its own rows by unit);
@@ -93,10 +101,6 @@ class DashboardCell(models.Model):
     returned = models.PositiveIntegerField(default=0)
     completed_on_time = models.PositiveIntegerField(default=0)
     overdue = models.PositiveIntegerField(default=0)
-    flags_overdue = models.PositiveIntegerField(default=0)
-    flags_lagging = models.PositiveIntegerField(default=0)
-    flags_quality = models.PositiveIntegerField(default=0)
-    flags_no_report = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
