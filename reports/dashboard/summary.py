@@ -1,20 +1,23 @@
 """Rebuilding the dashboard's summary rows (reports.models.Dashboard*) from the live tables.
 
-The row per lead assignment (DashboardAssignment, reports.dashboard.rows) is also kept current
-between builds by the services that change an assignment's status; the build is what takes in
-flags raised or resolved by the sweep, new or moved sub-tasks, changed deadlines, the expected
-curve (DashboardMonth) and the missing reports (DashboardMissing).
+The row per lead assignment (DashboardAssignment, reports.dashboard.rows) and the cells and
+sub-task roll-ups summed from those rows (reports.dashboard.cells) are also kept current between
+builds by the services that change an assignment's status; the build is what takes in flags
+raised or resolved by the sweep, overdue as the days pass, new or moved sub-tasks, changed
+deadlines, the expected curve (DashboardMonth) and the missing reports (DashboardMissing).
 
-Idempotent and whole: every run deletes and rewrites all rows in one transaction, so readers see
-either the previous build or the new one (PostgreSQL MVCC); two runs at once are serialised by an
-advisory lock (the second waits, then rebuilds from what is then true). At province scale a build
-takes a few seconds; it runs after the red-flag sweep and every DASHBOARD_REFRESH_MINUTES.
+Idempotent and whole, in one transaction, so readers see either the previous build or the new
+one (PostgreSQL MVCC): months and missing reports are deleted and rewritten; the assignment rows
+are written where they changed; the cells and roll-ups are summed anew. Two runs at once are
+serialised by an advisory lock (the second waits, then rebuilds from what is then true). At
+province scale a build takes a few seconds; it runs after the red-flag sweep and every
+DASHBOARD_REFRESH_MINUTES.
 
 The counting rules are the ones DESIGN.md states and the rest of the portal uses:
 - only lead assignments of plans in force; an assignment without a status row is "not started";
 - completed means approved (status "completed"); "awaiting review" at 100 % is not completed;
 - overdue: a sub-task with a deadline before today, not completed (as the sweep's overdue rule),
-  counted from the row's deadline when read, so it changes with the day;
+  counted from the row's deadline when its cells are written (the first build of a day moves it on);
 - open flags: RedFlag rows without resolved_at, counted on the assignment's row;
 - reports missing for a month: lead assignments of a plan having a monthly period in that month,
   whose sub-task started by the period's end, not completed before the period began, with no
