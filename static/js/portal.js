@@ -1,4 +1,7 @@
 // Small progressive enhancements; every page works without this file.
+// Loaded without `defer` (base.html) so this class is on <html> before the first paint: CSS folds the phone
+// header only under .js, hence never without JavaScript.
+document.documentElement.classList.add("js");
 document.addEventListener("htmx:responseError", function (event) {
   var box = document.getElementById("htmx-error");
   if (!box) {
@@ -50,3 +53,58 @@ window.addEventListener("resize", function () {
   clearTimeout(scrollerTimer);
   scrollerTimer = setTimeout(function () { markScrollers(document); }, 100);
 });
+
+// The phone header (≤ 640 px): a "Menu" button opens #topbar-menu (links, user, language). The button is
+// a <button>, so Enter and Space work natively; Escape closes and gives focus back to the button; a tap
+// outside the header closes. The CSS reads aria-expanded, the only state kept.
+(function () {
+  var phone = window.matchMedia("(max-width: 640px)");
+
+  function menuButton() {
+    return document.querySelector(".topbar .menu-toggle");
+  }
+  function isOpen(button) {
+    return button.getAttribute("aria-expanded") === "true";
+  }
+  function setOpen(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = menuButton();
+    if (!button) return;
+    if (event.target.closest(".menu-toggle")) {
+      setOpen(button, !isOpen(button));
+    } else if (isOpen(button) && !event.target.closest(".topbar")) {
+      setOpen(button, false);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var button = menuButton();
+    if (!button || !isOpen(button)) return;
+    // Escape in a dialog or a field of the page belongs to them, not to the menu.
+    var focused = document.activeElement;
+    if (focused && focused !== document.body && !button.closest(".topbar").contains(focused)) return;
+    setOpen(button, false);
+    button.focus();
+  });
+
+  // On a phone the bell stays on the one line, just before the button (in the reading and Tab order
+  // too); on a wider screen it goes back to the start of the user box, where the template puts it.
+  function placeBell() {
+    var button = menuButton();
+    var bell = document.getElementById("notification-bell");
+    if (!button || !bell) return;
+    if (phone.matches) {
+      if (bell.nextElementSibling !== button) button.before(bell);
+    } else {
+      var box = document.querySelector(".topbar .userbox");
+      if (box && bell.parentElement !== box) box.prepend(bell);
+    }
+  }
+  document.addEventListener("DOMContentLoaded", placeBell);
+  if (phone.addEventListener) phone.addEventListener("change", placeBell);
+  else if (phone.addListener) phone.addListener(placeBell);
+})();
