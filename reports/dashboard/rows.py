@@ -1,11 +1,13 @@
 """The dashboard's row per lead assignment (reports.models.DashboardAssignment): written from the
-live tables by one INSERT … SELECT, for every lead assignment (the rebuild) or for a few (a sync).
+live tables by one INSERT … SELECT … ON CONFLICT that touches only rows that differ, for every lead
+assignment (the rebuild) or for a few (a sync, which also re-sums their cells: reports.dashboard.cells).
 
 A sync runs in the transaction of the service that changed the assignments (report submission,
 review decisions; see kpis.signals.progress_changed), so a dashboard opened a moment later counts
-the change. On PostgreSQL syncs take a shared advisory lock and the rebuild the same lock
-exclusively: a sync never interleaves with a rebuild (which could otherwise write a row from an
-older snapshot, or collide with it on the primary key), and syncs never wait for one another.
+the change. On PostgreSQL syncs take a shared advisory lock and the rebuild takes the same lock
+exclusively for its rows-and-cells part: a sync never interleaves with it (the rebuild could
+otherwise write a row or cell from a snapshot older than the sync's), and syncs never wait for one
+another.
 """
 
 from django.db import connection, transaction
