@@ -44,6 +44,8 @@ SYNC_KEYS = {
     CellLevel.SECTION_UNIT: ("section_id", "unit_id"),
     CellLevel.GENERAL_TASK_KIND: ("general_task_id", "unit_kind"),
 }
+# A sub-task's status over its lead assignments, as kpis.selectors.Rollup.status decides it: the
+# whole is only as done as its parts.
 _ROLLUP_SQL = (
     f"CASE WHEN COUNT(*) FILTER (WHERE status = '{Status.COMPLETED}') = COUNT(*) THEN '{Status.COMPLETED}'"
     f" WHEN COUNT(*) FILTER (WHERE status = '{Status.NOT_STARTED}') = COUNT(*) THEN '{Status.NOT_STARTED}'"

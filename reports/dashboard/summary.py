@@ -154,17 +154,6 @@ def _watermark():
     return max(marks) if marks else None
 
 
-def rollup_status(*, total, completed, not_started, awaiting_review) -> str:
-    """kpis.selectors.Rollup.status: the whole is only as done as its parts."""
-    if completed == total:
-        return Status.COMPLETED
-    if not_started == total:
-        return Status.NOT_STARTED
-    if completed + awaiting_review == total:
-        return Status.AWAITING_REVIEW
-    return Status.IN_PROGRESS
-
-
 def chart_months(first: datetime.date | None, last: datetime.date | None, today) -> list[datetime.date]:
     if first is None:
         return []

@@ -13,12 +13,13 @@ from django.db import connection
 from kpis.models import Status
 from reports.models import DashboardAssignment, DashboardCell, DashboardSubtask
 
-from .scope import FLAG_KINDS, STATUSES, Scope
+from ..cells import COUNTS
+from .scope import FLAG_KINDS, Scope
 
 ROWS = DashboardAssignment._meta.db_table
 CELLS = DashboardCell._meta.db_table
 SUBTASKS = DashboardSubtask._meta.db_table
-FIGURES = ["assigned", *STATUSES, "completed_on_time", "overdue", *(f"flags_{k}" for k in FLAG_KINDS)]
+FIGURES = COUNTS  # the cells' counters, summed
 _FIGURES_SQL = ", ".join(f"COALESCE(SUM({name}), 0)" for name in FIGURES)
 # The bars by item need fewer: assigned, completed, overdue, open flags.
 BAR_FIGURES = ["assigned", "completed", "overdue", "flags"]

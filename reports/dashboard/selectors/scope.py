@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from markupsafe import escape
 
 from kpis.models import Period, PeriodKind, Status
-from reports.models import DashboardAssignment, DashboardSnapshot
+from reports.models import DashboardSnapshot
 from tasks.models import GeneralTask, Plan, PlanStatus, Section
 from units.models import Unit, UnitKind
 
@@ -74,20 +74,6 @@ class Scope:
         """The list view with the page's filters, ready for "&status=…" (escaped once)."""
         extra = {"unit": self.unit.pk} if self.unit is not None else {}
         return escape(f"{self.list_url}?{urlencode(self.params(**extra))}")
-
-    def url(self, **extra) -> str:
-        query = urlencode(self.params(**extra))
-        return f"{self.base_url}?{query}" if query else self.base_url
-
-    def list_link(self, **extra) -> str:
-        """The list a number counts (reports:dashboard_list), with the page's filters."""
-        if self.unit is not None:
-            extra.setdefault("unit", self.unit.pk)
-        return f"{self.list_url}?{urlencode(self.params(**extra))}"
-
-    def rows(self, *, unit=False):
-        """The lead assignments' rows under the page's filters (every unit's unless `unit`)."""
-        return self.filter_rows(DashboardAssignment.objects.all(), unit=unit)
 
     def filter_rows(self, qs, *, unit=True):
         if self.plan:
