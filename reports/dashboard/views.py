@@ -74,27 +74,13 @@ def _reader(user) -> bool:
 def _board_context(request, scope, snap, part: str = "board") -> dict:
     """What the board (or the one part htmx asked for) shows; a part costs only its own queries."""
     if part == "flags":
-        flags, more_flags = selectors.flag_page(scope)
-        return {
-            "scope": scope,
-            "flags": flags,
-            "more_flags": more_flags,
-            "subtask_url_prefix": _subtask_prefix(),
-        }
+        return {"scope": scope, **_flags_part(scope)}
     rows = selectors.ranking(scope)
     mine = selectors.unit_place(rows, scope.unit) if scope.unit is not None else None
     if part == "ranking":
-        return {
-            "scope": scope,
-            "ranking": selectors.ranking_window(selectors.sort_ranking(rows, scope), scope, mine),
-            "ranked_total": len(rows),
-            "mine": mine,
-            "sorts": selectors.SORTS,
-            "unit_url_prefix": _unit_prefix(),
-        }
+        return {"scope": scope, **_ranking_part(scope, rows, mine)}
     totals = selectors.headline([mine] if mine else ([] if scope.unit is not None else rows), scope)
     series = selectors.progress_series(scope)
-    flags, more_flags = selectors.flag_page(scope)
     item_rows = selectors.items(scope)
     stale_after = datetime.timedelta(minutes=3 * refresh_minutes())
     return {
@@ -103,9 +89,6 @@ def _board_context(request, scope, snap, part: str = "board") -> dict:
         "stale": snap is not None and timezone.now() - snap.computed_at > stale_after,
         "totals": totals,
         "subtasks": selectors.subtask_counts(scope) if scope.unit is None else None,
-        "ranking": selectors.ranking_window(selectors.sort_ranking(rows, scope), scope, mine),
-        "ranked_total": len(rows),
-        "mine": mine,
         "series": series,
         "chart_progress": {
             "labels": [p["label"] for p in series],
@@ -118,24 +101,32 @@ def _board_context(request, scope, snap, part: str = "board") -> dict:
             "rate": [i["rate"] for i in item_rows],
             "flags": [i["flags"] for i in item_rows],
         },
-        "flags": flags,
-        "more_flags": more_flags,
         "statuses": [(s, Status(s).label) for s in selectors.STATUSES],
         "subtask_statuses": [(s, Status(s).label) for s in selectors.SUBTASK_STATUSES],
         "flag_kinds": [(k, FlagKind(k).label) for k in selectors.FLAG_KINDS],
         "unit_kinds": selectors.UNIT_KINDS,
-        "sorts": selectors.SORTS,
-        "subtask_url_prefix": _subtask_prefix(),
-        "unit_url_prefix": _unit_prefix(),
+        **_ranking_part(scope, rows, mine),
+        **_flags_part(scope),
     }
 
 
-def _subtask_prefix() -> str:
-    return reverse("tasks:subtask_detail", args=[0])[:-2]
+def _ranking_part(scope, rows, mine) -> dict:
+    return {
+        "ranking": selectors.ranking_window(selectors.sort_ranking(rows, scope), scope, mine),
+        "ranked_total": len(rows),
+        "mine": mine,
+        "sorts": selectors.SORTS,
+        "unit_url_prefix": reverse("reports:unit_dashboard", args=[0])[:-2],
+    }
 
 
-def _unit_prefix() -> str:
-    return reverse("reports:unit_dashboard", args=[0])[:-2]
+def _flags_part(scope) -> dict:
+    flags, more_flags = selectors.flag_page(scope)
+    return {
+        "flags": flags,
+        "more_flags": more_flags,
+        "subtask_url_prefix": reverse("tasks:subtask_detail", args=[0])[:-2],
+    }
 
 
 @login_required
