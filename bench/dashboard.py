@@ -26,7 +26,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,15 +33,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+from dashboard_timing import measure_pages, measure_sync, say
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_dashboard"
 SECRET = "bench-dashboard-" + "x" * 60  # noqa: S105 - a throwaway key for a local benchmark
-
-
-def say(*args):
-    print(*args, flush=True)
 
 
 def free_port() -> int:
@@ -215,140 +212,6 @@ def print_locust(rows):
         )
 
 
-def measure_pages(args, config):
-    """Per page: queries, server time, and the same SQL run directly by PostgreSQL.
-
-    The server time is Django's own WSGI handler called in this process (every middleware, the
-    view, the template, the session save) without the test client, whose template instrumentation
-    would add its own cost; the median of --samples renders, queries not recorded while timed.
-    """
-    import io
-
-    from django.core.handlers.wsgi import WSGIHandler
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    handler = WSGIHandler()
-    plan, unit = config["plans"][0], config["heads"][0][1]
-    leader, head = config["leaders"][0], config["heads"][0][0]
-    htmx = {"HTTP_HX_REQUEST": "true"}
-    pages = [
-        ("province", leader, "/reports/dashboard/", "", {}),
-        ("province ?plan", leader, "/reports/dashboard/", f"plan={plan}", {}),
-        ("province ?kind", leader, "/reports/dashboard/", "kind=commune", {}),
-        (
-            "htmx #board",
-            leader,
-            "/reports/dashboard/",
-            f"plan={plan}&kind=commune",
-            {**htmx, "HTTP_HX_TARGET": "board"},
-        ),
-        (
-            "htmx #ranking",
-            leader,
-            "/reports/dashboard/",
-            "sort=overdue",
-            {**htmx, "HTTP_HX_TARGET": "ranking"},
-        ),
-        ("unit (as head)", head, f"/reports/dashboard/units/{unit}/", "", {}),
-    ]
-
-    def call(session, path, query, headers):
-        environ = {
-            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr, "HTTP_COOKIE": f"sessionid={session}", "HTTP_X_FORWARDED_PROTO": "https",
-            **headers,
-        }  # fmt: skip
-        status = []
-        body = b"".join(handler(environ, lambda s, h, *a: status.append(s)))
-        return status[0], body
-
-    say("")
-    say("Per page: every view runs its queries and renders its board (no page cache).")
-    say(
-        f"{'page':18} {'queries':>7} {'server ms':>9} {'SQL (EXPLAIN) ms':>16} {'SQL (direct) ms':>15} "
-        f"{'server/SQL':>10} {'KB':>5}"
-    )
-    results = []
-    for name, session, path, query, headers in pages:
-        for _ in range(3):
-            call(session, path, query, headers)
-        times = []
-        for _ in range(args.samples):
-            started = time.perf_counter()
-            status, body = call(session, path, query, headers)
-            times.append(time.perf_counter() - started)
-        assert status.startswith("200"), (name, status)
-        with CaptureQueriesContext(connection) as captured:
-            call(session, path, query, headers)
-        statements = [q["sql"] for q in captured.captured_queries if not _is_transaction_control(q["sql"])]
-        explain, direct = _sql_times(connection, transaction, statements, args.samples)
-        server = statistics.median(times) * 1000
-        results.append((name, len(captured.captured_queries), server, explain, direct))
-        say(
-            f"{name:18} {len(captured.captured_queries):>7} {server:9.1f} {explain:16.1f} {direct:15.1f} "
-            f"{server / max(direct, 0.001):10.2f} {len(body) // 1024:>5}"
-        )
-    return results
-
-
-def measure_sync(samples: int = 40):
-    """What a report or review decision pays to keep the dashboards current: rows_sync of one
-    assignment (its row, its cells, its sub-task roll-ups), in a transaction rolled back."""
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
-
-    from reports.dashboard.rows import rows_sync
-    from reports.models import DashboardAssignment
-
-    ids = list(DashboardAssignment.objects.order_by("?").values_list("pk", flat=True)[:samples])
-    times, statements = [], 0
-    for pk in ids:
-        with transaction.atomic():
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                rows_sync([pk])
-                times.append(time.perf_counter() - started)
-            statements = len(captured.captured_queries)
-            transaction.set_rollback(True)
-    say("")
-    say(
-        f"Sync of one assignment (paid by each report or review decision): median "
-        f"{statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms, {statements} statements"
-    )
-
-
-def _is_transaction_control(sql: str) -> bool:
-    return sql.split(None, 1)[0].upper() in {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
-
-
-def _sql_times(connection, transaction, statements, samples) -> tuple[float, float]:
-    """(EXPLAIN ANALYZE planning + execution, median wall time of running them on a cursor) in ms.
-
-    Run in a transaction that is rolled back: the session UPDATE of the page changes nothing.
-    """
-    explain_total, walls = 0.0, []
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
-                plan = cursor.fetchone()[0]
-                plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
-                explain_total += plan.get("Planning Time", 0) + plan.get("Execution Time", 0)
-            raw = connection.connection  # the psycopg connection: no Django wrapper in the timing
-            for _ in range(samples):
-                started = time.perf_counter()
-                with raw.cursor() as plain:
-                    for sql in statements:
-                        plain.execute(sql.encode())
-                        if plain.description:
-                            plain.fetchall()
-                walls.append(time.perf_counter() - started)
-        transaction.set_rollback(True)
-    return explain_total, statistics.median(walls) * 1000
-
-
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -365,7 +228,7 @@ def main():
         "--cache-url",
         default="",
         help="CACHE_URL for the portal, e.g. redis://127.0.0.1:6379/7 (a database of its own: it is flushed); "
-        "empty: each worker keeps its own boards in memory",
+        "empty: each worker's own memory (the dashboards cache no pages; sessions and locks may use it)",
     )
     parser.add_argument("--samples", type=int, default=15, help="renders per page for the in-process timing")
     parser.add_argument(
