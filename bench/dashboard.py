@@ -227,7 +227,7 @@ def main():
     parser.add_argument(
         "--cache-url",
         default="",
-        help="CACHE_URL for the portal, e.g. redis://127.0.0.1:6379/7 (a database of its own: it is flushed); "
+        help="CACHE_URL for the portal, e.g. redis://127.0.0.1:6379/7; "
         "empty: each worker's own memory (the dashboards cache no pages; sessions and locks may use it)",
     )
     parser.add_argument("--samples", type=int, default=15, help="renders per page for the in-process timing")
