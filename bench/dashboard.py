@@ -230,7 +230,7 @@ def main():
         help="CACHE_URL for the portal, e.g. redis://127.0.0.1:6379/7; "
         "empty: each worker's own memory (the dashboards cache no pages; sessions and locks may use it)",
     )
-    parser.add_argument("--samples", type=int, default=15, help="renders per page for the in-process timing")
+    parser.add_argument("--samples", type=int, default=40, help="renders per page for the in-process timing")
     parser.add_argument(
         "--no-load", action="store_true", help="only the per-page queries and times (no locust)"
     )
