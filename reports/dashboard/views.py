@@ -101,10 +101,11 @@ def _board_context(request, scope, snap, part: str = "board") -> dict:
             "rate": [i["rate"] for i in item_rows],
             "flags": [i["flags"] for i in item_rows],
         },
-        "statuses": [(s, Status(s).label) for s in selectors.STATUSES],
-        "subtask_statuses": [(s, Status(s).label) for s in selectors.SUBTASK_STATUSES],
-        "flag_kinds": [(k, FlagKind(k).label) for k in selectors.FLAG_KINDS],
-        "unit_kinds": selectors.UNIT_KINDS,
+        # Labels as text once here, not a lazy translation resolved at each place it is printed.
+        "statuses": [(s, str(Status(s).label)) for s in selectors.STATUSES],
+        "subtask_statuses": [(s, str(Status(s).label)) for s in selectors.SUBTASK_STATUSES],
+        "flag_kinds": [(k, str(FlagKind(k).label)) for k in selectors.FLAG_KINDS],
+        "unit_kinds": [(k, str(label)) for k, label in selectors.UNIT_KINDS],
         **_ranking_part(scope, rows, mine),
         **_flags_part(scope),
     }
@@ -115,7 +116,7 @@ def _ranking_part(scope, rows, mine) -> dict:
         "ranking": selectors.ranking_window(selectors.sort_ranking(rows, scope), scope, mine),
         "ranked_total": len(rows),
         "mine": mine,
-        "sorts": selectors.SORTS,
+        "sorts": {key: str(label) for key, label in selectors.SORTS.items()},
         "unit_url_prefix": reverse("reports:unit_dashboard", args=[0])[:-2],
     }
 

@@ -328,12 +328,16 @@ def test_each_linked_list_counts_what_the_number_says(small_data, leader_client)
 def test_the_flag_list_is_newest_first_with_numbers(small_data, leader_client):
     flags = leader_client.get(URL).context["flags"]
     assert flags
-    raised = [f.raised_at for f in flags]
-    assert raised == sorted(raised, reverse=True)
+    newest = RedFlag.objects.filter(resolved_at__isnull=True).order_by("-raised_at", "-id")
+    assert [f["id"] for f in flags] == list(newest.values_list("pk", flat=True)[: len(flags)])
     html = leader_client.get(URL).content.decode()
-    first = flags[0]
-    assert reverse("tasks:subtask_detail", args=[first.subtask_id]) in html
-    assert first.text and first.text in html
+    for shown in flags:
+        flag = RedFlag.objects.select_related("unit", "subtask").get(pk=shown["id"])
+        assert shown["text"] == flag.current_message() and shown["text"] in html
+        assert reverse("tasks:subtask_detail", args=[flag.subtask_id]) in html
+        assert shown["raised"] == f"{timezone.localtime(flag.raised_at):%d/%m/%Y}"
+        assert shown["unit"] == (flag.unit.short_name or flag.unit.name)
+        assert (shown["code"], shown["kind_label"]) == (flag.subtask.code, flag.get_kind_display())
 
 
 def test_a_refresh_records_when_and_the_page_says_it(small_data, leader_client):

@@ -11,7 +11,13 @@ import datetime
 from django.db import connection
 
 from kpis.models import Status
-from reports.models import DashboardAssignment, DashboardCell, DashboardSubtask
+from reports.models import (
+    DashboardAssignment,
+    DashboardCell,
+    DashboardMissing,
+    DashboardMonth,
+    DashboardSubtask,
+)
 
 from ..cells import COUNTS
 from .scope import FLAG_KINDS, Scope
@@ -19,6 +25,8 @@ from .scope import FLAG_KINDS, Scope
 ROWS = DashboardAssignment._meta.db_table
 CELLS = DashboardCell._meta.db_table
 SUBTASKS = DashboardSubtask._meta.db_table
+MONTHS = DashboardMonth._meta.db_table
+MISSING = DashboardMissing._meta.db_table
 FIGURES = COUNTS  # the cells' counters, summed
 _FIGURES_SQL = ", ".join(f"COALESCE(SUM({name}), 0)" for name in FIGURES)
 # The bars by item need fewer: assigned, completed, overdue, open flags.
@@ -75,6 +83,24 @@ def rollup_counts(scope: Scope) -> dict:
     clause, params = where(scope, kind=False)
     sql = f"SELECT status, COUNT(*) FROM {SUBTASKS} WHERE unit_kind = %s AND {clause} GROUP BY status"  # noqa: S608
     return dict(_fetch(sql, [scope.kind or "", *params]))
+
+
+def assigned_by_month(scope: Scope) -> list[tuple]:
+    """(month, assigned, expected) per month of the curve, summed over the filters (not per unit)."""
+    clause, params = where(scope)
+    sql = f"SELECT month, SUM(assigned), SUM(expected) FROM {MONTHS} WHERE {clause} GROUP BY month ORDER BY month"  # noqa: S608
+    return [
+        (_day(month), assigned or 0, expected or 0.0) for month, assigned, expected in _fetch(sql, params)
+    ]
+
+
+def missing_by_unit(scope: Scope) -> dict:
+    """Unit id → lead assignments without a report for the page's month, under the filters."""
+    if scope.month is None:
+        return {}
+    clause, params = where(scope)
+    sql = f"SELECT unit_id, SUM(missing) FROM {MISSING} WHERE month = %s AND {clause} GROUP BY unit_id"  # noqa: S608
+    return dict(_fetch(sql, [scope.month, *params]))
 
 
 def approvals_by_month(scope: Scope, *, unit: bool = False) -> dict:

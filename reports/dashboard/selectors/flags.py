@@ -1,56 +1,93 @@
 """Red flags, and the filters as a Q for the lists the numbers link to."""
 
-from django.db.models import OuterRef, Q, Subquery
+import datetime
+import json
+
+from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
-from kpis.flags import RedFlag
+from kpis.flags import FlagKind, RedFlag
 from kpis.models import AssignmentState
+from tasks.models import GeneralTask, SubTask
+from units.models import Unit
 
 from .scope import FLAG_PAGE, Scope
 
+# Open flags, newest first: plain SQL written once (as counting.py), not composed by the ORM per view.
+# The sweep inserts each flag as it raises it (raised_at = now), so the newest have the highest ids:
+# ordering by id walks the primary key backwards and stops after one page. The latest reported
+# completion (which keeps a lagging flag's message current) is a subquery, so it is read for the
+# page's rows only, never for every open flag. Open flags are of plans in force only: the sweep
+# resolves the others' (kpis/sweep.py).
+# Table names from the models; every value is a parameter.
+_FLAGS_SQL = (
+    "SELECT f.id, f.kind, f.numbers, f.message_vi, f.raised_at, f.subtask_id, s.code, s.title,"  # noqa: S608
+    " u.name, u.short_name,"
+    f" (SELECT a.latest_completion FROM {AssignmentState._meta.db_table} a WHERE a.assignment_id = f.assignment_id)"
+    f" FROM {RedFlag._meta.db_table} f"
+    f" JOIN {SubTask._meta.db_table} s ON s.id = f.subtask_id"
+    f" JOIN {Unit._meta.db_table} u ON u.id = f.unit_id"
+    " WHERE f.resolved_at IS NULL{filters} ORDER BY f.id DESC LIMIT %s OFFSET %s"
+)
+_SECTION = (
+    f" AND s.general_task_id IN (SELECT g.id FROM {GeneralTask._meta.db_table} g WHERE g.section_id = %s)"  # noqa: S608
+)
 
-def flag_page(scope: Scope) -> tuple[list, bool]:
-    """Open flags, newest first, one page (and whether there are more)."""
-    # Open flags are of plans in force only: the sweep resolves the others' (kpis/sweep.py).
-    qs = RedFlag.objects.filter(resolved_at__isnull=True)
-    if scope.plan:
-        qs = qs.filter(subtask__plan_id=scope.plan.pk)
-    if scope.section:
-        qs = qs.filter(subtask__general_task__section_id=scope.section.pk)
-    if scope.kind:
-        qs = qs.filter(unit__kind=scope.kind)
-    if scope.unit is not None:
-        qs = qs.filter(unit_id=scope.unit.pk)
-    qs = (
-        qs.select_related("unit", "subtask")
-        .only(
-            "kind",
-            "numbers",
-            "message_vi",
-            "raised_at",
-            "resolved_at",
-            "assignment_id",
-            "unit__name",
-            "unit__short_name",
-            "subtask__code",
-            "subtask__title",
-        )  # fmt: skip
-        # The sweep inserts each flag as it raises it (raised_at = now), so the newest have the highest
-        # ids: ordering by id walks the primary key backwards and stops after one page.
-        .order_by("-id")
-    )
-    # The latest reported completion keeps a lagging flag's message current; a subquery, so PostgreSQL
-    # reads it for the page's rows only (after the sort and limit), never for every open flag.
-    latest = AssignmentState.objects.filter(assignment_id=OuterRef("assignment_id")).values(
-        "latest_completion"
-    )
-    qs = qs.annotate(live=Subquery(latest[:1]))
-    flags = list(qs[scope.flag_offset : scope.flag_offset + FLAG_PAGE + 1])
+
+def flag_page(scope: Scope) -> tuple[list[dict], bool]:
+    """Open flags, newest first, one page (and whether there are more), ready to print."""
+    filters, params = [], []
+    for clause, value in (
+        (" AND s.plan_id = %s", scope.plan.pk if scope.plan else None),
+        (_SECTION, scope.section.pk if scope.section else None),
+        (" AND u.kind = %s", scope.kind or None),
+        (" AND f.unit_id = %s", scope.unit.pk if scope.unit is not None else None),
+    ):
+        if value is not None:
+            filters.append(clause)
+            params.append(value)
+    sql = _FLAGS_SQL.format(filters="".join(filters))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, FLAG_PAGE + 1, scope.flag_offset])
+        found = cursor.fetchall()
     today = timezone.localdate()
-    for flag in flags:
-        flag.live_actual = flag.live or 0
-        flag.text = flag.current_message(today)
-    return flags[:FLAG_PAGE], len(flags) > FLAG_PAGE
+    labels = {kind: str(label) for kind, label in FlagKind.choices}
+    flags = []
+    for pk, kind, numbers, message, raised_at, subtask_id, code, title, unit, short, live in found[
+        :FLAG_PAGE
+    ]:
+        # The model's own wording of the message as of today (overdue days, expected progress).
+        flag = RedFlag(kind=kind, numbers=_json(numbers), message_vi=message)
+        flag.live_actual = live or 0
+        flags.append(
+            {
+                "id": pk,
+                "kind": kind,
+                "kind_label": labels.get(kind, kind),
+                "raised": _local_day(raised_at),
+                "subtask_id": subtask_id,
+                "code": code,
+                "title": title,
+                "unit": short or unit,
+                "text": flag.current_message(today),
+            }
+        )
+    return flags, len(found) > FLAG_PAGE
+
+
+def _json(value):
+    """jsonb arrives decoded from PostgreSQL, as text from SQLite."""
+    return json.loads(value) if isinstance(value, str | bytes) else (value or {})
+
+
+def _local_day(value) -> str:
+    """A stored time as the day it was in Vietnam, dd/mm/yyyy (SQLite returns it naive, in UTC)."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return f"{timezone.localtime(value):%d/%m/%Y}"
 
 
 def unit_place(rows: list[dict], unit) -> dict | None:

@@ -1,14 +1,9 @@
 """Progress over time."""
 
-from django.db.models import Sum
 from django.utils import timezone
 
-from reports.models import (
-    DashboardMonth,
-)
-
 from ..summary import chart_months, month_end, month_start
-from .counting import approvals_by_month, deadline_bounds, expected_by_month
+from .counting import approvals_by_month, assigned_by_month, deadline_bounds, expected_by_month
 from .scope import Scope
 from .unit_ranking import _pct, _text
 
@@ -17,14 +12,12 @@ def progress_series(scope: Scope) -> list[dict]:
     """Per month: approved completions, cumulative % approved and % expected (sub-tasks with a deadline)."""
     if scope.unit is not None:
         return _unit_series(scope)
-    qs = scope.filter_rows(DashboardMonth.objects.all(), unit=False)
-    rows = list(
-        qs.values("month").annotate(assigned=Sum("assigned"), expected=Sum("expected")).order_by("month")
-    )
     # Approvals counted from the assignments' rows, so the curve moves with each decision.
     approvals = approvals_by_month(scope)
-    for row in rows:
-        row["approved"] = approvals.get(row["month"], 0)
+    rows = [
+        {"month": month, "assigned": assigned, "expected": expected, "approved": approvals.get(month, 0)}
+        for month, assigned, expected in assigned_by_month(scope)
+    ]
     return _series(rows, scope)
 
 

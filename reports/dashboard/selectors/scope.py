@@ -75,17 +75,6 @@ class Scope:
         extra = {"unit": self.unit.pk} if self.unit is not None else {}
         return escape(f"{self.list_url}?{urlencode(self.params(**extra))}")
 
-    def filter_rows(self, qs, *, unit=True):
-        if self.plan:
-            qs = qs.filter(plan_id=self.plan.pk)
-        if self.section:
-            qs = qs.filter(section_id=self.section.pk)
-        if self.kind:
-            qs = qs.filter(unit_kind=self.kind)
-        if unit and self.unit is not None:
-            qs = qs.filter(unit_id=self.unit.pk)
-        return qs
-
 
 @dataclass
 class Reference:

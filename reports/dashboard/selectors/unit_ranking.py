@@ -1,11 +1,9 @@
 """Units: the ranking, and the page's headline as its sum."""
 
-from django.db.models import Sum
-
 from kpis.models import Status
-from reports.models import CellLevel, DashboardMissing
+from reports.models import CellLevel
 
-from .counting import figures_by, rollup_counts
+from .counting import figures_by, missing_by_unit, rollup_counts
 from .scope import FLAG_KINDS, RANKING_ROWS, STATUSES, SUBTASK_STATUSES, Scope
 
 
@@ -31,10 +29,7 @@ def ranking(scope: Scope) -> list[dict]:
     # Grouped on ids only (no join while aggregating); the names come from the reference data.
     rows = figures_by(scope, CellLevel.SECTION_UNIT, ["unit_id"])
     names = scope.ref.units
-    missing = {}
-    if scope.month:
-        missing_qs = scope.filter_rows(DashboardMissing.objects.filter(month=scope.month), unit=False)
-        missing = dict(missing_qs.values_list("unit_id").annotate(n=Sum("missing")).order_by())
+    missing = missing_by_unit(scope)
     for row in rows:
         row["flags"] = sum(row[f"flags_{k}"] for k in FLAG_KINDS)
         row["missing"] = missing.get(row["unit_id"], 0)
