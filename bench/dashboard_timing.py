@@ -68,24 +68,24 @@ def measure_pages(args, config):
     )
     python_floor = {}
     for name, session, path, query, headers, kind in floors:
-        server, count, explain, direct, size = _measure(
+        server, count, explain, direct, ratio, size = _measure(
             call, args.samples, name, session, path, query, headers
         )
         python_floor[kind] = server - direct
         say(
             f"{name:18} {count:>7} {server:9.1f} {explain:16.1f} {direct:15.1f} "
-            f"{server / max(direct, 0.001):10.2f} {size:>5}   Python {server - direct:.1f} ms"
+            f"{ratio:10.2f} {size:>5}   Python {server - direct:.1f} ms"
         )
     results = []
     for name, session, path, query, headers, kind in pages:
-        server, count, explain, direct, size = _measure(
+        server, count, explain, direct, ratio, size = _measure(
             call, args.samples, name, session, path, query, headers
         )
         best = (direct + python_floor[kind]) / max(direct, 0.001)
-        results.append((name, count, server, explain, direct, best))
+        results.append((name, count, server, explain, direct, ratio, best))
         say(
             f"{name:18} {count:>7} {server:9.1f} {explain:16.1f} {direct:15.1f} "
-            f"{server / max(direct, 0.001):10.2f} {size:>5} {best:13.2f}"
+            f"{ratio:10.2f} {size:>5} {best:13.2f}"
         )
     say(
         "best possible: (the page's SQL + the Python of its floor) / its SQL, i.e. the ratio if the board "
@@ -95,24 +95,41 @@ def measure_pages(args, config):
 
 
 def _measure(call, samples, name, session, path, query, headers):
-    """(median server ms, queries, EXPLAIN ms, direct SQL ms, KB) of one page."""
+    """(median server ms, queries, EXPLAIN ms, median direct SQL ms, median server/SQL, KB) of one page.
+
+    The page and its SQL are timed in turns, sample by sample, and the ratio is the median of the
+    pairs' ratios: a virtual machine's speed drifts by tens of percent from minute to minute, and
+    timing all the pages first and all the SQL afterwards would measure the drift as well.
+    """
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(3):
-        call(session, path, query, headers)
-    times = []
-    for _ in range(samples):
-        started = time.perf_counter()
         status, body = call(session, path, query, headers)
-        times.append(time.perf_counter() - started)
     assert status[:3] in ("200", "302"), (name, status)
     with CaptureQueriesContext(connection) as captured:
         call(session, path, query, headers)
+    # Counted now: the next request's request_started signal empties the connection's query log.
+    count = len(captured.captured_queries)
     statements = [q["sql"] for q in captured.captured_queries if not _is_transaction_control(q["sql"])]
-    explain, direct = _sql_times(connection, transaction, statements, samples)
-    server = statistics.median(times) * 1000
-    return server, len(captured.captured_queries), explain, direct, len(body) // 1024
+    explain = _explain(connection, transaction, statements)
+    servers, directs, ratios = [], [], []
+    for _ in range(samples):
+        started = time.perf_counter()
+        call(session, path, query, headers)
+        server = time.perf_counter() - started
+        direct = _sql_time(connection, transaction, statements)
+        servers.append(server)
+        directs.append(direct)
+        ratios.append(server / direct)
+    return (
+        statistics.median(servers) * 1000,
+        count,
+        explain,
+        statistics.median(directs) * 1000,
+        statistics.median(ratios),
+        len(body) // 1024,
+    )
 
 
 def measure_sync(samples: int = 40):
@@ -145,27 +162,31 @@ def _is_transaction_control(sql: str) -> bool:
     return sql.split(None, 1)[0].upper() in {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"}
 
 
-def _sql_times(connection, transaction, statements, samples) -> tuple[float, float]:
-    """(EXPLAIN ANALYZE planning + execution, median wall time of running them on a cursor) in ms.
-
-    Run in a transaction that is rolled back: the session UPDATE of the page changes nothing.
-    """
-    explain_total, walls = 0.0, []
+def _explain(connection, transaction, statements) -> float:
+    """EXPLAIN ANALYZE planning + execution of the statements, in ms, in a transaction rolled back."""
+    total = 0.0
     with transaction.atomic():
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
                 plan = cursor.fetchone()[0]
                 plan = plan[0] if isinstance(plan, list) else json.loads(plan)[0]
-                explain_total += plan.get("Planning Time", 0) + plan.get("Execution Time", 0)
-            raw = connection.connection  # the psycopg connection: no Django wrapper in the timing
-            for _ in range(samples):
-                started = time.perf_counter()
-                with raw.cursor() as plain:
-                    for sql in statements:
-                        plain.execute(sql.encode())
-                        if plain.description:
-                            plain.fetchall()
-                walls.append(time.perf_counter() - started)
+                total += plan.get("Planning Time", 0) + plan.get("Execution Time", 0)
         transaction.set_rollback(True)
-    return explain_total, statistics.median(walls) * 1000
+    return total
+
+
+def _sql_time(connection, transaction, statements) -> float:
+    """Wall time (s) of running the statements on a plain psycopg cursor, rows fetched: no Django
+    wrapper in the timing. In a transaction rolled back, should the page have written something."""
+    with transaction.atomic():
+        raw = connection.connection
+        started = time.perf_counter()
+        with raw.cursor() as plain:
+            for sql in statements:
+                plain.execute(sql.encode())
+                if plain.description:
+                    plain.fetchall()
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed
