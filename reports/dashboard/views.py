@@ -1,8 +1,9 @@
 """The province dashboard, the unit dashboard, and the lists their numbers link to.
 
 One view serves a whole page and its fragments: the filter form swaps #board, a ranking column
-header swaps #ranking, "more flags" swaps #flags (each part is its own Jinja2 template). Every link
-and form also works as a plain GET.
+header swaps #ranking, "more flags" swaps #flags, opening the table behind the bars by item fills
+#items-table-body (each part is its own Jinja2 template). Every link and form also works as a plain
+GET.
 """
 
 import datetime
@@ -28,13 +29,14 @@ from units.models import Unit, UnitKind
 from . import selectors
 from .summary import missing_queryset, refresh_minutes, summary_refresh
 
-FRAGMENTS = {"board", "ranking", "flags"}
+# htmx target → the part of the board it receives (templates/jinja2/reports/_dashboard_<part>.html).
+FRAGMENTS = {"board": "board", "ranking": "ranking", "flags": "flags", "items-table-body": "items"}
 
 
 def _target(request) -> str:
     """The part of the board htmx asked for; the whole board otherwise (a history restore too)."""
     target = request.htmx.target if request.htmx and not request.htmx.history_restore_request else None
-    return target if target in FRAGMENTS else ""
+    return FRAGMENTS.get(target, "")
 
 
 def _board_html(request, scope, snap, part: str) -> str:
@@ -75,6 +77,8 @@ def _board_context(request, scope, snap, part: str = "board") -> dict:
     """What the board (or the one part htmx asked for) shows; a part costs only its own queries."""
     if part == "flags":
         return {"scope": scope, **_flags_part(scope)}
+    if part == "items":
+        return {"scope": scope, "items": selectors.items(scope)}
     rows = selectors.ranking(scope)
     mine = selectors.unit_place(rows, scope.unit) if scope.unit is not None else None
     if part == "ranking":

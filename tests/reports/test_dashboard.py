@@ -291,6 +291,39 @@ def test_filters_answer_htmx_with_the_fragment_only(small_data, leader_client):
     assert "<html" in full and re.search(rf'<option value="{plan.pk}"\s+selected', full)
 
 
+def test_the_table_by_item_comes_when_opened_with_every_number_linked(small_data, leader_client):
+    """The bars' table (80 rows of links at province scale) is not sent with the page: opening it
+    fetches it by htmx; ?table=items sends it with the page, opened (a plain link, no JavaScript)."""
+    plan = Plan.objects.order_by("pk").first()
+    page = leader_client.get(URL, {"plan": plan.pk})
+    html = page.content.decode()
+    items = page.context["items"]
+    assert items and 'id="items-table-body"' in html and 'hx-trigger="intersect once"' in html
+    assert f'href="{items[0]["label"]}' not in html and "&amp;general_task=" not in html
+    fragment = leader_client.get(
+        URL,
+        {"plan": plan.pk, "table": "items"},
+        headers={"HX-Request": "true", "HX-Target": "items-table-body"},
+    )
+    table = fragment.content.decode()
+    assert "<html" not in table and "<form" not in table and table.count("<tr>") == len(items) + 1
+    lists = reverse("reports:dashboard_list")
+    for item in items:
+        section, task = item["section_id"], item["general_task_id"]
+        counted = leads(subtask__general_task_id=task)
+        assert item["assigned"] == counted.count()
+        assert item["completed"] == counted.filter(state__status=Status.COMPLETED).count()
+        link = f"{lists}?plan={plan.pk}&amp;period={page.context['scope'].month:%Y-%m}&amp;section={section}&amp;general_task={task}"
+        # Grouped by dots, as Vietnamese write numbers.
+        assert f'<a href="{link}">{item["assigned"]:,}</a>'.replace(",", ".") in table
+        assert f'<a href="{link}&status=completed">{item["completed"]:,}</a>'.replace(",", ".") in table
+        listed = leader_client.get(lists, {"plan": plan.pk, "section": section, "general_task": task})
+        assert listed.context["page"].paginator.count == item["assigned"]
+    opened = leader_client.get(URL, {"plan": plan.pk, "table": "items"}).content.decode()
+    assert "<html" in opened and re.search(r'<details class="chart-table" id="items-table"\s+open>', opened)
+    assert 'id="items-table-body"' not in opened and opened.count("&amp;general_task=") >= len(items)
+
+
 def test_unknown_filter_values_are_ignored(small_data, leader_client):
     response = leader_client.get(
         URL, {"plan": "x", "kind": "nope", "period": "1999-01", "sort": "drop", "section": "9"}

@@ -29,6 +29,11 @@ def page_queries(client) -> dict:
             {"plan": plan.pk},
             {"HX-Request": "true", "HX-Target": "board"},
         ),
+        "items table fragment": (
+            reverse("reports:dashboard"),
+            {"table": "items"},
+            {"HX-Request": "true", "HX-Target": "items-table-body"},
+        ),
         "unit": (reverse("reports:unit_dashboard", args=[unit.pk]), {}, {}),
     }
     counts = {}

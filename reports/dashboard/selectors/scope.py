@@ -47,6 +47,7 @@ class Scope:
     desc: bool = False
     flag_offset: int = 0
     all_units: bool = False
+    items_table: bool = False  # the table behind the bars by item comes with the page (?table=items)
     base_url: str = ""
     list_url: str = ""
     plans: list = field(default_factory=list)
@@ -156,6 +157,7 @@ def scope_from_request(request, *, base_url: str, list_url: str, unit=None, snap
     scope.sort = get.get("sort") if get.get("sort") in SORTS else "rank"
     scope.desc = get.get("dir") == "desc"
     scope.all_units = get.get("units") == "all"
+    scope.items_table = get.get("table") == "items"
     offset = get.get("flags_from", "")
     scope.flag_offset = int(offset) if offset.isdigit() else 0
     return scope
