@@ -47,10 +47,19 @@ def date(value, arg=None):
     return date_filter(template_localtime(value), arg)
 
 
+# Language → its thousand separator when it groups by threes, else None (humanize decides then).
+_GROUPING: dict = {}
+
+
 def intcomma(value):
     """humanize's |intcomma; an int is grouped by threes with the language's separator directly."""
-    if value.__class__ is int and get_format("NUMBER_GROUPING") == 3:
-        return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+    language = get_language()
+    if language not in _GROUPING:
+        grouping = get_format("NUMBER_GROUPING")
+        _GROUPING[language] = get_format("THOUSAND_SEPARATOR") if grouping == 3 else None
+    separator = _GROUPING[language]
+    if value.__class__ is int and separator is not None:
+        return f"{value:,}".replace(",", separator)
     return django_intcomma(value)
 
 

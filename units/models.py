@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from .naming import name_key
@@ -108,8 +108,12 @@ class User(AbstractUser):
 
     @property
     def role_set(self) -> frozenset:
+        """The user's roles, read once per request (every page asks: the menu, the permissions).
+        One statement written once rather than a queryset composed on each request."""
         if not hasattr(self, "_role_set"):
-            self._role_set = frozenset(self.roles.values_list("role", flat=True))
+            with connection.cursor() as cursor:
+                cursor.execute(_ROLES_SQL, [self.pk])
+                self._role_set = frozenset(role for (role,) in cursor.fetchall())
         return self._role_set
 
     def has_role(self, *roles) -> bool:
@@ -147,3 +151,6 @@ class UserRole(models.Model):
 
     def __str__(self):
         return self.get_role_display()
+
+
+_ROLES_SQL = f"SELECT role FROM {UserRole._meta.db_table} WHERE user_id = %s"  # noqa: S608 - the model's table

@@ -27,8 +27,16 @@ def test_leaders_read_the_province_dashboard_on_a_projector_and_a_phone(journey)
     open_dashboard(j)
     assert j.page.locator("h1").inner_text() == "Bảng điều hành toàn tỉnh"
     assert j.page.locator(".tile").count() == 6
-    # Each chart has its data table for screen readers and print.
+    # Each chart has its data table for screen readers; the one behind the bars by item (a row of
+    # links per section) is fetched when it is opened.
+    assert j.page.locator("details.chart-table table").count() == 1
+    j.page.click("#items-table summary")
+    j.page.wait_for_selector("#items-table table tbody tr")
     assert j.page.locator("details.chart-table table").count() == 2
+    assert j.page.locator("#items-table tbody tr").count() == j.page.evaluate(
+        "JSON.parse(document.getElementById('chart-items-data').textContent).labels.length"
+    )
+    j.page.click("#items-table summary")  # closed again: the board looks as a leader left it
     j.shot("province")
 
     # A filter swaps the board without reloading the page, and the URL says what is shown.

@@ -163,5 +163,9 @@ def scope_from_request(request, *, base_url: str, list_url: str, unit=None, snap
     return scope
 
 
+_SNAPSHOT_SQL = f"SELECT * FROM {DashboardSnapshot._meta.db_table} ORDER BY computed_at DESC LIMIT 1"  # noqa: S608
+
+
 def snapshot():
-    return DashboardSnapshot.objects.order_by("-computed_at").first()
+    """The latest summary build (read on every view, so a raw query rather than one composed each time)."""
+    return next(iter(DashboardSnapshot.objects.raw(_SNAPSHOT_SQL)), None)
