@@ -22,7 +22,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -122,21 +121,44 @@ def quality_condition(today: datetime.date) -> QuerySet:
     return lead_assignments(today).filter(flag_status=Status.RETURNED)
 
 
+def _due_period_choices(today: datetime.date) -> list[tuple[int, datetime.date, int]]:
+    """(plan, cut-off, period) in the order the no-report rule tries them: per plan, its monthly
+    periods already due, latest first (due date, then start), keeping only a period whose cut-off
+    is later than that of every period after it. A sub-task that started by a kept period's
+    cut-off owes that period's report; one that started after them all owes none yet.
+
+    Periods follow one another, so in practice one period per plan is kept: the rule becomes a
+    CASE over a few plans rather than a subquery over the periods for each assignment (which
+    PostgreSQL ran for each of its three uses: the filter, the report looked for, the flag's number).
+    """
+    due = Period.objects.filter(
+        kind=PeriodKind.MONTHLY, due_date__lt=today, plan__status=PlanStatus.IN_FORCE
+    ).order_by("plan_id", "-due_date", "-start")
+    choices, latest_cutoff = [], {}
+    for plan_id, cutoff, period_id in due.values_list("plan_id", "cutoff", "pk"):
+        if plan_id not in latest_cutoff or cutoff > latest_cutoff[plan_id]:
+            choices.append((plan_id, cutoff, period_id))
+            latest_cutoff[plan_id] = max(cutoff, latest_cutoff.get(plan_id, cutoff))
+    return choices
+
+
 def no_report_condition(today: datetime.date) -> QuerySet:
     started = Coalesce(
         "subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date", _date(EARLIEST)
     )
-    # The plan's last monthly period already due, if the sub-task had started by its cut-off
-    # (when the last one does not qualify, no earlier one does: their cut-offs are earlier).
+    # The plan's latest monthly period already due whose cut-off the sub-task had started by.
+    choices = _due_period_choices(today)
     due_period = (
-        Period.objects.filter(
-            plan_id=OuterRef("subtask__plan_id"),
-            kind=PeriodKind.MONTHLY,
-            due_date__lt=today,
-            cutoff__gte=OuterRef("started"),
+        Case(
+            *(
+                When(subtask__plan_id=plan, started__lte=cutoff, then=Value(period))
+                for plan, cutoff, period in choices
+            ),
+            default=None,
+            output_field=IntegerField(),
         )
-        .order_by("-due_date", "-start")
-        .values("pk")[:1]
+        if choices
+        else Value(None, output_field=IntegerField())  # no period is due yet: nobody owes a report
     )
     reported = ProgressReport.objects.filter(
         assignment_id=OuterRef("pk"), period_id=OuterRef("due_period"), status=ReportStatus.SUBMITTED
@@ -145,7 +167,7 @@ def no_report_condition(today: datetime.date) -> QuerySet:
         lead_assignments(today)
         .exclude(flag_status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
         .annotate(started=started)
-        .annotate(due_period=Subquery(due_period))
+        .annotate(due_period=due_period)
         .filter(due_period__isnull=False)
         .exclude(Exists(reported))
     )

@@ -206,3 +206,62 @@ def test_the_management_command_moves_the_clock(make_lead, capsys):
     call_command("sweep_flags", "--now", (START + datetime.timedelta(days=151)).isoformat())
     assert open_flags(FlagKind.OVERDUE).count() == 1
     assert "overdue: +1" in capsys.readouterr().out
+
+
+def _owed_by_subquery(today):
+    """The no-report rule as first written: per assignment, a subquery for the plan's latest due
+    monthly period whose cut-off the sub-task had started by (the reference for the CASE form)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from kpis.flag_conditions import EARLIEST, _date, lead_assignments
+    from kpis.models import PeriodKind
+
+    started = Coalesce(
+        "subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date", _date(EARLIEST)
+    )
+    due = (
+        Period.objects.filter(
+            plan_id=OuterRef("subtask__plan_id"),
+            kind=PeriodKind.MONTHLY,
+            due_date__lt=today,
+            cutoff__gte=OuterRef("started"),
+        )
+        .order_by("-due_date", "-start")
+        .values("pk")[:1]
+    )
+    rows = lead_assignments(today).annotate(started=started).annotate(due=Subquery(due))
+    return {(pk, period) for pk, period in rows.values_list("pk", "due") if period is not None}
+
+
+def test_the_period_owed_is_the_latest_due_whose_cutoff_the_subtask_had_started_by(make_lead):
+    """Sub-tasks starting before, on and after each cut-off, and a period whose cut-off was moved
+    past the next one's: the rule owes exactly the period the per-assignment subquery finds."""
+    from kpis.flag_conditions import no_report_condition
+
+    leads = [
+        make_lead(
+            start_date=datetime.date(2025, 1, 1) + datetime.timedelta(days=n), deadline=None, ongoing=True
+        )
+        for n in range(0, 150, 6)
+    ]
+    periods_ensure(now=at(datetime.date(2025, 4, 25)))
+    plan = leads[0].subtask.plan
+    # February's cut-off moved past that of the latest period due on 21/04 (a correction): a
+    # sub-task started in between owes February's report, though later periods are due.
+    february = Period.objects.get(plan=plan, kind="monthly", start=datetime.date(2025, 2, 1))
+    latest = (
+        Period.objects.filter(plan=plan, kind="monthly", due_date__lt=datetime.date(2025, 4, 21))
+        .order_by("-due_date")
+        .first()
+    )
+    assert latest.start > february.start
+    Period.objects.filter(pk=february.pk).update(cutoff=latest.cutoff + datetime.timedelta(days=7))
+    owed_in_april = set()
+    for day in (datetime.date(2025, 1, 19), datetime.date(2025, 2, 21), datetime.date(2025, 4, 21)):
+        # Nobody has reported or finished: every assignment owing a period is in the condition.
+        found = set(no_report_condition(day).values_list("pk", "due_period"))
+        assert found == _owed_by_subquery(day), day
+        owed_in_april = found
+    periods = {period for _, period in owed_in_april}
+    assert february.pk in periods and len(periods) >= 2 and len(owed_in_april) < len(leads)
