@@ -87,18 +87,22 @@ def preferences(request):
 def red_flags(request):
     """Open red flags the user may see (with their history on request), and their roll-ups."""
     subtask_id = _int(request.GET.get("subtask"))
+    unit_id = _int(request.GET.get("unit"))
     plan_id = _int(request.GET.get("plan"))
     kind = request.GET.get("kind") or None
     include_resolved = request.GET.get("history") == "1"
     flags = flag_list(
         user=request.user,
         subtask_id=subtask_id,
+        unit_id=unit_id,
         plan_id=plan_id,
         kind=kind,
         include_resolved=include_resolved,
     )
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     visible = selectors.visible_flags(user=request.user)
+    if unit_id:
+        visible = visible.filter(unit_id=unit_id)  # the figures above the list are the unit's too
     by_plan = open_flag_counts(by="plan", queryset=visible)
     context = {
         "page": page,
@@ -108,6 +112,7 @@ def red_flags(request):
         "kinds": FlagKind.choices,
         "kind": kind,
         "subtask": selectors.subtask_title(subtask_id) if subtask_id else None,
+        "unit": selectors.unit_name(unit_id) if unit_id else None,
         "include_resolved": include_resolved,
     }
     return render(request, "notifications/flags.html", context)

@@ -98,3 +98,35 @@ def test_the_list_runs_a_constant_number_of_queries(client, staff, lead, django_
         notify_users(users=[staff], kind="flag_raised", subject=f"S{i}", body="B", url="/", key=f"k{i}")
     with django_assert_max_num_queries(12):
         client.get(reverse("notifications:list"))
+
+
+def test_the_flags_page_names_each_flags_subtask_and_narrows_to_a_unit(client, staff, flagged, lead):
+    """Across sub-tasks a flag says which sub-task it is about (a link to it) and which unit (a link
+    narrowing the list to that unit's flags), so a leader knows what to chase."""
+    from kpis.flags import RedFlag
+    from tests.factories import AssignmentFactory, SubTaskFactory, UnitFactory
+    from tests.flags.conftest import DEADLINE, START
+
+    other_unit = UnitFactory(name="Sở Tài chính")
+    other = AssignmentFactory(
+        subtask=SubTaskFactory(start_date=START, deadline=DEADLINE, general_task=lead.subtask.general_task),
+        unit=other_unit,
+    )
+    sweep(now=day_n(90))
+    leader = UserFactory(roles=[Role.LEADERSHIP])
+    client.force_login(leader)
+    page = client.get(reverse("notifications:flags")).content.decode()
+    for assignment in (lead, other):
+        subtask = assignment.subtask
+        assert f'href="{reverse("tasks:subtask_detail", args=[subtask.pk])}"' in page
+        assert f"{subtask.code}. {subtask.title}" in page
+        assert f'href="?unit={assignment.unit_id}"' in page
+    narrowed = client.get(reverse("notifications:flags"), {"unit": other_unit.pk})
+    flags = list(narrowed.context["flags"])
+    assert flags and {f.unit_id for f in flags} == {other_unit.pk}
+    assert len(flags) == RedFlag.objects.filter(unit=other_unit, resolved_at__isnull=True).count()
+    assert "Sở Tài chính" in narrowed.content.decode().split("</h1>")[0]
+    assert narrowed.context["totals"]["total"] == len(flags)
+    # Unit staff narrowing to another unit see nothing of it.
+    client.force_login(staff)
+    assert list(client.get(reverse("notifications:flags"), {"unit": other_unit.pk}).context["flags"]) == []
