@@ -13,7 +13,9 @@ assignment of the plans in force. Per kind, in one transaction:
 Rules and the decisions taken where DESIGN.md is silent:
 - only lead assignments of plans in force; S = sub-task start, else plan start, else issue date;
 - overdue: the day after the deadline (t > D) and not completed — awaiting review included
-  (DESIGN: "not completed"; an approval resolves it at the next sweep);
+  (DESIGN: "not completed"); an approval resolves it at once: the report and review services sweep
+  the assignment they change (`assignment_ids`), in their own transaction, so a decision never
+  leaves a finished task flagged until the next periodic sweep;
 - lagging: expected ≥ FLAG_LAGGING_MIN_EXPECTED and actual < FLAG_LAGGING_RATIO × expected, actual
   being the latest reported completion (0 when never reported); not for completed assignments
   nor those awaiting review (the unit has claimed completion: the next move is the reviewer's);
@@ -64,22 +66,26 @@ class SweepResult:
         return {"today": self.today.isoformat(), "raised": self.raised, "resolved": self.resolved}
 
 
-def sweep(*, now: datetime.datetime | None = None, kinds=None) -> SweepResult:
-    """Raise and resolve every kind of red flag as of `now`. Idempotent; safe on two workers at once."""
+def sweep(*, now: datetime.datetime | None = None, kinds=None, assignment_ids=None) -> SweepResult:
+    """Raise and resolve every kind of red flag as of `now`. Idempotent; safe on two workers at once.
+
+    With `assignment_ids`, only those assignments' flags (what a report or review decision changed):
+    the same statements, narrowed to them.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = SweepResult(today=today)
+    ids = None if assignment_ids is None else list(assignment_ids)
     for kind in kinds or CONDITIONS:
         with transaction.atomic():
-            result.resolved[kind] = _resolve(kind, today, now)
+            result.resolved[kind] = _resolve(kind, today, now, ids)
             _test_delay()
-            rows = _new_rows(kind, today)
+            rows = _new_rows(kind, today, ids)
             _test_delay()
             result.raised[kind] = _insert(_flags(kind, rows, today), now)
     if result.changed:
-        audit_record(
-            actor=None, action="flags.sweep", object_type="kpis.redflag", changes=result.as_dict(), now=now
-        )
+        changes = result.as_dict() if ids is None else {**result.as_dict(), "assignments": ids}
+        audit_record(actor=None, action="flags.sweep", object_type="kpis.redflag", changes=changes, now=now)
     return result
 
 
@@ -90,19 +96,20 @@ def _test_delay():
         time.sleep(delay)
 
 
-def _resolve(kind: str, today: datetime.date, now) -> int:
+def _resolve(kind: str, today: datetime.date, now, ids=None) -> int:
     holds = CONDITIONS[kind](today).filter(pk=OuterRef("assignment_id"))
     if kind == FlagKind.NO_REPORT:
         holds = holds.filter(due_period=OuterRef("period_id"))
-    return (
-        RedFlag.objects.filter(kind=kind, resolved_at__isnull=True)
-        .exclude(Exists(holds))
-        .update(resolved_at=now)
-    )
+    flags = RedFlag.objects.filter(kind=kind, resolved_at__isnull=True)
+    if ids is not None:
+        flags = flags.filter(assignment_id__in=ids)
+    return flags.exclude(Exists(holds)).update(resolved_at=now)
 
 
-def _new_rows(kind: str, today: datetime.date) -> list[dict]:
+def _new_rows(kind: str, today: datetime.date, ids=None) -> list[dict]:
     qs = CONDITIONS[kind](today)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     open_flags = RedFlag.objects.filter(kind=kind, resolved_at__isnull=True, assignment_id=OuterRef("pk"))
     if kind == FlagKind.NO_REPORT:
         open_flags = open_flags.filter(period_id=OuterRef("due_period"))

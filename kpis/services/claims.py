@@ -14,6 +14,7 @@ from tasks.models import Assignment
 
 from ..models import AssignmentState, Status
 from ..signals import progress_changed
+from ..sweep import sweep
 
 
 def _require_reviewer(reviewer):
@@ -59,6 +60,7 @@ def claim_approve(*, assignment: Assignment, reviewer, now=None, note: str = "")
         },
         now=now,
     )
+    sweep(now=now, assignment_ids=[assignment.pk])  # a finished task is flagged no more, at once
     progress_changed.send(sender="kpis.claim_approve", now=now, assignment_ids=[assignment.pk])
     return state
 
@@ -89,5 +91,6 @@ def claim_return(*, assignment: Assignment, reviewer, reason: str, now=None) -> 
         },
         now=now,
     )
+    sweep(now=now, assignment_ids=[assignment.pk])  # the returned claim's quality flag, at once
     progress_changed.send(sender="kpis.claim_return", now=now, assignment_ids=[assignment.pk])
     return state

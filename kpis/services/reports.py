@@ -30,6 +30,7 @@ from ..models import (
     target_met,
 )
 from ..signals import progress_changed
+from ..sweep import sweep
 
 HUNDRED = Decimal(100)
 
@@ -229,6 +230,7 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
         changes={**_snapshot(report), "assignment_status": [before, after]},
         now=now,
     )
+    sweep(now=now, assignment_ids=[report.assignment_id])  # e.g. the missing report, resolved at once
     progress_changed.send(sender="kpis.report_submit", now=now, assignment_ids=[report.assignment_id])
     return report
 

@@ -216,3 +216,38 @@ def test_a_sync_waits_for_the_rows_part_of_a_rebuild_only():
     finally:
         other.rollback()
         other.close()
+
+
+def test_a_decision_resolves_or_raises_its_flags_at_once_and_the_board_agrees(small_data, reviewer):
+    """An approval resolves the finished task's overdue, lagging and no-report flags in its own
+    transaction (no wait for the periodic sweep), so the board's "overdue" tile and its overdue flags
+    move together; a return raises the quality flag at once."""
+    from kpis.flags import FlagKind, RedFlag
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    open_overdue = RedFlag.objects.filter(kind=FlagKind.OVERDUE, resolved_at__isnull=True)
+    flagged = (
+        leads()
+        .filter(state__status=Status.IN_PROGRESS, subtask__deadline__lt=today)
+        .filter(pk__in=open_overdue.values("assignment_id"))
+        .order_by("pk")
+    )
+    approved, returned = flagged[0], flagged[1]
+    for assignment in (approved, returned):
+        claim(assignment, now)
+    before = scope_totals()
+    claim_approve(assignment=approved, reviewer=reviewer, now=now)
+    after = scope_totals()
+    assert not RedFlag.objects.filter(assignment=approved, resolved_at__isnull=True).exists()
+    row = DashboardAssignment.objects.get(pk=approved.pk)
+    assert (row.flags_overdue, row.flags_lagging, row.flags_no_report) == (0, 0, 0)
+    assert after["overdue"] == before["overdue"] - 1
+    assert after["flags_overdue"] == before["flags_overdue"] - 1
+
+    claim_return(assignment=returned, reviewer=reviewer, reason="Thiếu biên bản nghiệm thu", now=now)
+    quality = RedFlag.objects.get(assignment=returned, kind=FlagKind.QUALITY, resolved_at__isnull=True)
+    assert "Thiếu biên bản nghiệm thu" in quality.message_vi
+    assert DashboardAssignment.objects.get(pk=returned.pk).flags_quality == 1
+    assert scope_totals()["flags_quality"] == after["flags_quality"] + 1
+    assert rows() == rebuilt()
