@@ -139,9 +139,9 @@ WITH lead AS (
     FROM lead WHERE NOT ongoing AND deadline < %(today)s AND status <> 'completed'
   UNION ALL
     SELECT id, subtask_id, unit_id, 'lagging', NULL,
-           format('dự kiến %%s %%%% tại ngày %%s/%%s, báo cáo %%s %%%%',
-                  round(100.0 * LEAST(%(today)s::date - s_date, deadline - s_date) / (deadline - s_date), 2),
-                  LEAST(%(today)s::date - s_date, deadline - s_date), deadline - s_date, actual)
+           format('đã qua %%s/%%s ngày thực hiện, dự kiến đạt %%s %%%%, báo cáo mới %%s %%%%',
+                  LEAST(%(today)s::date - s_date, deadline - s_date), deadline - s_date,
+                  round(100.0 * LEAST(%(today)s::date - s_date, deadline - s_date) / (deadline - s_date), 2), actual)
     FROM lead WHERE NOT ongoing AND deadline IS NOT NULL AND deadline > s_date
       AND status NOT IN ('completed', 'awaiting_review')
       AND 100 * (%(today)s::date - s_date) >= %(minimum)s * (deadline - s_date)

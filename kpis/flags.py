@@ -107,7 +107,11 @@ def overdue_message(*, days: int, deadline: datetime.date) -> str:
 
 
 def lagging_message(*, expected: float, day: int, total_days: int, actual: float) -> str:
-    return f"Chậm tiến độ: dự kiến {_pct(expected)} % tại ngày {day}/{total_days}, báo cáo {_pct(actual)} %."
+    # "90/150 days gone" reads at a glance; "at day 90/150" did not (a reviewer's finding).
+    return (
+        f"Chậm tiến độ: đã qua {day}/{total_days} ngày thực hiện, dự kiến đạt {_pct(expected)} %, "
+        f"báo cáo mới {_pct(actual)} %."
+    )
 
 
 def quality_message(*, returned_on: datetime.date | None, reason: str) -> str:

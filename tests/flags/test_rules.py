@@ -60,7 +60,9 @@ def test_expected_exactly_20_percent_and_actual_just_below_half_lags(make_lead):
     flag = open_flags(FlagKind.LAGGING).get()
     assert flag.numbers["expected"] == 20
     assert flag.numbers["day"] == 30 and flag.numbers["total_days"] == 150
-    assert flag.message_vi == "Chậm tiến độ: dự kiến 20 % tại ngày 30/150, báo cáo 9,99 %."
+    assert (
+        flag.message_vi == "Chậm tiến độ: đã qua 30/150 ngày thực hiện, dự kiến đạt 20 %, báo cáo mới 9,99 %."
+    )
 
 
 def test_below_20_percent_expected_nothing_lags_even_without_a_report(make_lead):
@@ -76,7 +78,7 @@ def test_the_design_example_message(make_lead):
     set_state(lead, completion=25)
     sweep(now=day_n(90))
     assert open_flags(FlagKind.LAGGING).get().message_vi == (
-        "Chậm tiến độ: dự kiến 60 % tại ngày 90/150, báo cáo 25 %."
+        "Chậm tiến độ: đã qua 90/150 ngày thực hiện, dự kiến đạt 60 %, báo cáo mới 25 %."
     )
 
 

@@ -31,7 +31,7 @@ def test_a_raised_flag_notifies_the_units_staff_and_head_once(lead, staff, head)
     assert flag.notified_at is not None
     assert sorted(m.to[0] for m in mail.outbox) == sorted([staff.email, head.email])
     message = mail.outbox[0]
-    assert "dự kiến 60 % tại ngày 90/150, báo cáo 0 %" in message.body
+    assert "đã qua 90/150 ngày thực hiện, dự kiến đạt 60 %, báo cáo mới 0 %" in message.body
     assert f"/plans/subtasks/{lead.subtask_id}/" in message.body
     html = message.alternatives[0][0]
     assert f'href="http://127.0.0.1:8000/plans/subtasks/{lead.subtask_id}/"' in html

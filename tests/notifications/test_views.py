@@ -33,7 +33,7 @@ def test_the_bell_shows_the_unread_count_and_polls_itself(client, staff, flagged
 def test_the_list_shows_the_notification_with_its_link(client, staff, flagged, lead):
     client.force_login(staff)
     page = client.get(reverse("notifications:list")).content.decode()
-    assert "dự kiến 60 % tại ngày 90/150" in page
+    assert "đã qua 90/150 ngày thực hiện, dự kiến đạt 60 %" in page
     assert f'href="/plans/subtasks/{lead.subtask_id}/"' in page
 
 
@@ -84,7 +84,7 @@ def test_the_flags_page_shows_a_subtasks_flags_to_its_unit_not_to_outsiders(clie
     client.force_login(staff)
     page = client.get(reverse("notifications:flags"), {"subtask": lead.subtask_id}).content.decode()
     # an open flag speaks as of today (long after this 2025 deadline): expected has reached 100 %
-    assert "Chậm tiến độ: dự kiến 100 % tại ngày 150/150, báo cáo 0 %." in page
+    assert "Chậm tiến độ: đã qua 150/150 ngày thực hiện, dự kiến đạt 100 %, báo cáo mới 0 %." in page
     client.force_login(UserFactory(roles=[Role.STAFF]))
     page = client.get(reverse("notifications:flags"), {"subtask": lead.subtask_id}).content.decode()
     assert "Không có cảnh báo đỏ." in page
