@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kpis.flags import RedFlag
+from kpis.flags import FlagKind, RedFlag
 from kpis.models import AssignmentState
 from nq57portal.queue import enqueue_on_commit
 from units.models import Role, User
@@ -57,12 +57,23 @@ def subtask_url(subtask_id) -> str:
     return reverse("tasks:subtask_detail", args=[subtask_id])
 
 
+# More new flags than this for one person in one run arrive as one notification that lists them
+# (the first sweep of a unit with many tasks raised dozens of notifications at once).
+FLAGS_PER_NOTIFICATION = 3
+FLAGS_LISTED = 10
+
+
 def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
     """Write the notifications of flags not yet processed (the outbox step of healthchecks' Flip).
 
-    Two runs at once write each notification once (unique dedupe key) and mark each flag once
-    (conditional update). Flags already resolved when processed are marked without notifying.
-    Returns how many notification rows were written.
+    Each of a unit's staff and its head is told of its new flags: one notification per flag when
+    a run brings a few, one notification listing them (with a link to the unit's flags) when it
+    brings more than FLAGS_PER_NOTIFICATION. A quality flag is not announced again: the return of
+    the claim that raised it has already told the unit, with the reviewer's reason.
+
+    Two runs at once write each notification once (unique dedupe key: the flag, or the first flag
+    of the list) and mark each flag once (conditional update). Flags already resolved when
+    processed are marked without notifying. Returns how many notification rows were written.
     """
     now = now or timezone.now()
     flags = list(
@@ -72,34 +83,61 @@ def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
     )
     if not flags:
         return 0
-    recipients = unit_recipients(f.unit_id for f in flags if f.resolved_at is None)
+    told = [f for f in flags if f.resolved_at is None and f.kind != FlagKind.QUALITY]
+    recipients = unit_recipients(f.unit_id for f in told)
+    by_unit = defaultdict(list)
+    for flag in told:
+        by_unit[flag.unit_id].append(flag)
     rows = []
-    for flag in flags:
-        if flag.resolved_at is not None:
-            continue
-        subject = f"Cảnh báo đỏ — {flag.get_kind_display()}: {flag.subtask.code} {flag.subtask.title}"
-        body = (
-            f"{flag.message_vi}\nTiểu nhiệm vụ {flag.subtask.code}: {flag.subtask.title}\nĐơn vị: {flag.unit}"
-        )
-        url = subtask_url(flag.subtask_id)
-        for user in recipients.get(flag.unit_id, []):
-            rows.append(
-                Notification(
-                    recipient=user,
-                    kind=NotificationKind.FLAG_RAISED,
-                    subject=subject[:255],
-                    body=body,
-                    url=url,
-                    object_type="kpis.redflag",
-                    object_id=str(flag.pk),
-                    dedupe_key=f"flag:{flag.pk}:{user.pk}",
-                    created_at=now,
-                )
-            )
+    for unit_id, unit_flags in by_unit.items():
+        for user in recipients.get(unit_id, []):
+            if len(unit_flags) > FLAGS_PER_NOTIFICATION:
+                rows.append(_flags_summary(user, unit_flags, now))
+            else:
+                rows += [_flag_notification(user, flag, now) for flag in unit_flags]
     with transaction.atomic():
         Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
         RedFlag.objects.filter(pk__in=[f.pk for f in flags], notified_at__isnull=True).update(notified_at=now)
     return len(rows)
+
+
+def _flag_notification(user, flag, now) -> Notification:
+    subject = f"Cảnh báo đỏ — {flag.get_kind_display()}: {flag.subtask.code} {flag.subtask.title}"
+    body = f"{flag.message_vi}\nTiểu nhiệm vụ {flag.subtask.code}: {flag.subtask.title}\nĐơn vị: {flag.unit}"
+    return Notification(
+        recipient=user,
+        kind=NotificationKind.FLAG_RAISED,
+        subject=subject[:255],
+        body=body,
+        url=subtask_url(flag.subtask_id),
+        object_type="kpis.redflag",
+        object_id=str(flag.pk),
+        dedupe_key=f"flag:{flag.pk}:{user.pk}",
+        created_at=now,
+    )
+
+
+def _flags_summary(user, flags, now) -> Notification:
+    """One notification for many new flags of a unit: how many of each kind, the first few."""
+    counts = defaultdict(int)
+    for flag in flags:
+        counts[flag.get_kind_display()] += 1
+    kinds = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
+    lines = [f"• {f.subtask.code} {f.subtask.title}: {f.message_vi}" for f in flags[:FLAGS_LISTED]]
+    if len(flags) > FLAGS_LISTED:
+        lines.append(f"… và {len(flags) - FLAGS_LISTED} cảnh báo khác.")
+    unit = flags[0].unit
+    return Notification(
+        recipient=user,
+        kind=NotificationKind.FLAG_RAISED,
+        subject=f"{len(flags)} cảnh báo đỏ mới của {unit} ({kinds})"[:255],
+        body="\n".join(lines),
+        url=f"{reverse('notifications:flags')}?unit={unit.pk}",
+        object_type="units.unit",
+        object_id=str(unit.pk),
+        dedupe_key=f"flags:{flags[0].pk}:{user.pk}",
+        created_at=now,
+    )
 
 
 def notify_claim_decision(*, assignment, decision: str, reason: str = "", actor=None, now=None) -> int:

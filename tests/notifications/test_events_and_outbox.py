@@ -138,3 +138,50 @@ class TestDigest:
             return AssignmentFactory(subtask=subtask, unit=lead.unit)
 
         return make
+
+
+def test_many_new_flags_of_a_unit_arrive_as_one_notification_listing_them(lead, staff, head):
+    """A first sweep over a unit with many tasks told each person of each flag (dozens at once);
+    past FLAGS_PER_NOTIFICATION in a run they get one notification counting and listing them, with
+    a link to the unit's flags. A returned claim's quality flag is not announced twice."""
+    from notifications.services.events import FLAGS_PER_NOTIFICATION
+    from tests.factories import AssignmentFactory, SubTaskFactory
+    from tests.flags.conftest import DEADLINE, START
+
+    for _ in range(FLAGS_PER_NOTIFICATION + 2):
+        AssignmentFactory(
+            subtask=SubTaskFactory(
+                start_date=START, deadline=DEADLINE, general_task=lead.subtask.general_task
+            ),
+            unit=lead.unit,
+        )
+    AssignmentState.objects.create(assignment=lead, status=Status.RETURNED, return_reason="Thiếu biên bản")
+    sweep(now=day_n(90))
+    raised = RedFlag.objects.filter(unit=lead.unit, resolved_at__isnull=True)
+    assert raised.filter(kind="quality").count() == 1
+    told = raised.exclude(kind="quality").count()  # a lagging flag on each task, the returned one too
+    assert told > FLAGS_PER_NOTIFICATION
+    assert notify_raised_flags(now=day_n(90)) == 2  # one for the staff member, one for the head
+    for user in (staff, head):
+        note = Notification.objects.get(recipient=user)
+        assert note.subject.startswith(f"{told} cảnh báo đỏ mới của {lead.unit} ({told} chậm tiến độ)")
+        assert note.url == f"/notifications/flags/?unit={lead.unit_id}"
+        assert note.body.count("• ") == told and "Thiếu biên bản" not in note.body
+    assert not RedFlag.objects.filter(notified_at__isnull=True).exists()
+    RedFlag.objects.update(notified_at=None)  # a second worker that read them before the mark
+    notify_raised_flags(now=day_n(90))
+    assert Notification.objects.count() == 2
+
+
+def test_a_few_new_flags_still_arrive_one_by_one(lead, staff):
+    from tests.factories import AssignmentFactory, SubTaskFactory
+    from tests.flags.conftest import DEADLINE, START
+
+    AssignmentFactory(
+        subtask=SubTaskFactory(start_date=START, deadline=DEADLINE, general_task=lead.subtask.general_task),
+        unit=lead.unit,
+    )
+    sweep(now=day_n(90))
+    assert notify_raised_flags(now=day_n(90)) == 2
+    urls = sorted(Notification.objects.filter(recipient=staff).values_list("url", flat=True))
+    assert all(url.startswith("/plans/subtasks/") for url in urls) and len(set(urls)) == 2
