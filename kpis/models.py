@@ -52,7 +52,13 @@ class KpiTarget(models.Model):
 
     def __str__(self):
         unit = "%" if self.measure == Measure.PERCENT else ""
-        return f"{self.get_direction_display()} {self.value:g}{unit}"
+        return f"{self.get_direction_display()} {_plain(self.value)}{unit}"
+
+
+def _plain(value) -> str:
+    """100.00 → "100", 12.50 → "12.5": a target as people write it (no trailing zeros)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class PeriodKind(models.TextChoices):

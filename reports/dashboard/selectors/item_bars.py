@@ -24,7 +24,8 @@ def items(scope: Scope) -> list[dict]:
             row["query"] = f"&section={row['section_id']}&general_task={row['general_task_id']}"
         else:
             plan_code, code, title, order = scope.ref.section_labels[row["section_id"]]
-            row["label"] = f"{plan_code} · {code}. {title}"
+            # A plan without a number (a draft, the demo) is not announced by a stray "·".
+            row["label"] = f"{plan_code} · {code}. {title}" if plan_code else f"{code}. {title}"
             row["order"] = (plan_code, order, row["section_id"])
             row["query"] = f"&plan={row['plan_id']}&section={row['section_id']}"
     rows.sort(key=lambda r: r["order"])
