@@ -48,3 +48,27 @@ def clean_text(value) -> str:
         return ""
     text = unicodedata.normalize("NFC", str(value))
     return " ".join(text.split())
+
+
+# Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y, the
+# tone (none, grave, hook, tilde, acute, dot below) deciding only between otherwise equal words.
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+_TONE_ORDER = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vi_sort_key(text: str) -> tuple:
+    """A key sorting names as Vietnamese dictionaries do ("Bảo Vinh" before "Bình Sơn", "Điện
+    lực" after "Dân tộc", "Ủy ban" among the u's), case-insensitive. Other characters sort by code
+    point after the letters."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFD", (text or "").casefold()):
+        if char in _TONE_ORDER and letters:
+            tones[-1] = _TONE_ORDER[char]
+        elif unicodedata.combining(char) and letters:
+            letters[-1] = unicodedata.normalize("NFC", letters[-1] + char)  # ă â ê ô ơ ư
+        else:
+            letters.append(char)
+            tones.append(0)
+    ranks = tuple((0, _RANK[c]) if c in _RANK else (1, ord(c[0])) for c in letters)
+    return ranks, tuple(tones)
