@@ -51,6 +51,9 @@ class TaskRow:
 
     @property
     def days_late(self) -> int:
+        """Days past the deadline, for a task not yet completed (a finished one is late no more)."""
+        if self.status == Status.COMPLETED:
+            return 0
         return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
     @property
