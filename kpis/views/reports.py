@@ -115,7 +115,10 @@ def _form_context(request, assignment, periods, period, form, rows, **extra):
         if period
         else []
     )
+    # Periods with a report of their own: the script asks before leaving typed text to open one.
+    reported = ProgressReport.objects.filter(assignment=assignment).values_list("period_id", flat=True)
     return {
+        "reported_periods": " ".join(str(pk) for pk in sorted(set(reported))),
         "assignment": assignment,
         "subtask": assignment.subtask,
         "periods": periods,
@@ -149,12 +152,12 @@ def report_form(request, assignment_id):
     raw_period = request.POST.get("period") if request.method == "POST" else request.GET.get("period")
     period = _pick_period(periods, raw_period, today)
     notice = ""
+    extra = {}
     if request.method == "POST" and period is not None:
         action = request.POST.get("action", "draft")
         form = ReportForm(request.POST, request.FILES, periods=periods, kpi_rows=rows)
         if action == "load":
-            initial, _source, _origin = _initial(assignment, period, rows)
-            form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
+            form, period, notice, extra = _load_period(request, assignment, periods, period, rows, form)
         elif action == "propose":
             data = request.POST.copy()
             targets = [t for _k, t in rows if t is not None]
@@ -167,6 +170,7 @@ def report_form(request, assignment_id):
             else:
                 notice = _("Chưa có giá trị KPI dạng số để đề xuất tỷ lệ hoàn thành.")
             form = ReportForm(initial=data.dict(), periods=periods, kpi_rows=rows)
+            extra = {"unsaved": True}
         elif form.is_valid():
             period = form.cleaned_data["period"]
             try:
@@ -185,6 +189,8 @@ def report_form(request, assignment_id):
                 form.add_error(None, exc)
             else:
                 return _saved(request, assignment, report, action)
+        if form.is_bound:
+            extra = {"unsaved": True}  # the page shows what was typed, not what is saved
     else:
         initial, _source, origin = _initial(assignment, period, rows) if period else ({}, None, "new")
         form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
@@ -194,9 +200,52 @@ def report_form(request, assignment_id):
             )
         elif origin == "previous":
             notice = _("Số liệu KPI và tỷ lệ hoàn thành lấy từ báo cáo kỳ trước; hãy cập nhật.")
-    context = _form_context(request, assignment, periods, period, form, rows, notice=notice)
+    context = _form_context(request, assignment, periods, period, form, rows, notice=notice, **extra)
     template = "kpis/report_form.html#panel" if request.htmx else "kpis/report_form.html"
     return render(request, template, context)
+
+
+def _unsaved_edits(post, saved: dict, form: ReportForm) -> dict:
+    """The values the user typed that differ from what is saved for the period the form showed."""
+
+    def norm(value) -> str:
+        return str(value or "").replace("\r\n", "\n").strip()
+
+    names = [name for name in form.fields if name not in ("period", "evidence")]
+    return {name: post.get(name, "") for name in names if norm(post.get(name)) != norm(saved.get(name))}
+
+
+def _load_period(request, assignment, periods, period, rows, posted: ReportForm):
+    """Open another period ("Mở kỳ này") without losing what was typed: the form posts it along.
+
+    Typed text goes with the user into a period that has no report yet (or stays on a reload of
+    the same period). A period with its own report opens with that report, once the user agreed to
+    drop the typing: the script asks and sends discard_unsaved=1; without the script the page stays
+    on the shown period and offers a plain link to the other one."""
+    initial, _source, origin = _initial(assignment, period, rows)
+    shown = next((p for p in periods if str(p.pk) == request.POST.get("loaded_period")), None)
+    edits = {}
+    if shown is not None:
+        saved, _s, _o = _initial(assignment, shown, rows)
+        edits = _unsaved_edits(request.POST, saved, posted)
+    notice, extra = "", {}
+    if edits and (period == shown or origin in ("previous", "new")):
+        initial.update(edits)
+        extra["unsaved"] = True
+        if period != shown:
+            notice = _(
+                "Đã giữ nội dung bạn đang nhập cho kỳ %(period)s. Hãy kiểm tra rồi lưu nháp hoặc gửi."
+            ) % {"period": period.label}
+    elif edits and request.POST.get("discard_unsaved") != "1":
+        initial = {**saved, **edits, "period": str(shown.pk)}
+        extra.update(unsaved=True, other_period=period)
+        notice = _(
+            "Kỳ %(other)s đã có báo cáo riêng nên nội dung bạn đang nhập chưa được chuyển sang. "
+            "Hãy lưu nháp kỳ %(period)s trước khi mở kỳ khác."
+        ) % {"other": period.label, "period": shown.label}
+        period = shown
+    form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
+    return form, period, notice, extra
 
 
 def _saved(request, assignment, report, action):

@@ -108,3 +108,69 @@ window.addEventListener("resize", function () {
   if (phone.addEventListener) phone.addEventListener("change", placeBell);
   else if (phone.addListener) phone.addListener(placeBell);
 })();
+
+// The report form (kpis/report_form.html, a page or inline on My tasks) never drops typed text without
+// asking. A form is unsaved when a field differs from what the page rendered, or when the server rendered
+// typed values that are not saved yet (data-unsaved: after an error, a KPI proposal, a period switch).
+// Without this script the server still carries typed text into a period that has no report; only the
+// questions are missing.
+(function () {
+  var FALLBACK = "Bạn có nội dung chưa gửi. Rời trang này và bỏ nội dung đó?";
+  var lastSubmit = null;
+
+  function isUnsaved(form) {
+    if (form.hasAttribute("data-unsaved")) return true;
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (!field.name || field.name === "period" || field.disabled) return false;
+      if (/^(hidden|file|submit|button|reset)$/.test(field.type)) return false;
+      if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (option) {
+          return option.selected !== option.defaultSelected;
+        });
+      }
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  function question(form) {
+    return (form && form.dataset.msgUnsaved) || FALLBACK;
+  }
+
+  // "Mở kỳ này": the server carries typed text into a period without a report of its own (or keeps it on
+  // the same period); a period with its own report opens with that report, so ask before dropping the
+  // text. The click comes before the submit, so cancelling sends nothing (Enter in a field clicks the
+  // same button). discard_unsaved=1 tells the server the question was dealt with here.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[name=action][value=load]");
+    var form = button && button.form;
+    if (!form || !form.hasAttribute("data-unsaved-warning")) return;
+    var period = form.elements.period;
+    var loaded = form.elements.loaded_period;
+    var discard = form.elements.discard_unsaved;
+    if (!period || !loaded || !discard) return;
+    var reported = (form.dataset.reportedPeriods || "").split(" ");
+    var drops = period.value !== loaded.value && reported.indexOf(period.value) !== -1;
+    if (drops && isUnsaved(form) && !window.confirm(question(form))) {
+      event.preventDefault();
+      period.value = loaded.value; // the selector names the period the text belongs to again
+      return;
+    }
+    discard.value = "1";
+  });
+
+  // A real navigation (a link, the language, log out, closing the tab) asks the browser's own question.
+  // Sending the form itself does not: htmx cancels the submit event and swaps in a clean form, and a
+  // plain submit leaves with the text.
+  document.addEventListener("submit", function (event) { lastSubmit = event; }, true);
+  window.addEventListener("beforeunload", function (event) {
+    var leavingWith = lastSubmit && !lastSubmit.defaultPrevented ? lastSubmit.target : null;
+    var forms = document.querySelectorAll("form[data-unsaved-warning]");
+    var unsaved = Array.prototype.filter.call(forms, function (form) {
+      return form !== leavingWith && isUnsaved(form);
+    });
+    if (!unsaved.length) return;
+    event.preventDefault();
+    event.returnValue = question(unsaved[0]); // older browsers want a value; none shows it any more
+  });
+})();
