@@ -31,8 +31,12 @@
     return input ? input.value : "";
   }
 
+  // The period whose report the form shows (loaded_period), not whatever the period selector was
+  // changed to without opening it: a file belongs to the report on screen.
   function periodOf(wrapper) {
     var form = wrapper.closest("form");
+    var loaded = form && form.querySelector("input[name=loaded_period]");
+    if (loaded && loaded.value) return loaded.value;
     var select = form && form.querySelector("[name=period]");
     return select ? select.value : "";
   }

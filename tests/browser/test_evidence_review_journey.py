@@ -133,3 +133,31 @@ def test_claim_return_resubmit_approve(journey, tmp_path, settings):
     staff.shot("my-tasks-completed")
     assert staff.csp_violations() == []
     assert reviewer.csp_violations() == []
+
+
+def test_a_file_goes_to_the_report_on_screen_not_to_a_period_only_picked(journey, tmp_path, settings):
+    """Picking another period in the selector without opening it ("Mở kỳ này") and then adding a
+    file attaches the file to the report the form shows."""
+    from evidence.models import Evidence
+    from kpis.models import ProgressReport
+
+    settings.EVIDENCE_CLAMD_SOCKET = ""
+    settings.EVIDENCE_CLAMD_HOST = ""
+    world = make_world()
+    minutes = tmp_path / "Biên bản họp.pdf"
+    minutes.write_bytes(pdf_bytes("Bien ban hop"))
+    staff = journey(name="staff")
+    staff.login(world.staff.username, PASSWORD)
+    staff.go(reverse("kpis:report_form", args=[world.lead.pk]))
+    shown = staff.page.input_value("input[name=loaded_period]")
+    others = [
+        v
+        for v in staff.page.locator("#id_period option").evaluate_all("os => os.map(o => o.value)")
+        if v and v != shown
+    ]
+    assert others, "the test needs a second period to pick"
+    staff.page.select_option("#id_period", others[0])
+    _attach(staff, [minutes], 1)
+    evidence = Evidence.objects.get(original_name="Biên bản họp.pdf")
+    report = ProgressReport.objects.get(pk=evidence.report_id)
+    assert str(report.period_id) == shown
