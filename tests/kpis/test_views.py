@@ -307,3 +307,19 @@ def test_the_subtask_progress_include_renders_history_for_the_lead(rf, staff, le
         Context({"subtask": subtask, "request": request, "user": outsider})
     )
     assert "Kết quả A" not in html
+
+
+def test_a_completed_tasks_report_is_shown_read_only(client_staff, lead, current):
+    """Once approved, the form shows the report without offering to edit what cannot be sent: the
+    fields are disabled, no drop zone, no 'send again to make a new version' notice, no buttons."""
+    client_staff.post(
+        url(lead),
+        {**form_data(current, completion="100", results="Xong", action="submit"), "evidence": [pdf()]},
+        **HTMX,
+    )
+    AssignmentState.objects.filter(assignment=lead).update(status=Status.COMPLETED, completed_on_time=True)
+    body = client_staff.get(url(lead)).content.decode()
+    assert re.search(r'<fieldset class="report-fields"\s+disabled>', body)
+    assert "data-dropzone" not in body and "Sửa và gửi lại" not in body
+    assert 'value="submit"' not in body and 'value="draft"' not in body
+    assert "Xong" in body and "Nhiệm vụ đã được công nhận hoàn thành đúng hạn." in body
