@@ -20,8 +20,8 @@ from .services import HEADER_FIELDS, LIST_FIELDS, MAX_TEXT
 NARRATIVE_LABELS = {
     "preamble": _("Mở đầu (căn cứ)"),
     "results": _("I. Kết quả đạt được — nội dung các đơn vị báo cáo"),
-    "shortcomings": _("II. Tồn tại, hạn chế"),
-    "causes": _("II. Nguyên nhân (khó khăn, vướng mắc của các đơn vị)"),
+    "shortcomings": _("II.1. Tồn tại, hạn chế"),
+    "causes": _("II.2. Nguyên nhân (khó khăn, vướng mắc của các đơn vị)"),
     "next_tasks": _("III. Nhiệm vụ kỳ tới"),
     "proposals": _("IV. Đề xuất, kiến nghị"),
     "closing": _("Kết thúc"),

@@ -47,8 +47,8 @@ FIGURE_KEYS = (
 NARRATIVE_FIELDS = {
     "preamble": "Mở đầu (căn cứ)",
     "results": "I. Kết quả đạt được — nội dung các đơn vị báo cáo",
-    "shortcomings": "II. Tồn tại, hạn chế",
-    "causes": "II. Nguyên nhân (khó khăn, vướng mắc của các đơn vị)",
+    "shortcomings": "II.1. Tồn tại, hạn chế",
+    "causes": "II.2. Nguyên nhân (khó khăn, vướng mắc của các đơn vị)",
     "next_tasks": "III. Nhiệm vụ kỳ tới",
     "proposals": "IV. Đề xuất, kiến nghị",
     "closing": "Kết thúc",
