@@ -81,3 +81,10 @@ def data(completion, **kw):
 
 def pdf(name="quyet-dinh.pdf", body=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"):
     return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+@pytest.fixture
+def client_staff(client, staff):
+    """The test client signed in as the lead unit's staff member."""
+    client.force_login(staff)
+    return client

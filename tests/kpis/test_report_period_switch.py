@@ -16,12 +16,6 @@ TYPED = "Đã tổ chức hội thảo lấy ý kiến các sở, ngành về d�
 
 
 @pytest.fixture
-def client_staff(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def months(plan):
     """(previous month, this month), whatever day the tests run."""
     periods_ensure()

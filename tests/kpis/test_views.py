@@ -24,12 +24,6 @@ def rows(body: str) -> int:
 
 
 @pytest.fixture
-def client_staff(client, staff):
-    client.force_login(staff)
-    return client
-
-
-@pytest.fixture
 def current(plan):
     """The month holding today, whatever day the tests run."""
     periods_ensure()
