@@ -10,6 +10,7 @@ from kpis.models import AssignmentState, ProgressReport, ReportStatus, Status
 from kpis.services import kpi_rows
 from tasks.models import Plan, Section
 from units.models import Unit
+from units.naming import vi_sort_key
 
 from .models import Evidence, Review
 
@@ -91,8 +92,12 @@ def queue_filter_choices(*, filters: QueueFilters) -> dict:
         if filters.plan
         else Section.objects.none()
     )
-    units = Unit.objects.filter(assignments__state__in=waiting).distinct().order_by("name")
-    return {"plans": list(plans), "sections": list(sections), "units": list(units)}
+    units = Unit.objects.filter(assignments__state__in=waiting).distinct()
+    return {
+        "plans": list(plans),
+        "sections": list(sections),
+        "units": sorted(units, key=lambda u: vi_sort_key(u.name)),
+    }
 
 
 def claim_for_review(*, assignment) -> dict:

@@ -8,6 +8,7 @@ from tasks.models import AssignmentRole
 from tasks.selectors import SubtaskFilters
 from tests.factories import AssignmentFactory, PlanFactory, SubTaskFactory, UnitFactory, UserFactory
 from units.models import UnitAlias
+from units.naming import vi_sort_key
 
 from ._browse_data import assign_group, build_plan, make_group
 
@@ -114,3 +115,4 @@ def test_the_unit_choices_are_the_plans_units_and_groups():
     names = [u.name for u in selectors.filter_units_for_plan(plan=plan)]
     assert "Sở ngành" in names and "Sở Khoa học và Công nghệ" in names and "Sở Thành viên 0" in names
     assert "Sở không liên quan" not in names
+    assert names == sorted(names, key=vi_sort_key)  # Vietnamese dictionary order, not code points
