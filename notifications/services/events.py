@@ -71,18 +71,25 @@ def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
     brings more than FLAGS_PER_NOTIFICATION. A quality flag is not announced again: the return of
     the claim that raised it has already told the unit, with the reviewer's reason.
 
-    Two runs at once write each notification once (unique dedupe key: the flag, or the first flag
-    of the list) and mark each flag once (conditional update). Flags already resolved when
-    processed are marked without notifying. Returns how many notification rows were written.
+    Two runs at once take disjoint flags (rows locked, locked ones skipped), write each notification
+    once (unique dedupe key: the flag, or the first flag of the list) and mark each flag once. Flags
+    already resolved when processed are marked without notifying. Returns how many notification rows
+    were written.
     """
     now = now or timezone.now()
-    flags = list(
-        RedFlag.objects.filter(notified_at__isnull=True)
-        .select_related("subtask", "unit")
-        .order_by("raised_at", "pk")[:limit]
-    )
-    if not flags:
-        return 0
+    with transaction.atomic():
+        # Rows locked, and those another run holds skipped: two runs tell of disjoint flags, so a
+        # flag is never told twice, once alone and once in another run's list.
+        flags = list(
+            RedFlag.objects.filter(notified_at__isnull=True)
+            .select_related("subtask", "unit")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("raised_at", "pk")[:limit]
+        )
+        return _notify_flags(flags, now) if flags else 0
+
+
+def _notify_flags(flags, now) -> int:
     told = [f for f in flags if f.resolved_at is None and f.kind != FlagKind.QUALITY]
     recipients = unit_recipients(f.unit_id for f in told)
     by_unit = defaultdict(list)
@@ -95,9 +102,8 @@ def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
                 rows.append(_flags_summary(user, unit_flags, now))
             else:
                 rows += [_flag_notification(user, flag, now) for flag in unit_flags]
-    with transaction.atomic():
-        Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        RedFlag.objects.filter(pk__in=[f.pk for f in flags], notified_at__isnull=True).update(notified_at=now)
+    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    RedFlag.objects.filter(pk__in=[f.pk for f in flags], notified_at__isnull=True).update(notified_at=now)
     return len(rows)
 
 
