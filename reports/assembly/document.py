@@ -127,25 +127,38 @@ def _table(rows: list[dict], label: str, caption: str, totals: dict | None) -> F
     )
 
 
+def _n(value) -> str:
+    """A count as Vietnamese documents write it: 1.034, grouped by dots (as in the tables)."""
+    return f"{value:,}".replace(",", ".")
+
+
 def summary_sentence(inputs: dict) -> str:
     t = inputs["totals"]
     scope = inputs["scope"]
     return (
-        f"Tính đến hết ngày {_date(scope['cutoff'])}, có {t['subtasks']} tiểu nhiệm vụ với {t['total']} lượt "
-        f"giao chủ trì cho {t['units']} đơn vị; trong đó hoàn thành đúng hạn {t['completed_on_time']}, "
-        f"hoàn thành trễ hạn {t['completed_late']}, chờ thẩm định {t['awaiting_review']}, "
-        f"đang thực hiện {t['in_progress']}, chưa thực hiện {t['not_started']}, "
-        f"bị trả lại chờ hoàn thiện {t['returned']}; quá hạn chưa hoàn thành {t['overdue']}."
+        f"Tính đến hết ngày {_date(scope['cutoff'])}, có {_n(t['subtasks'])} tiểu nhiệm vụ với {_n(t['total'])} lượt "
+        f"giao chủ trì cho {_n(t['units'])} đơn vị; trong đó hoàn thành đúng hạn {_n(t['completed_on_time'])}, "
+        f"hoàn thành trễ hạn {_n(t['completed_late'])}, chờ thẩm định {_n(t['awaiting_review'])}, "
+        f"đang thực hiện {_n(t['in_progress'])}, chưa thực hiện {_n(t['not_started'])}, "
+        f"bị trả lại chờ hoàn thiện {_n(t['returned'])}; quá hạn chưa hoàn thành {_n(t['overdue'])}."
     )
 
 
 def flags_sentence(inputs: dict) -> str:
     f = inputs["flags"]
-    kinds = ", ".join(f"{str(FlagKind(k).label).lower()} {n}" for k, n in f["by_kind"].items() if n)
+    kinds = ", ".join(f"{str(FlagKind(k).label).lower()} {_n(n)}" for k, n in f["by_kind"].items() if n)
     if not f["assignments"]:
+        overdue = inputs["totals"]["overdue"]
+        if overdue:
+            # Flags come from the sweep; a task past its deadline is a shortcoming whether or not a
+            # flag had been raised by the cut-off (the report must not say "none" beside Bảng 1's count).
+            return (
+                "Tại thời điểm chốt số liệu chưa có cảnh báo đỏ nào được ghi nhận; tuy vậy có "
+                f"{_n(overdue)} lượt giao chủ trì đã quá hạn mà chưa hoàn thành (Bảng 1)."
+            )
         return "Tại thời điểm chốt số liệu không có cảnh báo đỏ nào đang mở."
     return (
-        f"Tại thời điểm chốt số liệu có {f['subtasks']} tiểu nhiệm vụ ({f['assignments']} lượt giao chủ trì) "
+        f"Tại thời điểm chốt số liệu có {_n(f['subtasks'])} tiểu nhiệm vụ ({_n(f['assignments'])} lượt giao chủ trì) "
         f"đang bị cảnh báo đỏ: {kinds}."
     )
 
@@ -155,7 +168,7 @@ def next_sentence(inputs: dict) -> str:
     n = inputs["next_period"]["count"]
     return (
         f"Trong kỳ tới ({scope['next_label']}, từ {_date(scope['next_start'])} đến {_date(scope['next_end'])}) "
-        f"có {n} tiểu nhiệm vụ đến hạn hoàn thành chưa được công nhận hoàn thành."
+        f"có {_n(n)} tiểu nhiệm vụ đến hạn hoàn thành chưa được công nhận hoàn thành."
     )
 
 

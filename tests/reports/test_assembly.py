@@ -195,3 +195,16 @@ def test_the_document_prints_the_figures_not_the_narrative(world):
     assert table.total == ("Tổng cộng", 9, 1, 1, 1, 3, 2, 1, 2)
     assert doc.cut_off.date() == datetime.date(2025, 12, 20)
     assert doc.appendix.row_count == 8
+
+
+def test_part_two_never_says_none_beside_overdue_tasks():
+    """Flags are the sweep's; when none was open at the cut-off, Part II still names the overdue
+    count Part I prints, rather than saying there is nothing to report."""
+    from reports.assembly.document import flags_sentence
+
+    no_flags = {"assignments": 0, "subtasks": 0, "by_kind": {}}
+    said = flags_sentence({"flags": no_flags, "totals": {"overdue": 923}})
+    assert "923 lượt giao chủ trì đã quá hạn mà chưa hoàn thành" in said and "không có" not in said
+    assert "có 1.034 lượt" in flags_sentence({"flags": no_flags, "totals": {"overdue": 1034}})
+    calm = flags_sentence({"flags": no_flags, "totals": {"overdue": 0}})
+    assert calm == "Tại thời điểm chốt số liệu không có cảnh báo đỏ nào đang mở."
