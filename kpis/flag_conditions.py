@@ -54,11 +54,12 @@ def _date(value: datetime.date) -> Value:
     return Value(value, output_field=DateField())
 
 
-def lead_assignments(today: datetime.date) -> QuerySet:
-    """Every lead assignment of a plan in force, with the figures the rules read."""
-    return Assignment.objects.filter(
-        role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE
-    ).annotate(
+def lead_assignments(today: datetime.date, ids=None) -> QuerySet:
+    """Every lead assignment of a plan in force (or those of `ids`), with the figures the rules read."""
+    qs = Assignment.objects.filter(role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.annotate(
         flag_status=Coalesce("state__status", Value(Status.NOT_STARTED)),
         actual=Coalesce(
             "state__latest_completion",
@@ -69,19 +70,19 @@ def lead_assignments(today: datetime.date) -> QuerySet:
     )
 
 
-def overdue_condition(today: datetime.date) -> QuerySet:
+def overdue_condition(today: datetime.date, ids=None) -> QuerySet:
     return (
-        lead_assignments(today)
+        lead_assignments(today, ids)
         .filter(subtask__ongoing=False, subtask__deadline__lt=today)
         .exclude(flag_status=Status.COMPLETED)
     )
 
 
-def lagging_condition(today: datetime.date) -> QuerySet:
+def lagging_condition(today: datetime.date, ids=None) -> QuerySet:
     ratio100 = float(settings.FLAG_LAGGING_RATIO) * 100
     minimum = float(settings.FLAG_LAGGING_MIN_EXPECTED)
     qs = (
-        lead_assignments(today)
+        lead_assignments(today, ids)
         .filter(subtask__ongoing=False, subtask__deadline__isnull=False, s_date__isnull=False)
         .exclude(flag_status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
         .annotate(
@@ -117,11 +118,11 @@ def lagging_condition(today: datetime.date) -> QuerySet:
     )
 
 
-def quality_condition(today: datetime.date) -> QuerySet:
-    return lead_assignments(today).filter(flag_status=Status.RETURNED)
+def quality_condition(today: datetime.date, ids=None) -> QuerySet:
+    return lead_assignments(today, ids).filter(flag_status=Status.RETURNED)
 
 
-def _due_period_choices(today: datetime.date) -> list[tuple[int, datetime.date, int]]:
+def _due_period_choices(today: datetime.date, ids=None) -> list[tuple[int, datetime.date, int]]:
     """(plan, cut-off, period) in the order the no-report rule tries them: per plan, its monthly
     periods already due, latest first (due date, then start), keeping only a period whose cut-off
     is later than that of every period after it. A sub-task that started by a kept period's
@@ -134,6 +135,8 @@ def _due_period_choices(today: datetime.date) -> list[tuple[int, datetime.date, 
     due = Period.objects.filter(
         kind=PeriodKind.MONTHLY, due_date__lt=today, plan__status=PlanStatus.IN_FORCE
     ).order_by("plan_id", "-due_date", "-start")
+    if ids is not None:  # a decision's own sweep: its plans' periods only
+        due = due.filter(plan_id__in=Assignment.objects.filter(pk__in=ids).values("subtask__plan_id"))
     choices, latest_cutoff = [], {}
     for plan_id, cutoff, period_id in due.values_list("plan_id", "cutoff", "pk"):
         if plan_id not in latest_cutoff or cutoff > latest_cutoff[plan_id]:
@@ -142,12 +145,12 @@ def _due_period_choices(today: datetime.date) -> list[tuple[int, datetime.date, 
     return choices
 
 
-def no_report_condition(today: datetime.date) -> QuerySet:
+def no_report_condition(today: datetime.date, ids=None) -> QuerySet:
     started = Coalesce(
         "subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date", _date(EARLIEST)
     )
     # The plan's latest monthly period already due whose cut-off the sub-task had started by.
-    choices = _due_period_choices(today)
+    choices = _due_period_choices(today, ids)
     due_period = (
         Case(
             *(
@@ -164,7 +167,7 @@ def no_report_condition(today: datetime.date) -> QuerySet:
         assignment_id=OuterRef("pk"), period_id=OuterRef("due_period"), status=ReportStatus.SUBMITTED
     )
     return (
-        lead_assignments(today)
+        lead_assignments(today, ids)
         .exclude(flag_status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
         .annotate(started=started)
         .annotate(due_period=due_period)

@@ -97,7 +97,7 @@ def _test_delay():
 
 
 def _resolve(kind: str, today: datetime.date, now, ids=None) -> int:
-    holds = CONDITIONS[kind](today).filter(pk=OuterRef("assignment_id"))
+    holds = CONDITIONS[kind](today, ids).filter(pk=OuterRef("assignment_id"))
     if kind == FlagKind.NO_REPORT:
         holds = holds.filter(due_period=OuterRef("period_id"))
     flags = RedFlag.objects.filter(kind=kind, resolved_at__isnull=True)
@@ -107,9 +107,7 @@ def _resolve(kind: str, today: datetime.date, now, ids=None) -> int:
 
 
 def _new_rows(kind: str, today: datetime.date, ids=None) -> list[dict]:
-    qs = CONDITIONS[kind](today)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
+    qs = CONDITIONS[kind](today, ids)
     open_flags = RedFlag.objects.filter(kind=kind, resolved_at__isnull=True, assignment_id=OuterRef("pk"))
     if kind == FlagKind.NO_REPORT:
         open_flags = open_flags.filter(period_id=OuterRef("due_period"))
