@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from units.fields import UnitChoiceField
 from units.models import Unit
 
 from .labels import action_label
@@ -9,8 +10,8 @@ from .selectors import known_actions, known_object_types
 
 class EventFilterForm(forms.Form):
     actor = forms.CharField(label=_("Người thực hiện"), required=False)
-    unit = forms.ModelChoiceField(
-        label=_("Đơn vị"), queryset=Unit.objects.order_by("name"), required=False, empty_label=_("Tất cả")
+    unit = UnitChoiceField(
+        label=_("Đơn vị"), queryset=Unit.objects.all(), required=False, empty_label=_("Tất cả")
     )
     object_type = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=64)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kpis.models import Period, PeriodKind
 from tasks.models import Plan
-from units.models import Unit, UnitKind
-from units.naming import vi_sort_key
+from units.models import Unit
+from units.selectors import unit_choices
 
 from .assembly import NARRATIVE_FIELDS, period_label, reportable_plans
 from .services import HEADER_FIELDS, LIST_FIELDS, MAX_TEXT
@@ -27,22 +27,6 @@ NARRATIVE_LABELS = {
     "closing": _("Kết thúc"),
 }
 KIND_CHOICES = [(PeriodKind.MONTHLY, _("Báo cáo tháng")), (PeriodKind.QUARTERLY, _("Báo cáo quý"))]
-
-
-def unit_choices() -> list:
-    """Active units grouped by kind (groups of units first), each group in Vietnamese order."""
-    by_kind: dict = {}
-    for unit in Unit.objects.filter(is_active=True).only("pk", "name", "kind"):
-        by_kind.setdefault(unit.kind, []).append(unit)
-    order = [UnitKind.GROUP, *(k for k in UnitKind.values if k != UnitKind.GROUP)]
-    return [
-        (
-            str(UnitKind(kind).label),
-            [(str(u.pk), u.name) for u in sorted(by_kind[kind], key=lambda u: vi_sort_key(u.name))],
-        )
-        for kind in order
-        if kind in by_kind
-    ]
 
 
 class ScopeForm(forms.Form):

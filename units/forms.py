@@ -3,13 +3,14 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from .fields import UnitChoiceField
 from .models import Role, User
 from .selectors import units_for_users
 
 
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False)
-    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None, required=False, empty_label=_("Tất cả"))
+    unit = UnitChoiceField(label=_("Đơn vị"), queryset=None, required=False, empty_label=_("Tất cả"))
     role = forms.ChoiceField(label=_("Vai trò"), required=False)
     active = forms.ChoiceField(
         label=_("Trạng thái"),
@@ -28,7 +29,7 @@ class UserForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label=_("Đơn vị"), queryset=None, required=False, empty_label=_("— Không thuộc đơn vị —")
     )
     roles = forms.MultipleChoiceField(

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from .models import Unit, UnitKind, User, UserRole
+from .naming import vi_sort_key
 from .permissions import is_secretariat
 
 
@@ -37,3 +38,20 @@ def units_for_users() -> QuerySet[Unit]:
 def role_labels(user: User) -> list[str]:
     """Labels of a user's roles from the prefetched rows (no query per row)."""
     return [r.get_role_display() for r in user.roles.all()]
+
+
+def unit_choices() -> list:
+    """Active units as <optgroup> choices: grouped by kind (groups of units first), each group in
+    Vietnamese order, values as strings: [(kind label, [(pk, name), …]), …]."""
+    by_kind: dict = {}
+    for unit in Unit.objects.filter(is_active=True).only("pk", "name", "kind"):
+        by_kind.setdefault(unit.kind, []).append(unit)
+    order = [UnitKind.GROUP, *(k for k in UnitKind.values if k != UnitKind.GROUP)]
+    return [
+        (
+            str(UnitKind(kind).label),
+            [(str(u.pk), u.name) for u in sorted(by_kind[kind], key=lambda u: vi_sort_key(u.name))],
+        )
+        for kind in order
+        if kind in by_kind
+    ]

@@ -16,6 +16,7 @@ from kpis.flags import FlagKind
 from kpis.models import Kpi, Status
 from tasks.models import Plan, SubTask
 from units.models import Unit
+from units.naming import vi_sort_key
 
 from .scope import ReportScope
 from .snapshot import LeadState, by_subtask, lead_states, units_by_id
@@ -219,7 +220,7 @@ def assemble(scope: ReportScope) -> dict:
         per_unit[state.unit_id].append(state)
     by_unit = sorted(
         ({"label": units[u].name, **_count(rows, deadline_of, cutoff)} for u, rows in per_unit.items()),
-        key=lambda r: r["label"],
+        key=lambda r: vi_sort_key(r["label"]),  # Vietnamese dictionary order
     )
 
     flagged = [s for s in ordered if s.flags]

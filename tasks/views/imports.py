@@ -27,6 +27,7 @@ from tasks.models import Plan
 from tasks.services import ImportBlocked, import_unit_mappings_apply, plan_import_apply, plan_import_preview
 from units.models import Unit
 from units.registry import UnitRegistry
+from units.selectors import unit_choices
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 NEW_UNIT = "__new__"
@@ -109,7 +110,7 @@ def _preview_context(request, token, storage, xlsx, meta, plan, *, mapping_error
             (i, name, request.POST.get(f"map-{i}", ""), (mapping_errors or {}).get(i, ""))
             for i, name in enumerate(plan_data.unresolved_names)
         ],
-        "units": Unit.objects.filter(is_active=True).order_by("kind", "name"),
+        "unit_groups": unit_choices(),
         "new_unit": NEW_UNIT,
         "new_title": meta.get("title") or plan_data.title,
     }

@@ -208,3 +208,17 @@ def test_part_two_never_says_none_beside_overdue_tasks():
     assert "có 1.034 lượt" in flags_sentence({"flags": no_flags, "totals": {"overdue": 1034}})
     calm = flags_sentence({"flags": no_flags, "totals": {"overdue": 0}})
     assert calm == "Tại thời điểm chốt số liệu không có cảnh báo đỏ nào đang mở."
+
+
+def test_table_two_lists_units_in_vietnamese_dictionary_order(world):
+    # By code point "Điện lực…" would come after every "S…" and "U…"; a reader looks for đ after d.
+    world.units["C"].name = "Điện lực Gamma"
+    world.units["C"].save(update_fields=["name"])
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    assert [r["label"] for r in inputs["by_unit"]] == [
+        "Điện lực Gamma",
+        "Sở Alpha",
+        "Sở Beta",
+        "UBND xã Hai",
+        "UBND xã Một",
+    ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tasks.models import Assignment, Plan, SubTask
 from tests.factories import PlanFactory, UserFactory
-from units.models import Role, Unit, UnitAlias
+from units.models import Role, Unit, UnitAlias, UnitKind
 
 from ._import_helpers import load_registry, small_rows, write_xlsx
 
@@ -95,6 +95,9 @@ def test_unknown_unit_names_are_listed_and_can_be_mapped_on_apply(client, secret
     html = client.get(response["Location"]).content.decode()
     assert "Không tìm thấy đơn vị “Sở KH và CN”" in html
     science = Unit.objects.get(name="Sở Khoa học và Công nghệ")
+    # The picker offers units under their kind, each kind in Vietnamese order.
+    assert f'<optgroup label="{UnitKind(science.kind).label}">' in html
+    assert f'<option value="{science.pk}" >Sở Khoa học và Công nghệ</option>' in html
     # Names in order of first appearance: 0 = "Sở KH và CN", 1 = "Ban Chuyển đổi số mới".
     client.post(reverse("tasks:import_apply", args=[token]), {"map-0": str(science.pk), "map-1": "__new__"})
     plan = Plan.objects.get()

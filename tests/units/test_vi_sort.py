@@ -27,9 +27,9 @@ def test_names_sort_as_vietnamese_dictionaries_do():
 
 @pytest.mark.django_db
 def test_the_report_builder_offers_units_grouped_by_kind_in_that_order():
-    from reports.builder_forms import unit_choices
     from tests.factories import UnitFactory
     from units.models import UnitKind
+    from units.selectors import unit_choices
 
     for name, kind in [("Xã Bình Sơn", "commune"), ("Xã Bảo Vinh", "commune"), ("Sở ngành", "group"),
                        ("Điện lực tỉnh", "agency"), ("Ban Dân tộc", "department"), ("Sở Y tế", "department")]:  # fmt: skip
@@ -39,3 +39,36 @@ def test_the_report_builder_offers_units_grouped_by_kind_in_that_order():
     assert list(groups) == labels
     assert [name for _, name in groups[labels[1]]] == ["Ban Dân tộc", "Sở Y tế"]
     assert [name for _, name in groups[labels[2]]] == ["Xã Bảo Vinh", "Xã Bình Sơn"]
+
+
+@pytest.mark.django_db
+def test_unit_pickers_of_the_user_forms_and_the_audit_filter_read_in_that_order():
+    from audit.forms import EventFilterForm
+    from tests.factories import UnitFactory
+    from units.forms import UserFilterForm, UserForm
+
+    for name in [
+        "Ủy ban nhân dân tỉnh",
+        "Sở Y tế",
+        "Điện lực tỉnh",
+        "Ban Dân tộc",
+        "Xã Bình Sơn",
+        "Xã Bảo Vinh",
+    ]:
+        UnitFactory(name=name)
+    expected = [
+        "Ban Dân tộc",
+        "Điện lực tỉnh",
+        "Sở Y tế",
+        "Ủy ban nhân dân tỉnh",
+        "Xã Bảo Vinh",
+        "Xã Bình Sơn",
+    ]
+    for form in (UserFilterForm(), UserForm(), EventFilterForm()):
+        choices = list(form.fields["unit"].choices)
+        assert choices[0][0] == ""  # "Tất cả" / "— Không thuộc đơn vị —" stays first
+        assert [label for _, label in choices[1:]] == expected
+    # The form still validates a unit picked from the sorted list.
+    pk = str(UserFilterForm().fields["unit"].queryset.get(name="Điện lực tỉnh").pk)
+    form = UserFilterForm({"unit": pk})
+    assert form.is_valid() and form.cleaned_data["unit"].name == "Điện lực tỉnh"
