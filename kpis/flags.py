@@ -10,6 +10,8 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import get_format
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,54 +78,96 @@ class RedFlag(models.Model):
         return self.resolved_at is None
 
     def current_message(self, today: datetime.date | None = None) -> str:
-        """The message as of today for an open flag: overdue days keep counting, expected progress
-        keeps growing (and the latest reported completion is read live when the selector
-        annotated it as `live_actual`). A resolved flag says what it said when raised."""
-        if not self.is_open:
-            return self.message_vi
-        today = today or timezone.localdate()
+        """The message as of today, in the active language, for an open flag: overdue days keep
+        counting, expected progress keeps growing (and the latest reported completion is read live
+        when the selector annotated it as `live_actual`). A resolved flag says what it said when
+        raised. The stored `message_vi` (what official reports print) is Vietnamese whatever the
+        language; an English page writes the same numbers in English."""
         numbers = self.numbers or {}
-        if self.kind == FlagKind.OVERDUE and numbers.get("deadline"):
-            deadline = datetime.date.fromisoformat(numbers["deadline"])
-            return overdue_message(days=(today - deadline).days, deadline=deadline)
-        if self.kind == FlagKind.LAGGING and numbers.get("start") and numbers.get("deadline"):
-            start = datetime.date.fromisoformat(numbers["start"])
-            total = (datetime.date.fromisoformat(numbers["deadline"]) - start).days
-            day = (today - start).days
-            if total <= 0:
-                return self.message_vi
-            actual = getattr(self, "live_actual", None)
-            return lagging_message(
-                expected=max(0.0, min(1.0, day / total)) * 100,
-                day=max(0, min(day, total)),
-                total_days=total,
-                actual=float(numbers.get("actual", 0) if actual is None else actual),
-            )
-        return self.message_vi
+        if self.is_open:
+            today = today or timezone.localdate()
+            if self.kind == FlagKind.OVERDUE and numbers.get("deadline"):
+                deadline = datetime.date.fromisoformat(numbers["deadline"])
+                return overdue_message(days=(today - deadline).days, deadline=deadline)
+            if self.kind == FlagKind.LAGGING and numbers.get("start") and numbers.get("deadline"):
+                start = datetime.date.fromisoformat(numbers["start"])
+                total = (datetime.date.fromisoformat(numbers["deadline"]) - start).days
+                day = (today - start).days
+                if total > 0:
+                    actual = getattr(self, "live_actual", None)
+                    return lagging_message(
+                        expected=max(0.0, min(1.0, day / total)) * 100,
+                        day=max(0, min(day, total)),
+                        total_days=total,
+                        actual=float(numbers.get("actual", 0) if actual is None else actual),
+                    )
+        if (get_language() or "vi").startswith("vi"):
+            return self.message_vi
+        try:
+            return message_for(self.kind, numbers)
+        except (KeyError, TypeError, ValueError):  # a flag whose numbers predate a field: as stored
+            return self.message_vi
+
+
+def message_for(kind: str, n: dict) -> str:
+    """A flag's message written from its numbers, in the active language (the sweep writes
+    `message_vi` with this under Vietnamese)."""
+    if kind == FlagKind.OVERDUE:
+        return overdue_message(days=n["days_overdue"], deadline=datetime.date.fromisoformat(n["deadline"]))
+    if kind == FlagKind.LAGGING:
+        return lagging_message(
+            expected=n["expected"], day=n["day"], total_days=n["total_days"], actual=n["actual"]
+        )
+    if kind == FlagKind.QUALITY:
+        returned = datetime.date.fromisoformat(n["returned_on"]) if n["returned_on"] else None
+        return quality_message(returned_on=returned, reason=n["reason"])
+    return no_report_message(
+        period_label=_month_label(n), due_date=datetime.date.fromisoformat(n["due_date"])
+    )
+
+
+def _month_label(n: dict) -> str:
+    """The missed month as Period.label words it, in the active language (older flags: as stored)."""
+    if not n.get("period_start"):
+        return n["period"]
+    month = datetime.date.fromisoformat(n["period_start"])
+    return gettext("Tháng %(month)02d/%(year)s") % {"month": month.month, "year": month.year}
 
 
 def overdue_message(*, days: int, deadline: datetime.date) -> str:
-    return f"Quá hạn {days} ngày (thời hạn {deadline:%d/%m/%Y}), chưa hoàn thành."
+    return gettext("Quá hạn %(days)s ngày (thời hạn %(deadline)s), chưa hoàn thành.") % {
+        "days": days,
+        "deadline": f"{deadline:%d/%m/%Y}",
+    }
 
 
 def lagging_message(*, expected: float, day: int, total_days: int, actual: float) -> str:
     # "90/150 days gone" reads at a glance; "at day 90/150" did not (a reviewer's finding).
-    return (
-        f"Chậm tiến độ: đã qua {day}/{total_days} ngày thực hiện, dự kiến đạt {_pct(expected)} %, "
-        f"báo cáo mới {_pct(actual)} %."
-    )
+    return gettext(
+        "Chậm tiến độ: đã qua %(day)s/%(total)s ngày thực hiện, dự kiến đạt %(expected)s %%, "
+        "báo cáo mới %(actual)s %%."
+    ) % {"day": day, "total": total_days, "expected": _pct(expected), "actual": _pct(actual)}
 
 
 def quality_message(*, returned_on: datetime.date | None, reason: str) -> str:
-    when = f" ngày {returned_on:%d/%m/%Y}" if returned_on else ""
-    why = f": {reason}" if reason else ""
-    return f"Đề nghị hoàn thành bị trả lại{when} (chờ hoàn thiện){why}"
+    if returned_on and reason:
+        text = gettext("Đề nghị hoàn thành bị trả lại ngày %(date)s (chờ hoàn thiện): %(reason)s")
+    elif returned_on:
+        text = gettext("Đề nghị hoàn thành bị trả lại ngày %(date)s (chờ hoàn thiện)")
+    elif reason:
+        text = gettext("Đề nghị hoàn thành bị trả lại (chờ hoàn thiện): %(reason)s")
+    else:
+        text = gettext("Đề nghị hoàn thành bị trả lại (chờ hoàn thiện)")
+    return text % {"date": f"{returned_on:%d/%m/%Y}" if returned_on else "", "reason": reason}
 
 
 def no_report_message(*, period_label: str, due_date: datetime.date) -> str:
-    return f"Chưa gửi báo cáo {period_label.lower()} (hạn {due_date:%d/%m/%Y})."
+    return gettext("Chưa gửi báo cáo %(period)s (hạn %(due)s).") % {
+        "period": period_label.lower(),
+        "due": f"{due_date:%d/%m/%Y}",
+    }
 
 
 def _pct(value: float) -> str:
     rounded = round(float(value), 2)
-    return f"{rounded:g}".replace(".", ",")
+    return f"{rounded:g}".replace(".", get_format("DECIMAL_SEPARATOR"))

@@ -44,10 +44,7 @@ from .flag_conditions import CONDITIONS, FIELDS
 from .flags import (
     FlagKind,
     RedFlag,
-    lagging_message,
-    no_report_message,
-    overdue_message,
-    quality_message,
+    message_for,
 )
 from .models import Period
 
@@ -122,6 +119,8 @@ def _flags(kind: str, rows: list[dict], today: datetime.date) -> list[dict]:
     flags = []
     for row in rows:
         numbers, period_id = _numbers(kind, row, today, periods)
+        with translation.override("vi"):  # the stored message is Vietnamese, whoever's request ran the sweep
+            message = message_for(kind, numbers)
         flags.append(
             {
                 "kind": kind,
@@ -130,7 +129,7 @@ def _flags(kind: str, rows: list[dict], today: datetime.date) -> list[dict]:
                 "unit_id": row["unit_id"],
                 "period_id": period_id,
                 "numbers": numbers,
-                "message_vi": _message(kind, numbers),
+                "message_vi": message,
             }
         )
     return flags
@@ -175,19 +174,6 @@ def _numbers(kind, row, today, periods) -> tuple[dict, int | None]:
 def _vi_label(period) -> str:
     with translation.override("vi"):
         return period.label
-
-
-def _message(kind: str, n: dict) -> str:
-    if kind == FlagKind.OVERDUE:
-        return overdue_message(days=n["days_overdue"], deadline=datetime.date.fromisoformat(n["deadline"]))
-    if kind == FlagKind.LAGGING:
-        return lagging_message(
-            expected=n["expected"], day=n["day"], total_days=n["total_days"], actual=n["actual"]
-        )
-    if kind == FlagKind.QUALITY:
-        returned = datetime.date.fromisoformat(n["returned_on"]) if n["returned_on"] else None
-        return quality_message(returned_on=returned, reason=n["reason"])
-    return no_report_message(period_label=n["period"], due_date=datetime.date.fromisoformat(n["due_date"]))
 
 
 # New flags per INSERT statement. PostgreSQL caps a jsonb document at 256 MB; a national first
