@@ -91,16 +91,16 @@ class RedFlag(models.Model):
                 return overdue_message(days=(today - deadline).days, deadline=deadline)
             if self.kind == FlagKind.LAGGING and numbers.get("start") and numbers.get("deadline"):
                 start = datetime.date.fromisoformat(numbers["start"])
-                total = (datetime.date.fromisoformat(numbers["deadline"]) - start).days
-                day = (today - start).days
-                if total > 0:
-                    actual = getattr(self, "live_actual", None)
-                    return lagging_message(
-                        expected=max(0.0, min(1.0, day / total)) * 100,
-                        day=max(0, min(day, total)),
-                        total_days=total,
-                        actual=float(numbers.get("actual", 0) if actual is None else actual),
-                    )
+                deadline = datetime.date.fromisoformat(numbers["deadline"])
+                total, day = (deadline - start).days, (today - start).days
+                actual = getattr(self, "live_actual", None)
+                return lagging_message(
+                    expected=max(0.0, min(1.0, day / total)) * 100 if total > 0 else 100.0,
+                    day=max(0, min(day, total)),
+                    total_days=total,
+                    actual=float(numbers.get("actual", 0) if actual is None else actual),
+                    deadline=deadline,
+                )
         if (get_language() or "vi").startswith("vi"):
             return self.message_vi
         try:
@@ -116,7 +116,11 @@ def message_for(kind: str, n: dict) -> str:
         return overdue_message(days=n["days_overdue"], deadline=datetime.date.fromisoformat(n["deadline"]))
     if kind == FlagKind.LAGGING:
         return lagging_message(
-            expected=n["expected"], day=n["day"], total_days=n["total_days"], actual=n["actual"]
+            expected=n["expected"],
+            day=n["day"],
+            total_days=n["total_days"],
+            actual=n["actual"],
+            deadline=datetime.date.fromisoformat(n["deadline"]) if n.get("deadline") else None,
         )
     if kind == FlagKind.QUALITY:
         returned = datetime.date.fromisoformat(n["returned_on"]) if n["returned_on"] else None
@@ -141,7 +145,15 @@ def overdue_message(*, days: int, deadline: datetime.date) -> str:
     }
 
 
-def lagging_message(*, expected: float, day: int, total_days: int, actual: float) -> str:
+def lagging_message(
+    *, expected: float, day: int, total_days: int, actual: float, deadline: datetime.date | None = None
+) -> str:
+    if total_days <= 0 and deadline is not None:
+        # A deadline on or before the start ("30/9/2025 (đã thực hiện)" in a plan starting in
+        # November): no span of days to count, 100 % expected once it has passed.
+        return gettext(
+            "Chậm tiến độ: đã hết thời hạn %(deadline)s, dự kiến đạt %(expected)s %%, báo cáo mới %(actual)s %%."
+        ) % {"deadline": f"{deadline:%d/%m/%Y}", "expected": _pct(expected), "actual": _pct(actual)}
     # "90/150 days gone" reads at a glance; "at day 90/150" did not (a reviewer's finding).
     return gettext(
         "Chậm tiến độ: đã qua %(day)s/%(total)s ngày thực hiện, dự kiến đạt %(expected)s %%, "

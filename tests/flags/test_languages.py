@@ -83,3 +83,17 @@ def test_numbers_missing_a_field_fall_back_to_the_stored_text():
     flag = RedFlag(kind=FlagKind.NO_REPORT, numbers={}, message_vi="Chưa gửi báo cáo tháng 01/2025.")
     with translation.override("en"):
         assert flag.current_message() == "Chưa gửi báo cáo tháng 01/2025."
+
+
+def test_a_deadline_before_the_start_reads_in_english(make_lead, plan):
+    plan.start_date = datetime.date(2025, 11, 1)
+    plan.save(update_fields=["start_date"])
+    lead = make_lead(start_date=None, deadline=datetime.date(2025, 9, 30))
+    set_state(lead, completion=0)
+    sweep(now=at(datetime.date(2026, 11, 23)))
+    flag = RedFlag.objects.get(kind=FlagKind.LAGGING)
+    with translation.override("en"):
+        assert (
+            flag.current_message()
+            == "Behind schedule: deadline 30/09/2025 passed, 100 % expected, 0 % last reported."
+        )

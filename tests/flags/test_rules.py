@@ -267,3 +267,17 @@ def test_the_period_owed_is_the_latest_due_whose_cutoff_the_subtask_had_started_
         owed_in_april = found
     periods = {period for _, period in owed_in_april}
     assert february.pk in periods and len(periods) >= 2 and len(owed_in_april) < len(leads)
+
+
+def test_a_deadline_before_the_start_lags_without_a_negative_span(make_lead, plan):
+    # Sub-task 6.2 of the real appendix: "30/9/2025 (đã thực hiện)" in a plan starting on 01/11/2025.
+    plan.start_date = datetime.date(2025, 11, 1)
+    plan.save(update_fields=["start_date"])
+    lead = make_lead(start_date=None, deadline=datetime.date(2025, 9, 30))
+    set_state(lead, completion=0)
+    sweep(now=at(datetime.date(2026, 11, 23)))
+    flag = open_flags(FlagKind.LAGGING).get()
+    expected = "Chậm tiến độ: đã hết thời hạn 30/09/2025, dự kiến đạt 100 %, báo cáo mới 0 %."
+    assert flag.message_vi == expected
+    assert flag.current_message(datetime.date(2026, 12, 1)) == expected
+    assert open_flags(FlagKind.OVERDUE).get().assignment == lead  # and overdue says by how many days
