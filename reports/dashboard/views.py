@@ -10,7 +10,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from kpis.flags import FlagKind, RedFlag
 from kpis.models import Status
 from reports.models import DashboardSubtask
-from tasks.models import SubTask
+from tasks.models import Assignment, AssignmentRole, SubTask
 from units.models import Unit, UnitKind
 
 from . import selectors
@@ -160,7 +160,10 @@ def _unit_for(user, unit_id) -> Unit:
         raise Http404
     if not (user.reads_everything or (user.is_unit_member and user.unit_id == unit_id)):
         raise Http404
-    return get_object_or_404(Unit.objects.exclude(kind=UnitKind.GROUP), pk=unit_id)
+    # A group stands for its members and has no page of its own, unless it has no members and
+    # leads its tasks itself (tasks.importing.sync): then it is ranked, and its place links here.
+    leads_itself = Exists(Assignment.objects.filter(unit=OuterRef("pk"), role=AssignmentRole.LEAD))
+    return get_object_or_404(Unit.objects.exclude(Q(kind=UnitKind.GROUP) & ~leads_itself), pk=unit_id)
 
 
 @login_required

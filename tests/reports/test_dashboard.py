@@ -418,3 +418,30 @@ def test_a_board_is_rendered_on_every_request_from_the_summary_rows(small_data, 
         fresh.context["totals"][Status.COMPLETED]
         == leads(subtask__plan=plan, state__status=Status.COMPLETED).count()
     )
+
+
+def test_a_group_without_members_that_leads_a_task_is_ranked_by_name_and_has_its_page(
+    small_data, leader_client
+):
+    """The real appendix names "Cơ quan chủ quản CSDL", a group nobody belongs to: it is assigned the
+    task itself, so its row in the ranking carries its name and its place links to a page."""
+    group = Unit.objects.create(name="Cơ quan chủ quản CSDL", kind=UnitKind.GROUP)
+    subtask = leads().order_by("pk").first().subtask
+    Assignment.objects.create(subtask=subtask, unit=group, role=AssignmentRole.LEAD)
+    summary_refresh(now=timezone.now())
+    rows = leader_client.get(URL, {"units": "all"}).context["ranking"]
+    row = next(r for r in rows if r["unit_id"] == group.pk)
+    assert row["name"] == "Cơ quan chủ quản CSDL" and row["assigned"] == 1
+    assert all(r["name"] for r in rows)
+    assert leader_client.get(f"/reports/dashboard/units/{group.pk}/").status_code == 200
+    # A group with members stands for them: no page of its own.
+    members_group = Unit.objects.filter(kind=UnitKind.GROUP).exclude(pk=group.pk).first()
+    if members_group is not None:
+        assert leader_client.get(f"/reports/dashboard/units/{members_group.pk}/").status_code == 404
+
+
+def test_the_ranking_sorts_names_in_vietnamese_order(small_data, leader_client):
+    from units.naming import vi_sort_key
+
+    names = [r["name"] for r in leader_client.get(URL, {"sort": "name", "units": "all"}).context["ranking"]]
+    assert names == sorted(names, key=vi_sort_key)

@@ -13,6 +13,7 @@ from kpis.models import Period, PeriodKind, Status
 from reports.models import DashboardSnapshot
 from tasks.models import GeneralTask, Plan, PlanStatus, Section
 from units.models import Unit, UnitKind
+from units.naming import vi_sort_key
 
 from ..cells import FLAG_KINDS, STATUSES  # noqa: F401 - the selectors read them from here
 from ..summary import month_start
@@ -86,7 +87,7 @@ class Reference:
     sections: dict  # plan id → [Section]
     section_labels: dict  # section id → (plan code, code, title, order)
     task_labels: dict  # general task id → (section code, section order, code, title, order)
-    units: dict  # unit id → (name, short name)
+    units: dict  # unit id → (name, short name, Vietnamese sort key)
     months: list
 
 
@@ -117,9 +118,11 @@ def reference(snap) -> Reference:
             "pk", "section__code", "section__order", "code", "title", "order"
         )
     }
-    units = {pk: (name, short) for pk, name, short in Unit.objects.exclude(kind=UnitKind.GROUP).values_list(
-        "pk", "name", "short_name"
-    )}  # fmt: skip
+    # Groups too: a group without members is assigned its tasks itself (tasks.importing.sync).
+    units = {
+        pk: (name, short, vi_sort_key(name))
+        for pk, name, short in Unit.objects.values_list("pk", "name", "short_name")
+    }
     starts = (
         Period.objects.filter(kind=PeriodKind.MONTHLY, plan__status=PlanStatus.IN_FORCE, start__lte=today)
         .order_by("-start")

@@ -24,7 +24,8 @@ def _bar(rate) -> int:
 def ranking(scope: Scope) -> list[dict]:
     """Every unit with lead assignments under the filters, its figures, and its rank (1 = best).
 
-    Rank: completion (approved) rate, then on-time rate, then fewest overdue, then name.
+    Rank: completion (approved) rate, then on-time rate, then fewest overdue, then name (Vietnamese
+    order). A group of units without members leads its tasks itself and is ranked like a unit.
     """
     # Grouped on ids only (no join while aggregating); the names come from the reference data.
     rows = figures_by(scope, CellLevel.SECTION_UNIT, ["unit_id"])
@@ -36,7 +37,7 @@ def ranking(scope: Scope) -> list[dict]:
         row["rate"] = _pct(row["completed"], row["assigned"])
         row["on_time_rate"] = _pct(row["completed_on_time"], row["completed"])
         row["rate_text"], row["on_time_text"] = _text(row["rate"]), _text(row["on_time_rate"])
-        row["name"], row["short_name"] = names.get(row["unit_id"], ("", ""))
+        row["name"], row["short_name"], row["name_key"] = names.get(row["unit_id"], ("", "", ()))
         row["unit_id_s"] = str(row["unit_id"])
         row["bar"] = _bar(row["rate"])
     ordered = sorted(
@@ -45,7 +46,7 @@ def ranking(scope: Scope) -> list[dict]:
             -(r["rate"] or 0),
             -(r["on_time_rate"] or 0),
             r["overdue"],
-            r["name"],
+            r["name_key"],
         ),
     )
     for position, row in enumerate(ordered, start=1):
@@ -59,7 +60,7 @@ def sort_ranking(rows: list[dict], scope: Scope) -> list[dict]:
     if key == "rank":
         result = sorted(rows, key=lambda r: r["rank"], reverse=not scope.desc)
     elif key == "name":
-        result = sorted(rows, key=lambda r: r["name"], reverse=scope.desc)
+        result = sorted(rows, key=lambda r: r["name_key"], reverse=scope.desc)
     else:
         # For counts of trouble "worst" is most; for rates and achievements it is least.
         worst_is_high = key in ("overdue", "flags", "missing", "assigned")
