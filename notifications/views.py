@@ -91,6 +91,14 @@ def red_flags(request):
     plan_id = _int(request.GET.get("plan"))
     kind = request.GET.get("kind") or None
     include_resolved = request.GET.get("history") == "1"
+    # Unit staff read their own unit's flags first (the figures of their unit's dashboard); the
+    # flags of tasks they only co-ordinate, other units' flags, come with ?co=1.
+    user = request.user
+    member = not user.reads_everything and user.is_unit_member and bool(user.unit_id)
+    with_coordinated = request.GET.get("co") == "1"
+    own_only = member and not (unit_id or subtask_id or with_coordinated)
+    if own_only:
+        unit_id = user.unit_id
     flags = flag_list(
         user=request.user,
         subtask_id=subtask_id,
@@ -114,5 +122,7 @@ def red_flags(request):
         "subtask": selectors.subtask_title(subtask_id) if subtask_id else None,
         "unit": selectors.unit_name(unit_id) if unit_id else None,
         "include_resolved": include_resolved,
+        "own_only": own_only,
+        "with_coordinated": member and with_coordinated,
     }
     return render(request, "notifications/flags.html", context)

@@ -252,6 +252,12 @@ def dashboard_list(request):
         else:
             title.append(_("Có cảnh báo đỏ"))
         qs = qs.filter(Exists(open_flags))
+        # The tile counts flags; this list, assignments (one may be overdue, lagging and unreported).
+        flags_counted = RedFlag.objects.filter(
+            resolved_at__isnull=True, assignment__in=qs.values("pk"), **({} if flag == "any" else {"kind": flag})
+        ).count()
+    else:
+        flags_counted = None
     if get.get("missing") == "1" and scope.month:
         qs = qs.filter(pk__in=missing_queryset(scope.month).values("pk"))
         title.append(_("Thiếu báo cáo tháng %(month)s") % {"month": f"{scope.month:%m/%Y}"})
@@ -268,5 +274,6 @@ def dashboard_list(request):
         "unit": unit,
         "today": today,
         "kind_label": UnitKind(scope.kind).label if scope.kind else "",
+        "flags_counted": flags_counted,
     }
     return render(request, "reports/dashboard_list.html", context)

@@ -130,3 +130,32 @@ def test_the_flags_page_names_each_flags_subtask_and_narrows_to_a_unit(client, s
     # Unit staff narrowing to another unit see nothing of it.
     client.force_login(staff)
     assert list(client.get(reverse("notifications:flags"), {"unit": other_unit.pk}).context["flags"]) == []
+
+
+def test_unit_staff_read_their_own_units_flags_first_and_coordinated_ones_on_request(client, staff, lead):
+    """The page's figures are then those of the unit's dashboard; the flags of a task the unit only
+    co-ordinates belong to another unit and come with ?co=1, labelled as such."""
+    from kpis.flags import RedFlag
+    from tasks.models import AssignmentRole
+    from tests.factories import AssignmentFactory, SubTaskFactory, UnitFactory
+    from tests.flags.conftest import DEADLINE, START
+
+    other_unit = UnitFactory(name="Sở Tài chính")
+    theirs = SubTaskFactory(start_date=START, deadline=DEADLINE, general_task=lead.subtask.general_task)
+    AssignmentFactory(subtask=theirs, unit=other_unit)
+    AssignmentFactory(subtask=theirs, unit=lead.unit, role=AssignmentRole.CO)
+    sweep(now=day_n(90))
+    own = RedFlag.objects.filter(unit=lead.unit, resolved_at__isnull=True).count()
+    assert own and RedFlag.objects.filter(unit=other_unit, resolved_at__isnull=True).exists()
+    client.force_login(staff)
+    page = client.get(reverse("notifications:flags"))
+    assert {f.unit_id for f in page.context["flags"]} == {lead.unit_id}
+    assert page.context["totals"]["total"] == own
+    html = page.content.decode()
+    assert lead.unit.name in html.split("</h1>")[0]
+    assert 'href="?co=1"' in html
+    wider = client.get(reverse("notifications:flags"), {"co": "1"})
+    assert {f.unit_id for f in wider.context["flags"]} == {lead.unit_id, other_unit.pk}
+    assert "Gồm cả nhiệm vụ đơn vị tôi phối hợp" in wider.content.decode()
+    # The kind links keep the wider choice.
+    assert "&amp;co=1" in wider.content.decode()

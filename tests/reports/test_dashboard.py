@@ -445,3 +445,17 @@ def test_the_ranking_sorts_names_in_vietnamese_order(small_data, leader_client):
 
     names = [r["name"] for r in leader_client.get(URL, {"sort": "name", "units": "all"}).context["ranking"]]
     assert names == sorted(names, key=vi_sort_key)
+
+
+def test_the_flag_list_says_it_lists_assignments_and_how_many_flags_they_carry(small_data, leader_client):
+    response = leader_client.get(reverse("reports:dashboard_list"), {"flag": "any"})
+    flagged = leads(pk__in=RedFlag.objects.filter(resolved_at__isnull=True).values("assignment_id"))
+    assert response.context["page"].paginator.count == flagged.count()
+    flags = RedFlag.objects.filter(resolved_at__isnull=True, assignment__in=flagged).count()
+    assert flags > flagged.count()  # several flags on one assignment: the tile and the list differ
+    assert response.context["flags_counted"] == flags
+    assert f"{flags:,}".replace(",", ".") in response.content.decode()
+    assert (
+        leader_client.get(reverse("reports:dashboard_list"), {"status": "completed"}).context["flags_counted"]
+        is None
+    )
