@@ -34,7 +34,11 @@ def _filters(request) -> dict:
 
 @login_required
 def my_tasks(request):
-    """Landing page of unit staff and heads: every lead assignment of their unit."""
+    """Landing page of unit staff and heads: every lead assignment of their unit. Anyone else
+    (leadership, reviewers, the secretariat, even with a unit on their account) neither reports
+    nor co-ordinates: they go to their own landing page."""
+    if not request.user.is_unit_member:
+        return redirect("home")
     today = timezone.localdate()
     filters = _filters(request)
     data = select_my_tasks(user=request.user, today=today, filters=filters)

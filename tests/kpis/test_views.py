@@ -317,3 +317,21 @@ def test_a_completed_tasks_report_is_shown_read_only(client_staff, lead, current
     assert "data-dropzone" not in body and "Sửa và gửi lại" not in body
     assert 'value="submit"' not in body and 'value="draft"' not in body
     assert "Xong" in body and "Nhiệm vụ đã được công nhận hoàn thành đúng hạn." in body
+
+
+def test_a_leader_with_a_unit_is_not_offered_that_units_tasks_or_co_ordination_pages(
+    client, lead, subtask, current
+):
+    """The demo's leader belongs to "UBND tỉnh", which co-ordinates tasks: "Nhiệm vụ của tôi" listed
+    its "Gửi ý kiến phối hợp" links, each a 404 for a leader. Only unit members have that page."""
+    from tasks.models import AssignmentRole
+
+    leader = UserFactory(unit=lead.unit, roles=[Role.LEADERSHIP])
+    AssignmentFactory(subtask=subtask, unit=UnitFactory(name="UBND tỉnh"), role=AssignmentRole.CO)
+    client.force_login(leader)
+    response = client.get(reverse("kpis:my_tasks"))
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    # Reading a report page, the way back is the sub-task, not a page that is not theirs.
+    page = client.get(reverse("kpis:report_form", args=[lead.pk])).content.decode()
+    assert reverse("tasks:subtask_detail", args=[subtask.pk]) in page
+    assert f'href="{reverse("kpis:my_tasks")}"' not in page.split("<main", 1)[1]
