@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Assignment, AssignmentRole
-from units.naming import search_key
+from units.naming import search_key, vi_sort_key
 
 from .models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
 from .progress import expected_progress, is_lagging, is_overdue
@@ -314,7 +314,8 @@ def group_rollups(subtask) -> list[tuple]:
     counts = rollups_by(Assignment.objects.filter(subtask=subtask, via_group__isnull=False), "via_group_id")
     if not counts:
         return []
-    return [(unit, counts[unit.pk]) for unit in Unit.objects.filter(pk__in=counts).order_by("name")]
+    units = sorted(Unit.objects.filter(pk__in=counts), key=lambda u: vi_sort_key(u.name))
+    return [(unit, counts[unit.pk]) for unit in units]
 
 
 # Not reported -----------------------------------------------------------------------------------
@@ -342,11 +343,9 @@ def not_reported(*, period: Period):
         )
         .exclude(Exists(submitted))
     )
-    by_unit = list(
-        qs.order_by()
-        .values("unit_id", "unit__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "unit__name")
+    by_unit = sorted(
+        qs.order_by().values("unit_id", "unit__name").annotate(count=Count("pk")),
+        key=lambda row: (-row["count"], vi_sort_key(row["unit__name"])),  # most first, then Vietnamese order
     )
     return by_unit, qs.select_related("unit", "subtask", "state").order_by(
         "unit__name", "subtask__plan_id", "subtask__order"

@@ -52,3 +52,12 @@ def test_lead_assignments_without_a_submitted_report_by_unit(
     claim_approve(assignment=lead, reviewer=reviewer, now=at(2025, 11, 25))
     by_unit, _ = not_reported(period=december)
     assert [(r["unit__name"], r["count"]) for r in by_unit] == [("Sở Tư pháp", 3)]
+
+
+def test_units_with_as_many_missing_reports_read_in_vietnamese_order(subtask, lead, november):
+    # By code point "Phường Hưng Lộc" came before "Hố Nai" and "Đại An" after "Xuân Đông".
+    for name in ["Xuân Đông", "Phường Hưng Lộc", "Đại An", "Hố Nai"]:
+        Assignment.objects.create(subtask=subtask, unit=UnitFactory(name=name), role=AssignmentRole.LEAD)
+    by_unit, _ = not_reported(period=november)
+    names = [r["unit__name"] for r in by_unit if r["unit__name"] != lead.unit.name]
+    assert names == ["Đại An", "Hố Nai", "Phường Hưng Lộc", "Xuân Đông"]
