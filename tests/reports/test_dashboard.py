@@ -459,3 +459,12 @@ def test_the_flag_list_says_it_lists_assignments_and_how_many_flags_they_carry(s
         leader_client.get(reverse("reports:dashboard_list"), {"status": "completed"}).context["flags_counted"]
         is None
     )
+
+
+def test_the_completed_tile_counts_assignments_in_each_languages_grammar(small_data, leader_client, settings):
+    total = leads().count()
+    vi = leader_client.get(URL).content.decode()
+    assert f"của {total:,} phân công".replace(",", ".") in vi
+    leader_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = leader_client.get(URL).content.decode()
+    assert f"of {total:,} assignments" in en
