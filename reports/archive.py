@@ -6,9 +6,18 @@ drawn from and their checksums (done). A done report is never changed again: reg
 a new row, so what was sent upward can always be shown exactly as it was.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .document import document_number
+
+# Characters no file system (Windows the strictest) takes in a name, and control characters.
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 class GeneratedReportStatus(models.TextChoices):
@@ -113,10 +122,30 @@ class GeneratedReport(models.Model):
 
     @property
     def scope_label(self) -> str:
-        plan = self.plan.code or self.plan.title[:60] if self.plan_id else "Tất cả kế hoạch đang thực hiện"
-        unit = self.unit.name if self.unit_id else "Toàn tỉnh"
+        """What the report covers, in the reader's language (plan codes and unit names as stored)."""
+        plan = (
+            (self.plan.code or self.plan.title[:60])
+            if self.plan_id
+            else gettext("Tất cả kế hoạch đang thực hiện")
+        )
+        unit = self.unit.name if self.unit_id else gettext("Toàn tỉnh")
         return f"{plan} · {unit}"
 
+    @property
+    def document_number(self) -> str:
+        """ "12/BC-BCĐ" as the PDF's "Số:" line prints it; "" when the number was left blank."""
+        header = self.header or {}
+        return document_number(header.get("number", ""), header.get("symbol", ""))
+
     def download_name(self, ext: str) -> str:
-        label = (self.inputs or {}).get("scope", {}).get("period_label") or self.period.label
-        return f"Báo cáo {label.replace('/', '-')} (số {self.pk}).{ext}"
+        """ "Báo cáo Tháng 11-2026 số 12-BC-BCĐ.pdf": named after the document number, which is what
+        a clerk files it under; without one, after the archive id, saying so. Vietnamese whatever
+        the reader's language, like the document."""
+        label = (self.inputs or {}).get("scope", {}).get("period_label")
+        if not label:
+            with translation.override("vi"):
+                label = self.period.label
+        number = self.document_number
+        which = f"số {number}" if number else f"chưa có số (mã lưu trữ {self.pk})"
+        stem = " ".join(_UNSAFE_IN_FILE_NAMES.sub("-", f"Báo cáo {label} {which}").split())
+        return f"{stem.rstrip(' .')}.{ext}"

@@ -13,7 +13,7 @@ from tasks.models import Plan
 from units.models import Unit
 from units.selectors import unit_choices
 
-from .assembly import NARRATIVE_FIELDS, period_label, reportable_plans
+from .assembly import NARRATIVE_FIELDS, reportable_plans
 from .services import HEADER_FIELDS, LIST_FIELDS, MAX_TEXT
 
 # The narrative fields' labels on the form; the document's own headings stay as assembly writes them.
@@ -66,8 +66,10 @@ class ScopeForm(forms.Form):
             .values_list("end", flat=True)
             .distinct()
         )
+        # The periods as the rest of the UI names them, in the reader's language ("QIV/2026");
+        # the document itself names them in Vietnamese (assembly.period_label).
         self.fields["period"].choices = [("", gettext("— Chọn kỳ —"))] + [
-            (e.isoformat(), period_label(kind, e)) for e in ends
+            (e.isoformat(), Period(kind=kind, end=e).label) for e in ends
         ]
         self.fields["plan"].choices = [("", gettext("Tất cả kế hoạch đang thực hiện"))] + [
             (str(p.pk), (p.code or p.title)[:80]) for p in plans.order_by("-issue_date", "pk")

@@ -149,12 +149,21 @@ class AppendixSection:
 
 @dataclass(frozen=True)
 class Appendix:
-    """The landscape appendix table: "PHỤ LỤC", what it lists, and the rows by section."""
+    """The landscape appendix table: "PHỤ LỤC", what it lists, and the rows by section.
+
+    A row is one lead unit of a sub-task, or a group of units ("UBND cấp xã (95 đơn vị)") rolled
+    up in one row, so `row_count` counts neither sub-tasks nor lead assignments. The counts the
+    body states ("50 tiểu nhiệm vụ với 1.034 lượt giao chủ trì cho 121 đơn vị") are carried here
+    by the caller, so the workbook can state the same; None when the caller did not give them.
+    """
 
     sections: tuple[AppendixSection, ...]
     title: str = "PHỤ LỤC"
     subtitle: str = "Tiến độ thực hiện các nhiệm vụ"
     note: str = ""
+    subtask_count: int | None = None
+    assignment_count: int | None = None
+    unit_count: int | None = None
 
     @property
     def row_count(self) -> int:
@@ -190,12 +199,9 @@ class OfficialReport:
 
     @property
     def number_line(self) -> str:
-        # A blank number keeps the width of one written by hand (seed 001: "Số:      /BC-SKHCN");
-        # Decree 30 writes numbers below 10 with a leading zero ("Số: 05/BC-BCĐ").
-        number = self.number.strip()
-        if number.isdigit():
-            number = number.zfill(2)
-        return f"Số: {number or chr(0xA0) * 8}/{self.symbol}"
+        # A blank number keeps the width of one written by hand (seed 001: "Số:      /BC-SKHCN").
+        blank = f"{chr(0xA0) * 8}/{self.symbol.strip()}"
+        return f"Số: {document_number(self.number, self.symbol) or blank}"
 
     @property
     def date_line(self) -> str:
@@ -211,7 +217,11 @@ class OfficialReport:
 
     @property
     def cut_off_local(self) -> datetime:
-        """The cut-off on the province's clock, without a zone (as printed and as in Excel)."""
+        """The cut-off on the province's clock, without a zone.
+
+        Usually the last microsecond of the day (23:59:59.999999): print it with a format, never
+        hand it to a spreadsheet, which rounds it to the next midnight.
+        """
         if self.cut_off.tzinfo is None:
             return self.cut_off
         return self.cut_off.astimezone(DISPLAY_TZ).replace(tzinfo=None)
@@ -219,6 +229,17 @@ class OfficialReport:
     @property
     def cut_off_label(self) -> str:
         return self.cut_off_local.strftime("%H:%M ngày %d/%m/%Y")
+
+
+def document_number(number: str, symbol: str) -> str:
+    """ "12/BC-BCĐ" as the "Số:" line prints it, or "" while the number is blank (written by hand
+    after signing). Decree 30 writes numbers below 10 with a leading zero ("05/BC-BCĐ")."""
+    number = (number or "").strip()
+    if not number:
+        return ""
+    if number.isdigit():
+        number = number.zfill(2)
+    return f"{number}/{(symbol or '').strip()}"
 
 
 def date_line(place: str, day: date) -> str:
@@ -336,6 +357,7 @@ __all__ = [
     "Signature",
     "date_line",
     "document_from_json",
+    "document_number",
     "document_sha256",
     "document_to_json",
     "format_cell",

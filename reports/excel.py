@@ -27,6 +27,7 @@ from reports.document import AppendixRow, AppendixSection, OfficialReport
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+COUNT_FORMAT = "#,##0"  # grouped by the reader's locale: 1.034 in a Vietnamese Excel
 _INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 
 
@@ -143,6 +144,32 @@ def sheet_title(section: AppendixSection, taken: set[str]) -> str:
     return title
 
 
+def report_facts(doc: OfficialReport) -> list[tuple[str, object]]:
+    """The "Thông tin báo cáo" sheet: what the PDF states, in its words.
+
+    The cut-off is written as the PDF's footer prints it, as text: as a date cell its last
+    microsecond of the day would be rounded by the spreadsheet to the next midnight. The counts
+    are the body's ("50 tiểu nhiệm vụ với 1.034 lượt giao chủ trì cho 121 đơn vị"), not the
+    number of appendix rows, where a group of units shares one row.
+    """
+    appendix = doc.appendix
+    facts: list[tuple[str, object]] = [
+        ("Cơ quan ban hành", doc.issuing_body),
+        ("Số, ký hiệu", doc.number_line.removeprefix("Số: ").strip()),
+        ("Ngày", doc.date),
+        ("Trích yếu", f"{doc.document_type} {doc.title}"),
+        ("Số liệu tính đến", doc.cut_off_label),
+        ("Mã kiểm tra SHA-256", doc.sha256),
+    ]
+    counts = (
+        ("Số tiểu nhiệm vụ", appendix.subtask_count if appendix else None),
+        ("Số lượt giao chủ trì", appendix.assignment_count if appendix else None),
+        ("Số đơn vị chủ trì", appendix.unit_count if appendix else None),
+    )
+    facts += [(label, n) for label, n in counts if n is not None]
+    return facts
+
+
 def build_appendix_workbook(doc: OfficialReport) -> Workbook:
     """One sheet per appendix section, then a sheet saying which report it belongs to."""
     wb = Workbook()
@@ -153,16 +180,10 @@ def build_appendix_workbook(doc: OfficialReport) -> Workbook:
         ws = wb.create_sheet(sheet_title(section, taken))
         write_table(ws, APPENDIX_COLUMNS, (appendix_row_values(r) for r in section.rows))
     info = wb.create_sheet(sheet_title(AppendixSection(code="", title="Thông tin báo cáo"), taken))
-    facts = (
-        ("Cơ quan ban hành", doc.issuing_body),
-        ("Số, ký hiệu", doc.number_line.removeprefix("Số: ").strip()),
-        ("Ngày", doc.date),
-        ("Trích yếu", f"{doc.document_type} {doc.title}"),
-        ("Số liệu tính đến", doc.cut_off_local),
-        ("Mã kiểm tra SHA-256", doc.sha256),
-        ("Số nhiệm vụ trong phụ lục", doc.appendix.row_count if doc.appendix else 0),
-    )
-    write_table(info, (Column("Mục", 28), Column("Nội dung", 90, wrap=True)), facts)
+    write_table(info, (Column("Mục", 28), Column("Nội dung", 90, wrap=True)), report_facts(doc))
+    for (cell,) in info.iter_rows(min_row=2, min_col=2, max_col=2):
+        if isinstance(cell.value, int):
+            cell.number_format = COUNT_FORMAT
     info.auto_filter.ref = None
     wb.properties.title = f"{doc.document_type} {doc.title}"
     wb.properties.creator = doc.issuing_body
@@ -182,6 +203,7 @@ __all__ = [
     "appendix_workbook_bytes",
     "build_appendix_workbook",
     "looks_like_formula",
+    "report_facts",
     "write_formula_safe",
     "write_table",
 ]

@@ -285,6 +285,10 @@ def sample_report(appendix_rows: int = 40, *, number: str = "15") -> OfficialRep
         appendix=Appendix(
             sections=sections,
             subtitle="Tiến độ thực hiện các nhiệm vụ của Kế hoạch số 1-KH/BCĐ",
+            # one lead unit per sample sub-task: as many assignments as rows
+            subtask_count=len(rows),
+            assignment_count=len(rows),
+            unit_count=len({r.lead_unit for r in rows}),
             note=f"(Kèm theo Báo cáo số {number}/BC-BCĐ ngày 05/01/2026 của Ban Chỉ đạo tỉnh)",
         ),
         cut_off=datetime(2025, 12, 31, 23, 59, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),

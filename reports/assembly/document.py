@@ -20,6 +20,7 @@ from reports.document import (
     Paragraph,
     ReportSection,
     Signature,
+    document_number,
 )
 
 FIGURE_COLUMNS = (
@@ -196,12 +197,18 @@ def _appendix(inputs: dict, header: dict) -> Appendix:
         )
         sections.append(AppendixSection(code=section["code"], title=section["title"], rows=rows))
     scope = inputs["scope"]
-    number = (header.get("number") or "").strip() or "\u00a0" * 6
+    totals = inputs["totals"]
+    symbol = header.get("symbol", "")
+    # the number as the "Số:" line prints it (05/BC-BCĐ), or room to write it by hand
+    number = document_number(header.get("number", ""), symbol) or f"{chr(0xA0) * 6}/{symbol}"
     return Appendix(
         sections=tuple(sections),
+        subtask_count=totals["subtasks"],
+        assignment_count=totals["total"],
+        unit_count=totals["units"],
         subtitle=f"Tiến độ thực hiện các nhiệm vụ của {scope_words(inputs)} ({scope['period_label']})",
         note=(
-            f"(Kèm theo Báo cáo số {number}/{header.get('symbol', '')} ngày {_date(header.get('date'))}; "
+            f"(Kèm theo Báo cáo số {number} ngày {_date(header.get('date'))}; "
             f"số liệu tính đến hết ngày {_date(scope['cutoff'])})"
         ),
     )

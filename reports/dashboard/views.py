@@ -254,7 +254,9 @@ def dashboard_list(request):
         qs = qs.filter(Exists(open_flags))
         # The tile counts flags; this list, assignments (one may be overdue, lagging and unreported).
         flags_counted = RedFlag.objects.filter(
-            resolved_at__isnull=True, assignment__in=qs.values("pk"), **({} if flag == "any" else {"kind": flag})
+            resolved_at__isnull=True,
+            assignment__in=qs.values("pk"),
+            **({} if flag == "any" else {"kind": flag}),
         ).count()
     else:
         flags_counted = None

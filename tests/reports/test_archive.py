@@ -5,6 +5,8 @@ a failure instead of a half-made report."""
 import datetime
 import hashlib
 import json
+import re
+from urllib.parse import quote
 
 import pytest
 from django.core.files.storage import storages
@@ -51,15 +53,17 @@ HEADER = {
 
 def queued(world, user, **extra):
     return GeneratedReport.objects.create(
-        kind="quarterly",
-        period=world.quarter,
-        plan=world.plan,
-        header={**HEADER, **extra.pop("header", {})},
-        narrative={"results": "Kết quả"},
-        cutoff=at(2025, 12, 20, 23),
-        created_by=user,
-        created_at=at(2026, 1, 5),
-        **extra,
+        **{
+            "kind": "quarterly",
+            "period": world.quarter,
+            "plan": world.plan,
+            "narrative": {"results": "Kết quả"},
+            "cutoff": at(2025, 12, 20, 23),
+            "created_by": user,
+            "created_at": at(2026, 1, 5),
+            **extra,
+            "header": {**HEADER, **extra.get("header", {})},
+        }
     )
 
 
@@ -125,3 +129,76 @@ def test_the_inputs_download_is_the_archived_inputs(client, world, secretariat):
     client.force_login(secretariat)
     response = client.get(reverse("reports:archive_download", args=[report.pk, "json"]))
     assert json.loads(response.content) == report.inputs
+
+
+def _disposition_name(response) -> str:
+    from urllib.parse import unquote
+
+    return unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
+
+
+def test_downloads_are_named_after_the_document_number(client, world, secretariat):
+    report = queued(world, secretariat, header={"number": "12"})
+    assert generate_report(report.pk) == "done"
+    client.force_login(secretariat)
+    client.cookies["django_language"] = "en"  # the file is the document: Vietnamese in any UI language
+    for fmt in ("pdf", "xlsx", "json"):
+        response = client.get(reverse("reports:archive_download", args=[report.pk, fmt]))
+        assert _disposition_name(response) == f"Báo cáo Quý IV-2025 số 12-BC-BCĐ.{fmt}"
+        assert (
+            f"filename*=UTF-8''{quote(f'Báo cáo Quý IV-2025 số 12-BC-BCĐ.{fmt}', safe='')}"
+            in (response["Content-Disposition"])
+        )
+
+
+def test_a_report_without_a_number_is_not_named_as_if_its_archive_id_were_one(world, secretariat):
+    report = queued(world, secretariat)
+    assert report.download_name("pdf") == f"Báo cáo Quý IV-2025 chưa có số (mã lưu trữ {report.pk}).pdf"
+    assert f"số {report.pk}" not in report.download_name("pdf")
+    single_digit = queued(world, secretariat, header={"number": "5"})
+    assert single_digit.download_name("pdf") == "Báo cáo Quý IV-2025 số 05-BC-BCĐ.pdf"  # as "Số: 05/BC-BCĐ"
+
+
+def test_a_download_name_is_safe_whatever_the_symbol(world, secretariat):
+    report = queued(world, secretariat, header={"number": "7", "symbol": 'BC/BCĐ:"x"*?<>|\\\tz. '})
+    name = report.download_name("xlsx")
+    assert name.startswith("Báo cáo Quý IV-2025 số 07-BC-BCĐ-") and name.endswith("z.xlsx")
+    assert not set('\\/:*?"<>|\t') & set(name)
+
+
+def test_the_archive_shows_the_document_number_as_so_and_the_id_as_the_archive_id(client, world, secretariat):
+    numbered = queued(world, secretariat, header={"number": "12"})
+    blank = queued(world, secretariat)
+    client.force_login(secretariat)
+    html = client.get(reverse("reports:archive_list")).content.decode()
+    head = re.findall(r"<th>([^<]*)</th>", html)
+    assert head[:3] == ["Số", "Báo cáo", "Mã lưu trữ"]
+    rows = [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)[:3]
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
+    ]
+    assert rows == [
+        ["Chưa có số", "Báo cáo Quý IV/2025 9-KH/BCĐ · Toàn tỉnh", str(blank.pk)],
+        ["12/BC-BCĐ", "Báo cáo Quý IV/2025 9-KH/BCĐ · Toàn tỉnh", str(numbered.pk)],
+    ]
+    assert f"#{numbered.pk}" not in html
+    detail = " ".join(
+        client.get(reverse("reports:archive_detail", args=[numbered.pk])).content.decode().split()
+    )
+    assert "<dt>Số, ký hiệu</dt> <dd> 12/BC-BCĐ </dd>" in detail
+    assert f"<dt>Mã lưu trữ</dt> <dd> {numbered.pk} </dd>" in detail
+    assert f"#{numbered.pk}" not in detail
+
+
+def test_in_english_the_archive_names_the_scope_in_english(client, world, secretariat):
+    report = queued(world, secretariat, plan=None)
+    client.force_login(secretariat)
+    client.cookies["django_language"] = "en"
+    for url in (reverse("reports:archive_list"), reverse("reports:archive_detail", args=[report.pk])):
+        html = client.get(url).content.decode()
+        assert "All plans in force · Whole province" in html, url
+        assert "Tất cả kế hoạch" not in html and "Toàn tỉnh" not in html and "Quý IV/2025" not in html
+        assert "QIV/2025" in html

@@ -197,6 +197,25 @@ def test_the_document_prints_the_figures_not_the_narrative(world):
     assert doc.appendix.row_count == 8
 
 
+def test_the_appendix_carries_the_bodys_counts_and_the_number_as_printed(world):
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    header = {
+        "parent_body": "UBND TỈNH ĐỒNG NAI", "issuing_body": "BAN CHỈ ĐẠO", "number": "5", "symbol": "BC-BCĐ",
+        "place": "Đồng Nai", "date": "2026-01-05", "title": "Tình hình thực hiện", "recipients": ["UBND tỉnh"],
+        "distribution": ["Lưu: VT"], "authority": [], "signer_title": "TRƯỞNG BAN", "signer_name": "",
+    }  # fmt: skip
+    doc = build_document(inputs, header, default_narrative(inputs))
+    appendix = doc.appendix
+    assert (appendix.subtask_count, appendix.assignment_count, appendix.unit_count) == (5, 9, 5)
+    assert appendix.row_count == 8
+    assert doc.number_line == "Số: 05/BC-BCĐ"
+    assert appendix.note.startswith("(Kèm theo Báo cáo số 05/BC-BCĐ ngày 05/01/2026;")  # as the "Số:" line
+    blank = build_document(inputs, {**header, "number": ""}, default_narrative(inputs))
+    assert blank.appendix.note.startswith(
+        "(Kèm theo Báo cáo số \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/BC-BCĐ ngày"
+    )
+
+
 def test_part_two_never_says_none_beside_overdue_tasks():
     """Flags are the sweep's; when none was open at the cut-off, Part II still names the overdue
     count Part I prints, rather than saying there is nothing to report."""

@@ -1,9 +1,14 @@
 """The builder, the status page and the downloads: secretariat and leadership; 404 for others."""
 
+import re
+
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from reports.archive import GeneratedReport, GeneratedReportStatus
+from reports.assembly.figures import COUNT_KEYS
 from tests.factories import UserFactory
 from units.models import Role
 
@@ -151,3 +156,41 @@ def test_the_raw_export_downloads(client, world, secretariat):
     assert response.status_code == 200 and response.content.startswith(b"PK")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "attachment;" in response["Content-Disposition"]
+
+
+def test_the_draft_calls_the_count_of_lead_assignments_what_the_pdf_calls_it(client, world, secretariat):
+    client.force_login(secretariat)
+    html = client.get(draft_url(world)).content.decode()
+    header = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
+    assert "Lượt giao" in header  # the PDF's Bảng 1 column, not "Số nhiệm vụ" under "5 tiểu nhiệm vụ"
+    assert "Số nhiệm vụ" not in html
+    facts = " ".join(re.search(r'<dl class="facts card">(.*?)</dl>', html, re.S).group(1).split())
+    assert "5 tiểu nhiệm vụ" in facts and "<dt>Lượt giao chủ trì</dt> <dd> 9 </dd>" in facts
+
+
+@pytest.mark.parametrize(("language", "grouped"), [("vi", ("1.013", "1.034")), ("en", ("1,013", "1,034"))])
+def test_the_draft_figures_group_thousands_like_the_rest_of_the_portal(language, grouped):
+    row = {**dict.fromkeys(COUNT_KEYS, 0), "label": "I. Về chuyển đổi số", "total": 1013, "not_started": 1013}
+    totals = {**dict.fromkeys(COUNT_KEYS, 0), "total": 1034, "not_started": 1034, "overdue": 923}
+    with translation.override(language):
+        html = render_to_string("reports/_figures.html", {"rows": [row], "totals": totals, "label": "Mục"})
+    cells = re.findall(r'<t[dh] class="num">([^<]*)</t[dh]>', html.split("<tbody>")[1])
+    row_cells, total_cells = cells[:8], cells[8:]
+    assert row_cells == [grouped[0], "0", "0", "0", "0", grouped[0], "0", "0"]
+    assert total_cells == [grouped[1], "0", "0", "0", "0", grouped[1], "0", "923"]
+
+
+def test_in_english_periods_read_as_elsewhere_in_the_ui_and_the_document_stays_vietnamese(
+    client, world, secretariat
+):
+    client.force_login(secretariat)
+    client.cookies["django_language"] = "en"
+    builder = client.get(reverse("reports:builder")).content.decode()
+    assert ">QIV/2025</option>" in builder and "Quý IV/2025" not in builder
+    monthly = client.get(reverse("reports:builder") + "?kind=monthly").content.decode()
+    assert ">Month 12/2025</option>" in monthly and "Tháng 12/2025" not in monthly
+    draft = client.get(draft_url(world)).content.decode()
+    assert "<h1>Draft report QIV/2025</h1>" in draft and "Quý IV/2025" not in draft
+    assert "Tình hình thực hiện Kế hoạch số 9-KH/BCĐ quý IV năm 2025" in draft  # the document's own words
+    month = client.get(draft_url(world, kind="monthly", period=world.month.end.isoformat())).content.decode()
+    assert "<h1>Draft report Month 12/2025</h1>" in month

@@ -5,6 +5,7 @@ import io
 import zipfile
 from collections import Counter
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -106,13 +107,45 @@ def test_the_workbook_neutralises_formulas_from_the_data(doc):
     assert flags.value == "-1 ngày" and flags.quotePrefix
 
 
-def test_the_information_sheet_names_the_report(doc):
+def _facts(doc) -> dict:
     wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
-    facts = {r[0].value: r[1].value for r in wb["Thông tin báo cáo"].iter_rows(min_row=2)}
+    return {r[0].value: r[1] for r in wb["Thông tin báo cáo"].iter_rows(min_row=2)}
+
+
+def test_the_information_sheet_names_the_report(doc):
+    facts = {label: cell.value for label, cell in _facts(doc).items()}
     assert facts["Số, ký hiệu"] == "15/BC-BCĐ"
     assert facts["Mã kiểm tra SHA-256"] == doc.sha256
-    assert facts["Số liệu tính đến"] == datetime(2025, 12, 31, 23, 59)
-    assert facts["Số nhiệm vụ trong phụ lục"] == 45
+    assert facts["Số liệu tính đến"] == "23:59 ngày 31/12/2025" == doc.cut_off_label  # the PDF's footer
+    assert (facts["Số tiểu nhiệm vụ"], facts["Số lượt giao chủ trì"]) == (45, 45)
+    assert facts["Số đơn vị chủ trì"] == len({r.lead_unit for s in doc.appendix.sections for r in s.rows})
+
+
+def test_the_cutoff_is_the_day_the_pdf_says_not_the_next_midnight(doc):
+    # A report's cut-off is the last instant of its day (ReportScope.cutoff_at); as a date cell the
+    # spreadsheet rounded 23:59:59.999999 up to 00:00 of the next day.
+    last_instant = datetime(2025, 12, 31, 23, 59, 59, 999999, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    doc = dataclasses.replace(doc, cut_off=last_instant)
+    cell = _facts(doc)["Số liệu tính đến"]
+    assert cell.value == "23:59 ngày 31/12/2025" == doc.cut_off_label and cell.data_type == "s"
+
+
+def test_the_counts_are_the_bodys_not_the_number_of_appendix_rows(doc):
+    # One row may stand for a group of units ("UBND cấp xã (95 đơn vị)"): 73 rows, 1.034 assignments.
+    appendix = dataclasses.replace(doc.appendix, subtask_count=50, assignment_count=1034, unit_count=121)
+    facts = _facts(dataclasses.replace(doc, appendix=appendix))
+    assert doc.appendix.row_count == 45
+    assert {k: facts[k].value for k in ("Số tiểu nhiệm vụ", "Số lượt giao chủ trì", "Số đơn vị chủ trì")} == {
+        "Số tiểu nhiệm vụ": 50,
+        "Số lượt giao chủ trì": 1034,
+        "Số đơn vị chủ trì": 121,
+    }
+    assert facts["Số lượt giao chủ trì"].number_format == "#,##0"  # 1.034 in a Vietnamese spreadsheet
+    assert not any("phụ lục" in label for label in facts)
+    unknown = dataclasses.replace(doc.appendix, subtask_count=None, assignment_count=None, unit_count=None)
+    assert not {"Số tiểu nhiệm vụ", "Số lượt giao chủ trì"} & set(
+        _facts(dataclasses.replace(doc, appendix=unknown))
+    )  # counts the caller did not give are left out, never guessed from the rows
 
 
 def test_long_or_clashing_section_titles_make_valid_sheet_names():

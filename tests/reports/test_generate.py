@@ -138,6 +138,25 @@ def test_the_workbook_rows_are_the_rows_of_the_cutoff(world, secretariat, django
                     assert cell.quotePrefix, (ws.title, cell.coordinate, cell.value)
 
 
+def test_the_workbook_states_what_the_pdf_states(
+    world, secretariat, tmp_path, django_capture_on_commit_callbacks
+):
+    report = generate(world, secretariat, django_capture_on_commit_callbacks)
+    wb = openpyxl.load_workbook(io.BytesIO(storages["private"].open(report.xlsx_name).read()))
+    facts = {r[0].value: r[1].value for r in wb["Thông tin báo cáo"].iter_rows(min_row=2)}
+    words = " ".join(pdf_text(report, tmp_path).split())
+    assert facts["Số liệu tính đến"] == "23:59 ngày 20/12/2025"  # not 00:00 on 21/12
+    assert f"Số liệu tính đến {facts['Số liệu tính đến']}" in words
+    assert (facts["Số tiểu nhiệm vụ"], facts["Số lượt giao chủ trì"], facts["Số đơn vị chủ trì"]) == (5, 9, 5)
+    assert (
+        f"có {facts['Số tiểu nhiệm vụ']} tiểu nhiệm vụ với {facts['Số lượt giao chủ trì']} lượt giao chủ trì "
+        f"cho {facts['Số đơn vị chủ trì']} đơn vị"
+    ) in words
+    assert sum(ws.max_row - 1 for ws in wb.worksheets[:-1]) == 8  # a group's two members share a row
+    assert f"Số: {facts['Số, ký hiệu']}" in words and facts["Mã kiểm tra SHA-256"] in words
+    assert facts["Ngày"].date().isoformat() == report.header["date"]
+
+
 def test_generating_again_gives_the_same_figures_even_after_later_changes(
     world, secretariat, tmp_path, django_capture_on_commit_callbacks
 ):
