@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from units.fields import UnitChoiceField
@@ -6,6 +9,31 @@ from units.models import Unit
 
 from .labels import action_label
 from .selectors import known_actions, known_object_types
+
+_LOOKS_LIKE_A_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
+
+
+class DayFirstDateField(forms.DateField):
+    """A day typed dd/mm/yyyy; one that does not exist (31/02/2026) says so, as on the plan page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%d/%m/%Y"], **kwargs)
+        self.widget.attrs.update({"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = (value or "").strip()
+            if _LOOKS_LIKE_A_DATE.fullmatch(text):
+                raise ValidationError(
+                    _("Ngày %(value)s không tồn tại. Hãy kiểm tra lại ngày và tháng."),
+                    code="nonexistent",
+                    params={"value": text},
+                ) from None
+            raise ValidationError(
+                _("Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2025."), code="invalid"
+            ) from None
 
 
 class EventFilterForm(forms.Form):
@@ -16,18 +44,13 @@ class EventFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=64)
     action = forms.ChoiceField(label=_("Hành động"), required=False)
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y"])
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y"])
+    date_from = DayFirstDateField(label=_("Từ ngày"), required=False)
+    date_to = DayFirstDateField(label=_("Đến ngày"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [("", _("Tất cả"))] + [(t, t) for t in known_object_types()]
         self.fields["action"].choices = [("", _("Tất cả"))] + [(a, action_label(a)) for a in known_actions()]
-        for name in ("date_from", "date_to"):
-            self.fields[name].error_messages["invalid"] = _(
-                "Ngày phải viết dạng dd/mm/yyyy, ví dụ 05/03/2026."
-            )
-            self.fields[name].widget.attrs.update({"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
     def clean(self):
         data = super().clean()
@@ -37,7 +60,8 @@ class EventFilterForm(forms.Form):
         return data
 
     def filters(self) -> dict:
-        """The valid filters only: an invalid field is ignored (and shown beside the field)."""
+        """The valid filters only, as on the plan page and the review queue: a field with an error
+        is left out (the page says so and shows the error beside the field), the others apply."""
         if not self.is_bound:
             return {}
         self.is_valid()

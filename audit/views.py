@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from .exporting import iter_csv
@@ -36,8 +37,12 @@ def event_list(request):
         "page": page,
         "query": query.urlencode(),
     }
-    template = "audit/event_list.html#results" if request.htmx else "audit/event_list.html"
-    return render(request, template, context)
+    # A history restore after a cache miss asks for the whole page, though it comes from htmx.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "audit/event_list.html#results" if fragment else "audit/event_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET

@@ -46,6 +46,22 @@ def _int(raw) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 12 else None
 
 
+def posted_report_id(data) -> int | None:
+    """The claim version the decision form was showing (its hidden "report"), when it says."""
+    return _int(data.get("report"))
+
+
+def posted_report_ids(data) -> dict[int, int]:
+    """Bulk approval: assignment id → the claim version listed beside its box ("report-<id>")."""
+    ids = {}
+    for key in data:
+        assignment = _int(key.removeprefix("report-")) if key.startswith("report-") else None
+        report = _int(data.get(key)) if assignment else None
+        if report is not None:
+            ids[assignment] = report
+    return ids
+
+
 def _date(raw) -> datetime.date | None:
     raw = (raw or "").strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):

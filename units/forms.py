@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .fields import UnitChoiceField
 from .models import Role, User
 from .selectors import units_for_users
+from .services import validate_username
 
 
 class UserFilterForm(forms.Form):
@@ -25,9 +26,9 @@ class UserFilterForm(forms.Form):
 
 
 class UserForm(forms.Form):
-    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150, validators=[validate_username])
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    email = forms.EmailField(label=_("Thư điện tử"), max_length=254, required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
     unit = UnitChoiceField(
         label=_("Đơn vị"), queryset=None, required=False, empty_label=_("— Không thuộc đơn vị —")
@@ -36,8 +37,9 @@ class UserForm(forms.Form):
         label=_("Vai trò"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, account=None, **kwargs):
+    def __init__(self, *args, account=None, actor=None, **kwargs):
         self.account = account
+        self.actor = actor
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for_users()
         self.fields["username"].error_messages["required"] = _("Nhập tên đăng nhập.")
@@ -58,6 +60,17 @@ class UserForm(forms.Form):
         roles = set(data.get("roles") or [])
         if roles & {Role.STAFF, Role.HEAD} and not data.get("unit") and "unit" not in self.errors:
             self.add_error("unit", _("Cán bộ và thủ trưởng đơn vị phải thuộc một đơn vị."))
+        # The service refuses it too; said here, it shows with the other errors, not after them.
+        editing_self = (
+            self.account is not None and self.actor is not None and self.account.pk == self.actor.pk
+        )
+        if (
+            editing_self
+            and "roles" in data
+            and Role.SECRETARIAT in self.account.role_set
+            and Role.SECRETARIAT not in roles
+        ):
+            self.add_error("roles", _("Bạn không thể tự bỏ vai trò Thường trực của mình."))
         return data
 
     def apply_service_error(self, exc) -> None:

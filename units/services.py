@@ -3,9 +3,11 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from audit.services import audit_record, diff
 
@@ -49,10 +51,27 @@ def _write_roles(user: User, roles: list[str]) -> None:
     user.__dict__.pop("_role_set", None)
 
 
+class UsernameValidator(UnicodeUsernameValidator):
+    """Django's rule for user names (letters, digits and @ . + - _), said in Vietnamese and
+    checked by the user forms with the other fields, so every error shows at once."""
+
+    message = _lazy(
+        "Tên đăng nhập chỉ gồm chữ cái, chữ số và các ký tự @ . + - _ "
+        "(không có dấu cách), ví dụ: nguyen.van.a"
+    )
+
+
+validate_username = UsernameValidator()
+
+
 def _check_username(username: str, exclude_pk=None) -> str:
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": _("Nhập tên đăng nhập.")})
+    try:
+        validate_username(username)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from None
     clash = User.objects.filter(username__iexact=username)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)

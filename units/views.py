@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,8 +43,12 @@ def user_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    template = "units/user_list.html#rows" if request.htmx else "units/user_list.html"
-    return render(request, template, context)
+    # A history restore after a cache miss asks for the whole page, though it comes from htmx.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "units/user_list.html#rows" if fragment else "units/user_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _initial(user) -> dict:
@@ -93,7 +98,7 @@ def user_detail(request, user_id):
 @secretariat_required
 def user_edit(request, user_id):
     account = access_user_for_user(request.user, user_id)
-    form = UserForm(request.POST or None, initial=_initial(account), account=account)
+    form = UserForm(request.POST or None, initial=_initial(account), account=account, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

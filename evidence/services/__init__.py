@@ -9,10 +9,11 @@ from .files import (
     private_storage,
     report_evidence_bytes,
 )
-from .review import return_reason_text, review_approve, review_approve_many, review_return
+from .review import claim_conflict, return_reason_text, review_approve, review_approve_many, review_return
 
 __all__ = [
     "FOLDER",
+    "claim_conflict",
     "cleanup_on_error",
     "evidence_add",
     "evidence_add_many",

@@ -10,9 +10,11 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from kpis.models import AssignmentState, Status
 from kpis.services.claims import claim_approve, claim_return
 from tasks.models import Assignment
 
@@ -68,16 +70,76 @@ def _record(*, state, assignment, reviewer, decision, reason_code="", reason_tex
     return review
 
 
+def _when(moment) -> dict:
+    local = timezone.localtime(moment)
+    return {"time": date_format(local, "H:i"), "date": date_format(local, "d/m/Y")}
+
+
+def _decided_message(review: Review) -> str:
+    if review.decision == Decision.APPROVED:
+        text = _(
+            "Đề nghị này đã được công nhận hoàn thành lúc %(time)s ngày %(date)s bởi %(reviewer)s; "
+            "không còn chờ thẩm định."
+        )
+    else:
+        text = _(
+            "Đề nghị này đã được trả lại (chờ hoàn thiện) lúc %(time)s ngày %(date)s bởi %(reviewer)s; "
+            "không còn chờ thẩm định."
+        )
+    return text % {**_when(review.decided_at), "reviewer": review.reviewer}
+
+
+def claim_conflict(*, assignment: Assignment, report_id: int | None = None) -> str | None:
+    """Why a decision on this claim cannot be recorded now, or None when it can.
+
+    `report_id` is the claim version the reviewer was looking at: a decision taken on an old
+    page (another reviewer decided meanwhile, or the unit sent a newer version) is refused with
+    what happened instead of being recorded on a claim the reviewer has not seen.
+    """
+    state = AssignmentState.objects.select_related("claim_report").filter(assignment=assignment).first()
+    awaiting = state is not None and state.status == Status.AWAITING_REVIEW
+    if awaiting and (report_id is None or state.claim_report_id == report_id):
+        return None
+    if awaiting and state.claim_report is None:
+        return _("Đề nghị hoàn thành này không còn báo cáo kèm theo.")
+    if awaiting:
+        newer = state.claim_report
+        return _(
+            "Đơn vị đã gửi phiên bản %(version)s của đề nghị lúc %(time)s ngày %(date)s, thay cho phiên "
+            "bản bạn đang xem; kết luận của bạn chưa được ghi. Trang đã hiện phiên bản mới: hãy xem lại "
+            "rồi kết luận."
+        ) % {"version": newer.version, **_when(newer.submitted_at or state.claimed_at)}
+    decided = Review.objects.filter(assignment=assignment).select_related("reviewer")
+    review = (decided.filter(report_id=report_id).first() if report_id else None) or decided.first()
+    if review is not None:
+        return _decided_message(review)
+    return _("Nhiệm vụ này không có đề nghị hoàn thành đang chờ thẩm định.")
+
+
+def _lock_claim(*, assignment: Assignment, report_id: int | None) -> None:
+    """Hold the claim's state row for the rest of the decision, then check it is still the one
+    the reviewer saw: two decisions on one claim wait for each other and the second is refused."""
+    list(AssignmentState.objects.select_for_update().filter(assignment=assignment).values_list("pk"))
+    conflict = claim_conflict(assignment=assignment, report_id=report_id)
+    if conflict:
+        raise ValidationError({"__all__": ValidationError(conflict, code="stale")})
+
+
 def _require_claim_report(state) -> None:
     if state.claim_report_id is None:
         raise ValidationError({"__all__": _("Đề nghị hoàn thành này không còn báo cáo kèm theo.")})
 
 
 @transaction.atomic
-def review_approve(*, assignment: Assignment, reviewer, note: str = "", now=None) -> Review:
-    """Completed — on time or late by the date of the claim (kpis.services.claim_approve)."""
+def review_approve(
+    *, assignment: Assignment, reviewer, note: str = "", report_id: int | None = None, now=None
+) -> Review:
+    """Completed — on time or late by the date of the claim (kpis.services.claim_approve).
+
+    `report_id`: the claim version the reviewer approves; refused when another one is current."""
     now = now or timezone.now()
     note = (note or "").strip()[:MAX_REASON]
+    _lock_claim(assignment=assignment, report_id=report_id)
     state = claim_approve(assignment=assignment, reviewer=reviewer, now=now, note=note)
     _require_claim_report(state)
     review = _record(
@@ -99,11 +161,20 @@ def return_reason_text(reason_code: str, reason_text: str) -> str:
 
 @transaction.atomic
 def review_return(
-    *, assignment: Assignment, reviewer, reason_code: str, reason_text: str, now=None
+    *,
+    assignment: Assignment,
+    reviewer,
+    reason_code: str,
+    reason_text: str,
+    report_id: int | None = None,
+    now=None,
 ) -> Review:
     """Returned for completion ("Chờ hoàn thiện"), with a reason chosen from the list and the
-    reviewer's own words; both are required so the unit knows what to complete."""
+    reviewer's own words; both are required so the unit knows what to complete.
+
+    `report_id`: the claim version the reviewer returns; refused when another one is current."""
     now = now or timezone.now()
+    _lock_claim(assignment=assignment, report_id=report_id)  # a decided claim: its reasons are moot
     reason_text = (reason_text or "").strip()
     errors = {}
     if reason_code not in ReturnReason.values:
@@ -131,16 +202,28 @@ def review_return(
 
 
 @transaction.atomic
-def review_approve_many(*, assignments, reviewer, now=None) -> list[Review]:
-    """Approve several claims at once: all of them, or none when one can no longer be approved."""
+def review_approve_many(
+    *, assignments, reviewer, report_ids: dict[int, int] | None = None, now=None
+) -> list[Review]:
+    """Approve several claims at once: all of them, or none when one can no longer be approved.
+
+    `report_ids`: assignment id → the claim version the reviewer saw in the list."""
     now = now or timezone.now()
+    report_ids = report_ids or {}
     assignments = list(assignments)
     if not assignments:
         raise ValidationError({"__all__": _("Chưa chọn đề nghị nào để công nhận.")})
     reviews = []
     for assignment in sorted(assignments, key=lambda a: a.pk):  # one lock order for every reviewer
         try:
-            reviews.append(review_approve(assignment=assignment, reviewer=reviewer, now=now))
+            reviews.append(
+                review_approve(
+                    assignment=assignment,
+                    reviewer=reviewer,
+                    report_id=report_ids.get(assignment.pk),
+                    now=now,
+                )
+            )
         except ValidationError as exc:
             code = assignment.subtask.code if assignment.subtask_id else assignment.pk
             raise ValidationError(

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from kpis.models import AssignmentState
 
-from ..forms import ApproveForm, ReturnForm, queue_filters
+from ..forms import ApproveForm, ReturnForm, posted_report_id, posted_report_ids, queue_filters
+from ..models import ReturnReason
 from ..permissions import access_claim_for_user, require_reviewer
 from ..selectors import claim_for_review, queue_filter_choices, review_queue
-from ..services import review_approve, review_approve_many, review_return
+from ..services import claim_conflict, review_approve, review_approve_many, review_return
 
 PAGE_SIZE = 50
 
@@ -41,7 +42,11 @@ def queue(request):
     return render(request, template, context)
 
 
-def _claim_context(request, assignment, *, approve_form=None, return_form=None):
+def _claim_context(
+    request, assignment, *, approve_form=None, return_form=None, decision_errors=(), unsaved=""
+):
+    """`decision_errors`: why the decision just sent was not recorded (decided meanwhile, a newer
+    version); `unsaved`: what the reviewer typed, shown back when the forms are gone."""
     data = claim_for_review(assignment=assignment)
     previewable = [f for f in data["files"] if f.previewable]
     shown_id = request.GET.get("show", "")
@@ -56,8 +61,33 @@ def _claim_context(request, assignment, *, approve_form=None, return_form=None):
         "shown": shown,
         "approve_form": approve_form or ApproveForm(),
         "return_form": return_form or ReturnForm(),
+        "decision_errors": list(decision_errors),
+        "unsaved": unsaved if decision_errors and not data["awaiting"] else "",
         "next_url": _next(request, default=reverse("evidence:queue")),
     }
+
+
+def _split_errors(form, exc: ValidationError) -> list[str]:
+    """Field errors go beside their fields; the rest (the claim was decided meanwhile, …) is
+    returned to be shown at the top of the page, where it is seen."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    general = []
+    for field, errors in exc.error_dict.items():
+        if field in form.fields:
+            form.add_error(field, errors)
+        else:
+            general.extend(message for error in errors for message in error.messages)
+    return general
+
+
+def _typed_return(form) -> str:
+    text = (form.data.get("reason_text") or "").strip()
+    code = form.data.get("reason_code") or ""
+    if code in ReturnReason.values:
+        label = str(ReturnReason(code).label)
+        return f"{label}: {text}" if text else label
+    return text
 
 
 def _next(request, *, default: str) -> str:
@@ -88,13 +118,29 @@ def _done(request, text: str):
 def approve(request, assignment_id):
     assignment = access_claim_for_user(request.user, assignment_id)
     form = ApproveForm(request.POST)
-    if not form.is_valid():
-        return render(request, "evidence/claim.html", _claim_context(request, assignment, approve_form=form))
-    try:
-        review_approve(assignment=assignment, reviewer=request.user, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("evidence:claim", assignment.pk)
+    report_id = posted_report_id(request.POST)
+    errors = []
+    if form.is_valid():
+        try:
+            review_approve(
+                assignment=assignment,
+                reviewer=request.user,
+                note=form.cleaned_data["note"],
+                report_id=report_id,
+            )
+        except ValidationError as exc:
+            errors = _split_errors(form, exc)
+    elif conflict := claim_conflict(assignment=assignment, report_id=report_id):
+        errors = [conflict]
+    if errors or form.errors:
+        context = _claim_context(
+            request,
+            assignment,
+            approve_form=form,
+            decision_errors=errors,
+            unsaved=(form.data.get("note") or "").strip(),
+        )
+        return render(request, "evidence/claim.html", context)
     state = AssignmentState.objects.get(assignment=assignment)
     if state.completed_on_time:
         text = _("Đã công nhận hoàn thành đúng hạn: %(code)s — %(unit)s.")
@@ -108,6 +154,8 @@ def approve(request, assignment_id):
 def return_claim(request, assignment_id):
     assignment = access_claim_for_user(request.user, assignment_id)
     form = ReturnForm(request.POST)
+    report_id = posted_report_id(request.POST)
+    errors = []
     if form.is_valid():
         try:
             review_return(
@@ -115,20 +163,22 @@ def return_claim(request, assignment_id):
                 reviewer=request.user,
                 reason_code=form.cleaned_data["reason_code"],
                 reason_text=form.cleaned_data["reason_text"],
+                report_id=report_id,
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            errors = _split_errors(form, exc)
         else:
             return _done(
                 request,
                 _("Đã trả lại đề nghị (chờ hoàn thiện): %(code)s — %(unit)s.")
                 % {"code": assignment.subtask.code, "unit": assignment.unit},
             )
-    return render(request, "evidence/claim.html", _claim_context(request, assignment, return_form=form))
+    elif conflict := claim_conflict(assignment=assignment, report_id=report_id):
+        errors = [conflict]  # decided meanwhile: that matters more than a missing reason
+    context = _claim_context(
+        request, assignment, return_form=form, decision_errors=errors, unsaved=_typed_return(form)
+    )
+    return render(request, "evidence/claim.html", context)
 
 
 @login_required
@@ -142,7 +192,9 @@ def approve_many(request):
         return redirect(back)
     assignments = [access_claim_for_user(request.user, pk) for pk in dict.fromkeys(ids)]
     try:
-        reviews = review_approve_many(assignments=assignments, reviewer=request.user)
+        reviews = review_approve_many(
+            assignments=assignments, reviewer=request.user, report_ids=posted_report_ids(request.POST)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import re
+from html.parser import HTMLParser
 
 import pytest
 from django.template import Context, Template
@@ -68,6 +70,89 @@ def test_a_bad_date_is_shown_beside_its_field_and_kept(client, secretariat, trai
     assert 'value="2026-03-01"' in html
     html = page(date_from="05/03/2026", date_to="01/03/2026")
     assert 'id="id_date_to_error"' in html
+
+
+class _Element(HTMLParser):
+    """The outer HTML of the element with one id (html.parser: no extra dependency)."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr", "source", "col", "wbr"}
+
+    def __init__(self, element_id):
+        super().__init__(convert_charrefs=False)
+        self.element_id, self.depth, self.parts = element_id, 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth or dict(attrs).get("id") == self.element_id:
+            self.parts.append(self.get_starttag_text())
+            if tag not in self.VOID:
+                self.depth += 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.parts.append(f"</{tag}>")
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def oob_field(html: str, name: str) -> str:
+    """The field block an htmx response swaps in beside the results ('' when it sends none)."""
+    parser = _Element(f"audit-field-{name}")
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("31/02/2026", "Ngày 31/02/2026 không tồn tại. Hãy kiểm tra lại ngày và tháng."),
+        ("abc", "Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2025."),
+    ],
+)
+def test_with_htmx_a_bad_date_comes_back_beside_its_field_and_is_not_applied(
+    client, secretariat, trail, typed, error
+):
+    html = rows(client, date_from=typed)
+    field = oob_field(html, "date_from")
+    assert 'hx-swap-oob="true"' in field and error in field and f'value="{typed}"' in field
+    assert 'id="id_date_from_error"' in field and 'aria-invalid="true"' in field
+    # The other fields come back too, without errors (one fixed since the last search loses its own).
+    assert 'hx-swap-oob="true"' in oob_field(html, "date_to") and "errorlist" not in oob_field(
+        html, "date_to"
+    )
+    # The list is not filtered by the bad date, and says so.
+    assert "Điều kiện ở ô có lỗi chưa được áp dụng" in html
+    everything = rows(client)
+    count = re.search(r"(\d+) sự kiện", everything).group(0)
+    assert "tuphap1" in html and "10/03/2026" in html and count in html
+
+
+def test_with_htmx_a_reversed_range_is_shown_beside_the_end_date(client, secretariat, trail):
+    html = rows(client, date_from="05/03/2026", date_to="01/03/2026")
+    field = oob_field(html, "date_to")
+    assert "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu." in field and 'value="01/03/2026"' in field
+    assert "errorlist" not in oob_field(html, "date_from")
+    assert "Điều kiện ở ô có lỗi chưa được áp dụng" in html
+    # The start still applies (as on the plan page): the 1st is left out, the 5th and 10th stay.
+    assert "tuphap1" not in html and "05/03/2026 23:00" in html and "10/03/2026" in html
+
+
+def test_with_htmx_good_dates_bring_no_warning(client, secretariat, trail):
+    html = rows(client, date_from="02/03/2026", date_to="05/03/2026")
+    assert "Điều kiện ở ô có lỗi chưa được áp dụng" not in html and "errorlist" not in html
+    assert 'id="audit-field-date_from"' in html  # an error shown before is cleared
+
+
+def test_a_history_restore_gets_the_whole_page(client, secretariat, trail):
+    response = client.get(
+        reverse("audit:event_list"),
+        {"date_from": "abc"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert "<html" in response.content.decode() and "HX-Request" in response["Vary"]
 
 
 def test_htmx_gets_the_results_only(client, secretariat, trail):

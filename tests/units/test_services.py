@@ -55,6 +55,33 @@ def test_it_refuses_a_weak_password_and_a_taken_username(secretariat):
     assert not AuditEvent.objects.filter(action="user.create").exists()
 
 
+USERNAME_RULE = "Tên đăng nhập chỉ gồm chữ cái, chữ số và các ký tự @ . + - _ (không có dấu cách)"
+
+
+@pytest.mark.parametrize("username", ["nguyen van a", "a/b", "tên#1"])
+def test_it_refuses_a_username_django_would_refuse_in_vietnamese(secretariat, username):
+    with pytest.raises(ValidationError) as caught:
+        services.user_create(
+            username=username, password="mot-mat-khau-dai-123", roles=[Role.LEADERSHIP], actor=secretariat
+        )
+    assert USERNAME_RULE in " ".join(caught.value.message_dict["username"])
+    user = UserFactory(username="dung")
+    with pytest.raises(ValidationError) as caught:
+        services.user_update(user=user, actor=secretariat, username=username)
+    assert USERNAME_RULE in " ".join(caught.value.message_dict["username"])
+    assert not User.objects.filter(username=username).exists()
+
+
+def test_a_vietnamese_username_is_a_username(secretariat):
+    user = services.user_create(
+        username="nguyễn.văn-a@sở+1",
+        password="mot-mat-khau-dai-123",
+        roles=[Role.LEADERSHIP],
+        actor=secretariat,
+    )
+    assert user.username == "nguyễn.văn-a@sở+1"
+
+
 def test_it_requires_a_unit_for_unit_roles_and_refuses_group_units(secretariat):
     with pytest.raises(ValidationError) as exc:
         services.user_create(

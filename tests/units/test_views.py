@@ -100,6 +100,53 @@ def test_form_errors_are_beside_their_fields_in_vietnamese_and_keep_the_input(cl
     assert 'id="id_password_error"' in html and "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in html
 
 
+USERNAME_RULE = "Tên đăng nhập chỉ gồm chữ cái, chữ số và các ký tự @ . + - _ (không có dấu cách)"
+
+
+def test_a_bad_username_shows_with_the_other_errors_at_once(client, secretariat):
+    response = client.post(
+        reverse("units:user_create"),
+        {
+            "username": "nguyen van a",
+            "full_name": "Nguyễn Văn A",
+            "email": "khong-phai-email",
+            "roles": [Role.LEADERSHIP],
+            "password": "123",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_username_error"' in html and USERNAME_RULE in html
+    assert 'id="id_email_error"' in html and "Địa chỉ thư điện tử không hợp lệ." in html
+    assert 'id="id_password_error"' in html and "Mật khẩu quá ngắn" in html
+    assert 'value="nguyen van a"' in html and 'value="khong-phai-email"' in html
+    assert "Điền tên đăng nhập hợp lệ" not in html  # Django's own wording never reaches the page
+    assert not User.objects.filter(full_name="Nguyễn Văn A").exists()
+
+
+def test_editing_shows_a_bad_username_and_dropping_ones_own_role_with_the_other_errors(client, secretariat):
+    user = UserFactory(username="chuyen", unit=UnitFactory(), roles=[Role.STAFF])
+    response = client.post(
+        reverse("units:user_edit", kwargs={"user_id": user.pk}),
+        {"username": "chuyen vien", "email": "sai", "unit": user.unit_id, "roles": [Role.STAFF]},
+    )
+    html = response.content.decode()
+    assert USERNAME_RULE in html and "Địa chỉ thư điện tử không hợp lệ." in html
+    assert 'value="chuyen vien"' in html
+    # Editing oneself: giving up one's own secretariat role is refused together with the rest.
+    response = client.post(
+        reverse("units:user_edit", kwargs={"user_id": secretariat.pk}),
+        {"username": "thuong truc", "email": "sai", "roles": [Role.LEADERSHIP]},
+    )
+    html = response.content.decode()
+    assert 'id="id_roles_error"' in html and "Bạn không thể tự bỏ vai trò Thường trực của mình." in html
+    assert USERNAME_RULE in html and "Địa chỉ thư điện tử không hợp lệ." in html
+    user.refresh_from_db()
+    secretariat.refresh_from_db()
+    assert user.username == "chuyen" and secretariat.username == "thuongtruc"
+    assert Role.SECRETARIAT in User.objects.get(pk=secretariat.pk).role_set
+
+
 def test_it_edits_a_user_and_shows_the_history(client, secretariat):
     old, new = UnitFactory(name="Sở Cũ"), UnitFactory(name="Sở Mới")
     user = UserFactory(username="chuyen", unit=old, roles=[Role.STAFF])
