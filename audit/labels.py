@@ -16,6 +16,25 @@ ACTION_LABELS = {
     "period.generate": _("Tạo kỳ báo cáo còn thiếu"),
     "period.lock": _("Khóa kỳ báo cáo"),
     "period.reopen": _("Mở lại kỳ báo cáo"),
+    "plan.import": _("Nhập phụ lục kế hoạch"),
+    "subtask.assign": _("Giao đơn vị cho tiểu nhiệm vụ"),
+    "unit.create": _("Tạo đơn vị"),
+    "unit.alias_add": _("Thêm tên gọi khác của đơn vị"),
+    "report.create_draft": _("Lưu bản nháp báo cáo"),
+    "report.submit": _("Gửi báo cáo tiến độ"),
+    "report.correct": _("Đính chính báo cáo"),
+    "evidence.add": _("Đính kèm minh chứng"),
+    "evidence.remove": _("Gỡ minh chứng"),
+    "claim.approve": _("Công nhận hoàn thành"),
+    "claim.return": _("Trả lại đề nghị hoàn thành"),
+    "review.approve": _("Thẩm định: công nhận"),
+    "review.return": _("Thẩm định: trả lại"),
+    "comment.add": _("Gửi ý kiến phối hợp"),
+    "flags.sweep": _("Quét cảnh báo đỏ"),
+    "report.generate": _("Tạo báo cáo chính thức"),
+    "report.done": _("Báo cáo chính thức đã tạo xong"),
+    "notifications.preference": _("Đổi cách nhận thông báo"),
+    "system.heartbeat": _("Kiểm tra hoạt động của hệ thống"),
 }
 
 
@@ -31,6 +50,32 @@ FIELD_LABELS = {
     "unit": _("Đơn vị"),
     "is_active": _("Đang hoạt động"),
     "roles": _("Vai trò"),
+    "period": _("Kỳ báo cáo"),
+    "version": _("Phiên bản"),
+    "status": _("Trạng thái"),
+    "completion": _("Tỷ lệ hoàn thành"),
+    "is_claim": _("Đề nghị hoàn thành"),
+    "assignment_status": _("Trạng thái phân công"),
+    "on_time": _("Đúng hạn"),
+    "report": _("Báo cáo"),
+    "note": _("Ghi chú"),
+    "reason": _("Lý do"),
+    "reason_code": _("Loại lý do"),
+    "decision": _("Kết luận"),
+    "assignment": _("Phân công"),
+    "subtask": _("Tiểu nhiệm vụ"),
+    "name": _("Tên tệp"),
+    "size": _("Dung lượng (byte)"),
+    "kind": _("Loại"),
+    "scanned": _("Đã quét vi-rút"),
+    "locked": _("Đã khóa"),
+    "created": _("Đã tạo"),
+    "removed": _("Đã gỡ"),
+    "alias": _("Tên gọi khác"),
+    "plan": _("Kế hoạch"),
+    "cutoff": _("Chốt số liệu"),
+    "pages": _("Số trang"),
+    "corrects": _("Đính chính báo cáo"),
 }
 
 
@@ -43,3 +88,18 @@ def role_labels(value):
 
     labels = dict(Role.choices)
     return [str(labels.get(v, v)) for v in value] if isinstance(value, list) else value
+
+
+def choice_labels(key: str, value):
+    """A recorded status or decision code in words ("awaiting_review" → "Chờ thẩm định")."""
+    from evidence.models import Decision
+    from kpis.models import ReportStatus, Status
+
+    choices = {
+        "status": {**dict(ReportStatus.choices), **dict(Status.choices)},
+        "assignment_status": dict(Status.choices),
+        "decision": dict(Decision.choices),
+    }.get(key)
+    if choices is None or not isinstance(value, str):
+        return value
+    return str(choices.get(value, value))

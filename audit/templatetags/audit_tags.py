@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import gettext
 
-from ..labels import action_label, field_label, role_labels
+from ..labels import action_label, choice_labels, field_label, role_labels
 from ..selectors import history_for
 
 register = template.Library()
@@ -36,6 +36,8 @@ def audit_changes(changes) -> list:
             before, after = None, value
         if key == "roles":
             before, after = role_labels(before), role_labels(after)
+        else:
+            before, after = choice_labels(key, before), choice_labels(key, after)
         rows.append((field_label(key), before, after))
     return rows
 

@@ -239,3 +239,20 @@ def test_the_history_partial_renders_before_and_after(trail):
         Context({"plan": trail["plan"], "user": boss})
     )
     assert "10.0.0.1" in html
+
+
+def test_domain_actions_fields_and_statuses_read_in_words(client, secretariat, trail):
+    audit_record(
+        actor=trail["b"],
+        action="claim.approve",
+        obj=trail["plan"],
+        changes={"status": ["awaiting_review", "completed"], "on_time": True},
+        now=at(6),
+    )
+    html = client.get(reverse("audit:event_list")).content.decode()
+    assert (
+        "Gửi báo cáo tiến độ" in html and "Nhập phụ lục kế hoạch" in html and "Công nhận hoàn thành" in html
+    )
+    assert "report.submit" not in html.split("<tbody", 1)[1]
+    assert "Tỷ lệ hoàn thành" in html and "Chờ thẩm định" in html and "Đúng hạn" in html
+    assert "awaiting_review" not in html.split("<tbody", 1)[1]
