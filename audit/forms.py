@@ -1,39 +1,12 @@
-import re
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from nq57portal.fields import DayFirstDateField
 from units.fields import UnitChoiceField
 from units.models import Unit
 
 from .labels import action_label
 from .selectors import known_actions, known_object_types
-
-_LOOKS_LIKE_A_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
-
-
-class DayFirstDateField(forms.DateField):
-    """A day typed dd/mm/yyyy; one that does not exist (31/02/2026) says so, as on the plan page."""
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=["%d/%m/%Y"], **kwargs)
-        self.widget.attrs.update({"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"})
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            text = (value or "").strip()
-            if _LOOKS_LIKE_A_DATE.fullmatch(text):
-                raise ValidationError(
-                    _("Ngày %(value)s không tồn tại. Hãy kiểm tra lại ngày và tháng."),
-                    code="nonexistent",
-                    params={"value": text},
-                ) from None
-            raise ValidationError(
-                _("Hãy nhập ngày theo dạng dd/mm/yyyy, ví dụ 31/12/2025."), code="invalid"
-            ) from None
 
 
 class EventFilterForm(forms.Form):
@@ -44,8 +17,8 @@ class EventFilterForm(forms.Form):
     object_type = forms.ChoiceField(label=_("Loại đối tượng"), required=False)
     object_id = forms.CharField(label=_("Mã đối tượng"), required=False, max_length=64)
     action = forms.ChoiceField(label=_("Hành động"), required=False)
-    date_from = DayFirstDateField(label=_("Từ ngày"), required=False)
-    date_to = DayFirstDateField(label=_("Đến ngày"), required=False)
+    date_from = DayFirstDateField(label=_("Từ ngày"), required=False, input_formats=["%d/%m/%Y"])
+    date_to = DayFirstDateField(label=_("Đến ngày"), required=False, input_formats=["%d/%m/%Y"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
