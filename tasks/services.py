@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from units.access import on_assignments_changed
@@ -133,3 +134,91 @@ def subtask_assignments_sync(
             )
             on_assignments_changed(created=created, removed=removed)
     return created, removed
+
+
+def plan_settings_update(*, plan: Plan, actor, data: dict, now=None) -> dict:
+    """Write the plan's particulars and status (validated by PlanSettingsForm); returns what changed.
+
+    Putting a plan in force, taking it out, or moving its dates changes which periods it has, which
+    tasks units see and which flags stand: its periods are created and the sweep runs (it resolves
+    the flags of a plan no longer in force and rebuilds the dashboards) once this commits.
+    """
+    from kpis.jobs import ensure_periods, sweep_flags_job
+    from nq57portal.queue import enqueue_on_commit
+
+    changes = {}
+    for field in ("code", "title", "issuer", "issue_date", "start_date", "status"):
+        before, after = getattr(plan, field), data.get(field, getattr(plan, field))
+        if field in ("code", "title", "issuer"):
+            after = (after or "").strip()
+        if before != after:
+            changes[field] = [before, after]
+            setattr(plan, field, after)
+    if not changes:
+        return changes
+    with transaction.atomic():
+        plan.full_clean()
+        plan.save()
+        audit_record(
+            actor=actor,
+            action="plan.update",
+            obj=plan,
+            changes={k: [str(v) if v is not None else None for v in pair] for k, pair in changes.items()},
+            now=now,
+        )
+        if {"status", "issue_date", "start_date"} & changes.keys():
+            enqueue_on_commit(ensure_periods)
+            enqueue_on_commit(sweep_flags_job)
+    return changes
+
+
+def kpi_targets_update(*, plan: Plan, actor, formset, confirm_all: bool = False, now=None) -> int:
+    """Save the secretariat's corrections of the plan's KPI targets (a validated KpiTargetFormSet).
+
+    `confirm_all` confirms every target shown. A target's measure is frozen once its sub-task has
+    reports (DESIGN.md): changing it is refused beside the row and nothing is saved. Returns how
+    many targets changed.
+    """
+    from kpis.models import ProgressReport
+
+    changed = [
+        form for form in formset.forms if form.has_changed() or (confirm_all and not form.instance.confirmed)
+    ]
+    frozen = set(
+        ProgressReport.objects.filter(
+            assignment__subtask__plan=plan,
+            assignment__subtask_id__in=[
+                form.instance.kpi.subtask_id for form in changed if "measure" in form.changed_data
+            ],
+        ).values_list("assignment__subtask_id", flat=True)
+    )
+    refused = False
+    for form in changed:
+        if "measure" in form.changed_data and form.instance.kpi.subtask_id in frozen:
+            form.add_error("measure", ValidationError(_FROZEN_MEASURE, code="frozen"))
+            refused = True
+    if refused:
+        raise ValidationError(_FROZEN_MEASURE, code="frozen")
+    with transaction.atomic():
+        for form in changed:
+            target = form.save(commit=False)
+            if confirm_all:
+                target.confirmed = True
+            if target.kpi.subtask.plan_id != plan.pk:  # the formset's queryset is the plan's; belt and braces
+                raise ValidationError("target outside the plan")
+            target.save()
+        if changed:
+            audit_record(
+                actor=actor,
+                action="kpi.targets",
+                obj=plan,
+                changes={
+                    "changed": len(changed),
+                    "confirmed": sum(1 for f in changed if f.instance.confirmed),
+                },
+                now=now,
+            )
+    return len(changed)
+
+
+_FROZEN_MEASURE = _("Đơn vị đo của chỉ tiêu đã cố định vì tiểu nhiệm vụ đã có báo cáo.")

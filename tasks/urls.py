@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import browse, imports
+from .views import browse, imports, settings
 
 app_name = "tasks"
 urlpatterns = [
     path("", browse.plan_list, name="plan_list"),
     path("<int:plan_id>/", browse.plan_detail, name="plan_detail"),
+    path("<int:plan_id>/settings/", settings.plan_settings, name="plan_settings"),
     path("<int:plan_id>/export.xlsx", browse.plan_export_xlsx, name="plan_export_xlsx"),
     path("subtasks/<int:subtask_id>/", browse.subtask_detail, name="subtask_detail"),
     path("import/", imports.import_upload, name="import_plan"),

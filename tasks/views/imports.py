@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from tasks.importing import ImportFileError, read_and_resolve, resolve_units
 from tasks.importing.forms import ImportUploadForm
-from tasks.models import Plan
+from tasks.models import Plan, PlanStatus
 from tasks.services import ImportBlocked, import_unit_mappings_apply, plan_import_apply, plan_import_preview
 from units.models import Unit
 from units.registry import UnitRegistry
@@ -184,6 +184,15 @@ def import_apply(request, token):
             )
             % {"new": s["subtask_create"], "changed": s["subtask_change"], "assign": s["assignments_create"]},
         )
+    if plan.status == PlanStatus.DRAFT:
+        # A new plan is a draft: its units see nothing until it is put in force, with its dates.
+        messages.info(
+            request,
+            _(
+                "Kế hoạch đang là dự thảo: hãy nhập ngày ban hành, xác nhận chỉ tiêu KPI rồi đưa vào thực hiện."
+            ),
+        )
+        return redirect("tasks:plan_settings", plan_id=plan.pk)
     return redirect("tasks:plan_detail", plan_id=plan.pk)
 
 

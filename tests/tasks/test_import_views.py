@@ -59,7 +59,8 @@ def test_upload_preview_apply_imports_the_real_appendix(client, secretariat, app
     response = client.post(reverse("tasks:import_apply", args=[token]))
     plan = Plan.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("tasks:plan_detail", args=[plan.pk])
+    # A new plan is a draft: the secretariat is taken to its settings to put it in force.
+    assert response["Location"] == reverse("tasks:plan_settings", args=[plan.pk])
     assert plan.title == "Kế hoạch 07"
     assert SubTask.objects.filter(plan=plan).count() == 50
     assert _stored_files() == []
