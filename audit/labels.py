@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "period.lock": _("Khóa kỳ báo cáo"),
     "period.reopen": _("Mở lại kỳ báo cáo"),
     "plan.import": _("Nhập phụ lục kế hoạch"),
+    "plan.update": _("Sửa thông tin, trạng thái kế hoạch"),
+    "kpi.targets": _("Sửa, xác nhận chỉ tiêu KPI"),
     "subtask.assign": _("Giao đơn vị cho tiểu nhiệm vụ"),
     "unit.create": _("Tạo đơn vị"),
     "unit.alias_add": _("Thêm tên gọi khác của đơn vị"),
@@ -76,6 +78,13 @@ FIELD_LABELS = {
     "cutoff": _("Chốt số liệu"),
     "pages": _("Số trang"),
     "corrects": _("Đính chính báo cáo"),
+    "code": _("Số, ký hiệu"),
+    "title": _("Tên kế hoạch"),
+    "issuer": _("Cơ quan ban hành"),
+    "issue_date": _("Ngày ban hành"),
+    "start_date": _("Ngày bắt đầu"),
+    "changed": _("Đã sửa"),
+    "confirmed": _("Đã xác nhận"),
 }
 
 
