@@ -1,9 +1,11 @@
 """The bell, the list of one's notifications, marking them read; the red-flag list."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kpis.flag_selectors import flag_list, open_flag_counts, open_flag_totals
@@ -78,7 +80,14 @@ def mark_all_read(request):
 @login_required
 @require_POST
 def preferences(request):
-    preference_set(user=request.user, daily_digest=request.POST.get("daily_digest") == "on")
+    digest = request.POST.get("daily_digest") == "on"
+    preference_set(user=request.user, daily_digest=digest)
+    messages.success(
+        request,
+        _("Đã lưu: thông báo sẽ được gửi gộp một thư mỗi ngày.")
+        if digest
+        else _("Đã lưu: mỗi thông báo được gửi thư điện tử ngay."),
+    )
     return _back(request)
 
 

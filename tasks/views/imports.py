@@ -38,6 +38,20 @@ def _secretariat_only(user):
         raise Http404
 
 
+class _PreviewGone(Http404):
+    pass
+
+
+def _preview_gone(request):
+    messages.info(
+        request,
+        _(
+            "Bản xem trước này không còn: tệp đã được áp dụng hoặc đã hết hạn. Xem kế hoạch trong danh sách, hoặc tải tệp lên lại."
+        ),
+    )
+    return redirect("tasks:plan_list")
+
+
 def _paths(token):
     return f"imports/{token}.xlsx", f"imports/{token}.json"
 
@@ -49,11 +63,13 @@ def _load(request, token):
     storage = storages["private"]
     xlsx, meta_path = _paths(token)
     if not storage.exists(meta_path) or not storage.exists(xlsx):
-        raise Http404
+        # Applied (the upload is discarded then), or never this user's: Back in the browser after
+        # applying lands here, so say what to do rather than show a bare 404.
+        raise _PreviewGone
     with storage.open(meta_path) as handle:
         meta = json.load(handle)
     if meta.get("user_id") != request.user.pk:
-        raise Http404
+        raise _PreviewGone  # told exactly as a token that does not exist
     plan = None
     if meta.get("plan_id"):
         plan = Plan.objects.filter(pk=meta["plan_id"]).first()
@@ -119,7 +135,10 @@ def _preview_context(request, token, storage, xlsx, meta, plan, *, mapping_error
 @login_required
 def import_preview(request, token):
     _secretariat_only(request.user)
-    storage, xlsx, meta, plan = _load(request, token)
+    try:
+        storage, xlsx, meta, plan = _load(request, token)
+    except _PreviewGone:
+        return _preview_gone(request)
     try:
         context = _preview_context(request, token, storage, xlsx, meta, plan)
     except ImportFileError as exc:
@@ -150,7 +169,10 @@ def _mappings(request, names):
 @require_POST
 def import_apply(request, token):
     _secretariat_only(request.user)
-    storage, xlsx, meta, plan = _load(request, token)
+    try:
+        storage, xlsx, meta, plan = _load(request, token)
+    except _PreviewGone:
+        return _preview_gone(request)
     try:
         with storage.open(xlsx) as handle:
             plan_data = read_and_resolve(handle)

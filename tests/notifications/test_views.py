@@ -62,10 +62,12 @@ def test_mark_all_read_and_choose_the_digest(client, staff, flagged):
     client.force_login(staff)
     client.post(reverse("notifications:mark_all_read"))
     assert not Notification.objects.filter(recipient=staff, read_at__isnull=True).exists()
-    client.post(reverse("notifications:preferences"), {"daily_digest": "on"})
+    saved = client.post(reverse("notifications:preferences"), {"daily_digest": "on"}, follow=True)
     assert NotificationPreference.objects.get(user=staff).daily_digest
-    client.post(reverse("notifications:preferences"), {})
+    assert "Đã lưu: thông báo sẽ được gửi gộp một thư mỗi ngày." in saved.content.decode()  # said, not silent
+    saved = client.post(reverse("notifications:preferences"), {}, follow=True)
     assert not NotificationPreference.objects.get(user=staff).daily_digest
+    assert "Đã lưu: mỗi thông báo được gửi thư điện tử ngay." in saved.content.decode()
 
 
 def test_csrf_is_required(staff, flagged):

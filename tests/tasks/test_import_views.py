@@ -154,9 +154,27 @@ def test_another_secretary_cannot_use_someone_elses_token(client, tmp_path):
     response = _upload(client, write_xlsx(tmp_path / "x.xlsx", small_rows()))
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     client.force_login(UserFactory(roles=[Role.SECRETARIAT], unit=None))
-    assert client.get(reverse("tasks:import_preview", args=[token])).status_code == 404
+    # Someone else's preview reads exactly as one that does not exist (nothing told about it).
+    theirs = client.get(reverse("tasks:import_preview", args=[token]))
+    missing = client.get(reverse("tasks:import_preview", args=["0" * 32]))
+    assert theirs.status_code == missing.status_code == 302
+    assert theirs["Location"] == missing["Location"] == reverse("tasks:plan_list")
+    assert client.post(reverse("tasks:import_apply", args=[token])).status_code == 302
+    assert Plan.objects.count() == 0
     assert client.get(reverse("tasks:import_preview", args=["..%2F..%2Fsettings"])).status_code == 404
-    assert client.get(reverse("tasks:import_preview", args=["0" * 32])).status_code == 404
+
+
+def test_back_to_an_applied_preview_says_it_was_applied(client, tmp_path):
+    load_registry()
+    client.force_login(UserFactory(roles=[Role.SECRETARIAT], unit=None))
+    response = _upload(client, write_xlsx(tmp_path / "x.xlsx", small_rows()))
+    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    client.post(reverse("tasks:import_apply", args=[token]))
+    again = client.post(reverse("tasks:import_apply", args=[token]), follow=True)  # a second click
+    assert Plan.objects.count() == 1
+    assert "đã được áp dụng hoặc đã hết hạn" in again.content.decode()
+    back = client.get(reverse("tasks:import_preview", args=[token]), follow=True)
+    assert "đã được áp dụng hoặc đã hết hạn" in back.content.decode()
 
 
 def test_anonymous_users_are_sent_to_login(client):
