@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Assignment, AssignmentRole
+from tasks.models import Assignment, AssignmentRole, PlanStatus
 from units.naming import search_key, vi_sort_key
 
 from .models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
@@ -84,8 +84,11 @@ def _current_report_filter(today, status):
 
 
 def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict:
-    """The lead assignments of the user's unit, with status, expected progress and flags, grouped
-    by plan and section, the overdue and lagging first (or in the order asked)."""
+    """The lead assignments of the user's unit in plans in force, with status, expected progress and
+    flags, grouped by plan and section, the overdue and lagging first (or in the order asked).
+
+    A draft plan (just imported, still being checked) and a closed one are not work to report on: they
+    have no open period, and counting them would double the unit's overdue tasks."""
     filters = filters or {}
     if not user.unit_id:
         return {"groups": [], "rows": [], "counts": {}, "plans": [], "total": 0}
@@ -97,7 +100,9 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
         .values("n")
     )
     qs = (
-        Assignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.LEAD)
+        Assignment.objects.filter(
+            unit_id=user.unit_id, role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE
+        )
         .select_related("subtask__plan", "subtask__general_task__section__plan", "state", "via_group")
         .annotate(
             reported_now=Exists(_current_report_filter(today, ReportStatus.SUBMITTED)),
@@ -158,6 +163,20 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
     ordered = sorted(groups.values(), key=lambda g: (g.plan.pk, g.section.order))
     plans = sorted({a.subtask.plan for a in assignments}, key=lambda p: p.pk)
     return {"groups": ordered, "rows": rows, "counts": counts, "plans": plans, "total": len(assignments)}
+
+
+def co_assignments(*, user, limit: int = 200) -> list:
+    """The co-ordinating assignments of the user's unit in plans in force, with their plan (two plans
+    may both have a sub-task 2.1), in one query."""
+    if not user.unit_id:
+        return []
+    return list(
+        Assignment.objects.filter(
+            unit_id=user.unit_id, role=AssignmentRole.CO, subtask__plan__status=PlanStatus.IN_FORCE
+        )
+        .select_related("subtask__plan")
+        .order_by("subtask__plan_id", "subtask__order", "pk")[:limit]
+    )
 
 
 def _sort_key(sort):

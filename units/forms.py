@@ -116,3 +116,22 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = _("Nhập tên đăng nhập.")
         self.fields["password"].error_messages["required"] = _("Nhập mật khẩu.")
+
+    def get_invalid_login_error(self):
+        """Django's backend turns a deactivated account away like a wrong password. Given its right
+        password, such an account is told it is locked and whom to ask; a wrong password, an unknown
+        name and a lockout after too many attempts (django-axes) still get the one answer that
+        reveals nothing."""
+        if not getattr(self.request, "axes_locked_out", False) and self._deactivated_with_right_password():
+            return forms.ValidationError(self.error_messages["inactive"], code="inactive")
+        return super().get_invalid_login_error()
+
+    def _deactivated_with_right_password(self) -> bool:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password") or ""
+        user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first() if username else None
+        if user is None or user.is_active:
+            # One password hash whatever the account, so the time taken does not tell a locked one apart.
+            User().set_password(password)
+            return False
+        return user.check_password(password)

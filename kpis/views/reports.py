@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evidence.services import cleanup_on_error
-from tasks.models import Assignment, AssignmentRole
+from tasks.models import AssignmentRole
 from units.permissions import access_assignment_for_user, can_report_on
 
 from ..forms import ReportForm
 from ..models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
-from ..selectors import FLAGS, SORTS
+from ..selectors import FLAGS, SORTS, co_assignments
 from ..selectors import my_tasks as select_my_tasks
 from ..services import kpi_rows, proposed_completion, report_correct, report_save_draft, report_submit
 
@@ -34,9 +34,9 @@ def _filters(request) -> dict:
 
 @login_required
 def my_tasks(request):
-    """Landing page of unit staff and heads: every lead assignment of their unit. Anyone else
-    (leadership, reviewers, the secretariat, even with a unit on their account) neither reports
-    nor co-ordinates: they go to their own landing page."""
+    """Landing page of unit staff and heads: every lead assignment of their unit in plans in force.
+    Anyone else (leadership, reviewers, the secretariat, even with a unit on their account) neither
+    reports nor co-ordinates: they go to their own landing page."""
     if not request.user.is_unit_member:
         return redirect("home")
     today = timezone.localdate()
@@ -49,13 +49,7 @@ def my_tasks(request):
         "statuses": Status.choices,
         "sorts": SORTS,
         "flags": FLAGS,
-        "co_assignments": (
-            Assignment.objects.filter(unit_id=request.user.unit_id, role=AssignmentRole.CO)
-            .select_related("subtask")
-            .order_by("subtask__plan_id", "subtask__order")[:200]
-            if request.user.unit_id
-            else []
-        ),
+        "co_assignments": co_assignments(user=request.user),
     }
     template = "kpis/my_tasks.html"
     if request.htmx and request.htmx.target == "task-results":
@@ -64,11 +58,26 @@ def my_tasks(request):
 
 
 def _pick_period(periods, raw, today):
+    """The period asked for; else the one to report on now: this month, else this quarter, else the
+    latest (periods come newest first). A period open to reports comes before a locked one: the form
+    must not start on a period that will refuse what the unit types."""
     by_id = {str(p.pk): p for p in periods}
     if raw and raw in by_id:
         return by_id[raw]
-    current = [p for p in periods if p.kind == PeriodKind.MONTHLY and p.contains(today)]
-    return current[0] if current else (periods[0] if periods else None)
+    if not periods:
+        return None
+
+    def rank(p):
+        current = p.contains(today)
+        return (p.locked, not current, current and p.kind != PeriodKind.MONTHLY)
+
+    return min(periods, key=rank)  # the first of equals: the newest
+
+
+def _locked_month_skipped(periods, period, today):
+    """This month's period when it is locked and the form opened another one instead, else None."""
+    month = next((p for p in periods if p.kind == PeriodKind.MONTHLY and p.contains(today)), None)
+    return month if month is not None and month.locked and month != period else None
 
 
 def _initial(assignment, period, rows) -> tuple[dict, ProgressReport | None, str]:
@@ -121,6 +130,7 @@ def _form_context(request, assignment, periods, period, form, rows, **extra):
     )
     # Periods with a report of their own: the script asks before leaving typed text to open one.
     reported = ProgressReport.objects.filter(assignment=assignment).values_list("period_id", flat=True)
+    can_report = assignment.role == AssignmentRole.LEAD and can_report_on(request.user, assignment)
     return {
         "reported_periods": " ".join(str(pk) for pk in sorted(set(reported))),
         "assignment": assignment,
@@ -132,7 +142,11 @@ def _form_context(request, assignment, periods, period, form, rows, **extra):
         "status_label": Status(state.status).label if state else Status.NOT_STARTED.label,
         "draft": draft,
         "versions": versions,
-        "can_report": assignment.role == AssignmentRole.LEAD and can_report_on(request.user, assignment),
+        "can_report": can_report,
+        # A locked period takes reports from the secretariat only: the others are told so above the
+        # fields and their buttons are off, while what they typed stays on the page.
+        "sending_locked": bool(period and period.locked and not request.user.is_secretariat),
+        "open_periods": [p for p in periods if not p.locked],
         "is_lead": assignment.role == AssignmentRole.LEAD,
         "comments": list(
             Comment.objects.filter(subtask_id=assignment.subtask_id).select_related(
@@ -162,6 +176,7 @@ def report_form(request, assignment_id):
         form = ReportForm(request.POST, request.FILES, periods=periods, kpi_rows=rows)
         if action == "load":
             form, period, notice, extra = _load_period(request, assignment, periods, period, rows, form)
+            extra["focus"] = "period"
         elif action == "propose":
             data = request.POST.copy()
             targets = [t for _k, t in rows if t is not None]
@@ -174,7 +189,7 @@ def report_form(request, assignment_id):
             else:
                 notice = _("Chưa có giá trị KPI dạng số để đề xuất tỷ lệ hoàn thành.")
             form = ReportForm(initial=data.dict(), periods=periods, kpi_rows=rows)
-            extra = {"unsaved": True}
+            extra = {"unsaved": True, "focus": "completion"}
         elif form.is_valid():
             period = form.cleaned_data["period"]
             try:
@@ -194,11 +209,12 @@ def report_form(request, assignment_id):
             else:
                 return _saved(request, assignment, report, action)
         if form.is_bound:
-            extra = {"unsaved": True}  # the page shows what was typed, not what is saved
+            extra = {"unsaved": True, "focus": "error"}  # the page shows what was typed, not what is saved
     else:
         initial, _source, origin = _initial(assignment, period, rows) if period else ({}, None, "new")
         form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
-        if origin == "submitted":
+        extra["locked_month"] = _locked_month_skipped(periods, period, today) if raw_period is None else None
+        if origin == "submitted" and not (period.locked and not request.user.is_secretariat):
             notice = _(
                 "Báo cáo kỳ này đã gửi. Sửa và gửi lại sẽ tạo phiên bản mới; phiên bản cũ được giữ nguyên."
             )
@@ -278,7 +294,9 @@ def _saved(request, assignment, report, action):
     rows = kpi_rows(subtask)
     initial, _source, _origin = _initial(assignment, report.period, rows)
     form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
-    context = _form_context(request, assignment, periods, report.period, form, rows, saved=text)
+    context = _form_context(
+        request, assignment, periods, report.period, form, rows, saved=text, focus="saved"
+    )
     html = render_to_string("kpis/report_form.html#panel", context, request=request)
     # The row update is only for My tasks; elsewhere (the report page, the sub-task page) there is
     # no row to swap and htmx would log an out-of-band error.

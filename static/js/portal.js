@@ -174,3 +174,28 @@ window.addEventListener("resize", function () {
     event.returnValue = question(unsaved[0]); // older browsers want a value; none shows it any more
   });
 })();
+
+// The report form after htmx swapped it in: focus goes to the answer, not to the page's body (where a
+// keyboard or screen reader user would start over, ~25 Tab stops above it). The server names it in
+// data-focus-after-swap on the panel: "saved" (the message), "error" (the first field in error, else the
+// error summary), or the field to look at next ("completion" after a KPI proposal, "period" after
+// "Mở kỳ này"). A page rendered whole with errors (without htmx) does the same once loaded.
+(function () {
+  function target(panel, what) {
+    if (what === "saved") return panel.querySelector("[data-saved-message]");
+    if (what === "error") {
+      return panel.querySelector("[aria-invalid=true]:not(:disabled)") || panel.querySelector("[data-error-summary]");
+    }
+    return panel.querySelector("[name='" + what + "']:not(:disabled)");
+  }
+
+  function focusPanels() {
+    document.querySelectorAll(".report-panel[data-focus-after-swap]").forEach(function (panel) {
+      var element = target(panel, panel.getAttribute("data-focus-after-swap"));
+      panel.removeAttribute("data-focus-after-swap"); // once: a later swap elsewhere leaves focus alone
+      if (element) element.focus();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusPanels);
+  document.addEventListener("htmx:afterSettle", focusPanels);
+})();

@@ -81,4 +81,4 @@ def plan_settings(request, plan_id):
         "plan_failed": part == "plan",
         "targets_failed": part == "targets",
     }
-    return render(request, "tasks/plan_settings.html", context, status=400 if part else 200)
+    return render(request, "tasks/plan_settings.html", context)

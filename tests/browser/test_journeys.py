@@ -151,10 +151,27 @@ def test_1_secretariat_imports_the_appendix_through_the_preview(journey):
     j.page.click("button:has-text('Áp dụng')")
     j.page.wait_for_load_state("networkidle")
     plan = Plan.objects.get()
-    assert j.page.url.endswith(reverse("tasks:plan_detail", args=[plan.pk]))
+    # A new plan is a draft: the secretariat lands on its settings to give its date and put it in force.
+    assert j.page.url.endswith(reverse("tasks:plan_settings", args=[plan.pk]))
     assert "Đã nhập phụ lục: 50 tiểu nhiệm vụ mới" in j.page.locator(".messages").inner_text()
     assert SubTask.objects.filter(plan=plan).count() == 50
     assert plan.code == "01-KH/BCĐ"
+    j.shot("settings")
+    j.page.fill("#id_issue_date", "31/02/2026")
+    j.page.select_option("#id_status", "in_force")
+    j.page.click("button:has-text('Lưu thông tin kế hoạch')")
+    j.page.wait_for_load_state("networkidle")
+    assert "Ngày 31/02/2026 không tồn tại" in j.page.locator("#id_issue_date_error").inner_text()
+    assert j.page.input_value("#id_code") == "01-KH/BCĐ"
+    j.page.fill("#id_issue_date", "01/11/2025")
+    j.page.click("button:has-text('Lưu thông tin kế hoạch')")
+    j.page.wait_for_load_state("networkidle")
+    assert "Đã lưu thông tin kế hoạch." in j.page.locator(".messages").inner_text()
+    plan.refresh_from_db()
+    assert plan.status == "in_force" and str(plan.issue_date) == "2025-11-01"
+    j.page.click("main a:has-text('01-KH/BCĐ')")
+    j.page.wait_for_load_state("networkidle")
+    assert j.page.url.endswith(reverse("tasks:plan_detail", args=[plan.pk]))
     tree = j.page.locator(".tree")
     assert tree.locator(".gtask").count() == 16
     text = tree.inner_text()

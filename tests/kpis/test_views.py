@@ -10,7 +10,7 @@ from django.urls import reverse
 from kpis.models import AssignmentState, Comment, Period, ProgressReport, Status
 from kpis.services import period_lock, periods_ensure, report_save_draft, report_submit
 from tasks.models import Assignment, AssignmentRole, SubTask
-from tests.factories import AssignmentFactory, UnitFactory, UserFactory
+from tests.factories import AssignmentFactory, SubTaskFactory, UnitFactory, UserFactory
 from units.models import Role
 
 from .conftest import at, data, pdf
@@ -335,3 +335,187 @@ def test_a_leader_with_a_unit_is_not_offered_that_units_tasks_or_co_ordination_p
     page = client.get(reverse("kpis:report_form", args=[lead.pk])).content.decode()
     assert reverse("tasks:subtask_detail", args=[subtask.pk]) in page
     assert f'href="{reverse("kpis:my_tasks")}"' not in page.split("<main", 1)[1]
+
+
+def _same_tasks_in_another_plan(lead, co, status):
+    """Copies of the lead's and the co-ordinated sub-tasks (same codes, same titles) in a plan of the
+    given status, for the same units: what the secretariat's import of a draft plan produces."""
+    from tests.factories import GeneralTaskFactory, PlanFactory, SectionFactory
+
+    general_task = GeneralTaskFactory(
+        section=SectionFactory(plan=PlanFactory(code=f"99/KH-{status}", status=status))
+    )
+
+    def copy(assignment):
+        return SubTaskFactory(
+            general_task=general_task,
+            code=assignment.subtask.code,
+            title=assignment.subtask.title,
+            deadline=datetime.date(2025, 12, 1),  # overdue, like the plan in force's task
+        )
+
+    return (
+        AssignmentFactory(subtask=copy(lead), unit=lead.unit),
+        AssignmentFactory(subtask=copy(co), unit=co.unit, role=AssignmentRole.CO),
+    )
+
+
+@pytest.mark.parametrize("status", ["draft", "closed"])
+def test_my_tasks_leaves_out_plans_not_in_force(client_staff, lead, subtask, plan, current, status):
+    """Right after the secretariat imported a draft plan, a unit's overdue count doubled and each draft
+    row's "Báo cáo" led to "Kế hoạch chưa có kỳ báo cáo nào đang mở.": only plans in force are work."""
+    co = AssignmentFactory(
+        subtask=SubTaskFactory(general_task=subtask.general_task), unit=lead.unit, role="co"
+    )
+    other_lead, other_co = _same_tasks_in_another_plan(lead, co, status)
+    body = client_staff.get(reverse("kpis:my_tasks")).content.decode()
+    assert rows(body) == 1 and f'id="task-{lead.pk}"' in body
+    assert f'id="task-{other_lead.pk}"' not in body
+    assert other_lead.subtask.plan.code not in body  # neither a table nor an option of the plan filter
+    assert reverse("kpis:comment_page", args=[co.pk]) in body
+    assert reverse("kpis:comment_page", args=[other_co.pk]) not in body
+    overdue = re.search(r'href="\?flag=overdue"><span class="value">(\d+)<', body)
+    assert overdue and overdue.group(1) == "1"
+    # Asked for by its id, the draft plan is not listed either.
+    response = client_staff.get(reverse("kpis:my_tasks"), {"plan": other_lead.subtask.plan_id})
+    assert rows(response.content.decode()) == 0
+
+
+def test_the_co_ordination_list_names_the_plan_of_each_task(client_staff, lead, subtask, plan, current):
+    """Two plans in force may both have a sub-task 2.1: each co-ordinated task is listed under its plan."""
+    co = AssignmentFactory(
+        subtask=SubTaskFactory(general_task=subtask.general_task), unit=lead.unit, role="co"
+    )
+    _other_lead, other_co = _same_tasks_in_another_plan(lead, co, "in_force")
+    body = client_staff.get(reverse("kpis:my_tasks")).content.decode()
+    section = body.split("Nhiệm vụ đơn vị phối hợp", 1)[1]
+    first, second = (
+        section.index(f'href="{reverse("kpis:comment_page", args=[a.pk])}"') for a in (co, other_co)
+    )
+    plan_heading = section.index(f"Kế hoạch {plan.code}")
+    other_heading = section.index(f"Kế hoạch {other_co.subtask.plan.code}")
+    assert plan_heading < first < other_heading < second
+
+
+# A locked period ---------------------------------------------------------------------------------
+
+
+def selected_period(body: str) -> str:
+    select = re.search(r'<select name="period".*?</select>', body, re.S).group(0)
+    return re.search(r'<option value="(\d+)" selected>', select).group(1)
+
+
+def send_buttons(body: str) -> list[str]:
+    return re.findall(r'<button type="submit"\s+name="action"\s+value="(?:draft|submit)"[^>]*>', body)
+
+
+def test_the_form_does_not_start_on_a_locked_period_when_an_open_one_exists(
+    client_staff, lead, current, secretariat
+):
+    """The secretariat locked this month: the form used to preselect it with every button on, and the
+    user learnt it was locked only after typing the report and sending it."""
+    period_lock(period=current, actor=secretariat, reason="Đã chốt số liệu")
+    body = client_staff.get(url(lead)).content.decode()
+    picked = Period.objects.get(pk=selected_period(body))
+    assert picked != current and not picked.locked and picked.plan_id == current.plan_id
+    assert f"Kỳ {current.label} đã khóa nên biểu mẫu mở kỳ đang mở {picked.label}." in body
+    assert all("disabled" not in button for button in send_buttons(body)) and len(send_buttons(body)) == 2
+
+
+def test_a_locked_period_says_so_before_the_fields_and_sending_is_off_but_the_text_stays(
+    client_staff, lead, current, secretariat
+):
+    for period in Period.objects.filter(plan=current.plan_id):
+        period_lock(period=period, actor=secretariat, reason="Đã chốt số liệu")
+    body = client_staff.get(url(lead)).content.decode()
+    assert selected_period(body) == str(current.pk)
+    notice = body.index(
+        f'Kỳ {current.label} đã khóa</strong>: <span class="user-text">Đã chốt số liệu</span>.'
+    )
+    assert notice < body.index('name="period"') < body.index('name="completion"')
+    assert "hiện không có kỳ nào đang mở" in body
+    buttons = send_buttons(body)
+    assert len(buttons) == 2 and all(
+        f'disabled aria-describedby="period-locked-{lead.pk}"' in b for b in buttons
+    )
+    assert f'id="period-locked-{lead.pk}"' in body
+    assert "data-dropzone" not in body
+    # Sent all the same (a page left open, no script): refused, and what was typed is still there.
+    response = client_staff.post(
+        url(lead), form_data(current, completion="10", results="Nội dung A", action="draft")
+    )
+    body = response.content.decode()
+    assert "Nội dung A" in body and "hiện không có kỳ nào đang mở" in body
+    assert not ProgressReport.objects.exists()
+    # The secretariat may still report into a locked period: told so, buttons on.
+    client_staff.force_login(secretariat)
+    body = client_staff.get(url(lead)).content.decode()
+    assert "Bạn thuộc Thường trực nên vẫn báo cáo được vào kỳ này." in body
+    assert all("disabled" not in button for button in send_buttons(body))
+
+
+def test_my_tasks_says_this_months_period_is_locked_instead_of_its_deadline(
+    client_staff, lead, current, secretariat
+):
+    body = client_staff.get(reverse("kpis:my_tasks")).content.decode()
+    assert "Chưa gửi" in body and f"Hạn {current.due_date:%d/%m/%Y}" in body
+    period_lock(period=current, actor=secretariat, reason="Đã chốt số liệu")
+    body = client_staff.get(reverse("kpis:my_tasks")).content.decode()
+    row = re.search(rf'<tr id="task-{lead.pk}".*?</tr>', body, re.S).group(0)
+    assert "Kỳ đã khóa" in row and f"{current.label} không nhận thêm báo cáo" in row
+    assert "Chưa gửi" not in row and "Hạn " not in row
+    assert 'class="button primary"' not in row
+
+
+# Focus and error descriptions --------------------------------------------------------------------
+
+
+def missing_descriptions(body: str) -> list[str]:
+    """Ids named in aria-describedby that no element of the page carries."""
+    ids = set(re.findall(r'\sid="([^"]+)"', body))
+    named = [i for value in re.findall(r'aria-describedby="([^"]*)"', body) for i in value.split()]
+    return [i for i in named if i not in ids]
+
+
+def test_every_error_an_input_points_to_exists_and_focus_goes_to_the_first_field_in_error(
+    client_staff, lead, current, target
+):
+    response = client_staff.post(
+        url(lead),
+        form_data(current, completion="abc", action="submit", **{f"target_{target.pk}": "x"}),
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert f'aria-describedby="id_target_{target.pk}_error"' in body
+    assert 'aria-describedby="id_completion_error"' in body
+    assert missing_descriptions(body) == []
+    assert 'data-focus-after-swap="error"' in body
+    assert "data-error-summary" in body
+    # The page without htmx, and the form as first opened (the evidence help text), too.
+    body = client_staff.post(url(lead), form_data(current, completion="abc", action="draft")).content.decode()
+    assert missing_descriptions(body) == []
+    assert missing_descriptions(client_staff.get(url(lead)).content.decode()) == []
+
+
+def test_after_saving_focus_goes_to_the_message(client_staff, lead, current):
+    response = client_staff.post(url(lead), form_data(current, completion="10", action="draft"), **HTMX)
+    body = response.content.decode()
+    assert 'data-focus-after-swap="saved"' in body
+    assert re.search(
+        r'<div class="callout ok" role="status" tabindex="-1" data-saved-message>Đã lưu nháp', body
+    )
+    body = client_staff.get(url(lead)).content.decode()
+    assert "data-focus-after-swap" not in body  # a page simply opened leaves focus where the browser puts it
+
+
+def test_comment_and_period_lock_errors_carry_the_ids_their_fields_point_to(
+    client, subtask, current, secretariat
+):
+    co = AssignmentFactory(subtask=subtask, role=AssignmentRole.CO)
+    client.force_login(UserFactory(unit=co.unit, roles=[Role.STAFF]))
+    body = client.post(reverse("kpis:comment_page", args=[co.pk]), {"text": ""}).content.decode()
+    assert 'aria-describedby="id_text_error"' in body and missing_descriptions(body) == []
+    client.force_login(secretariat)
+    response = client.post(reverse("kpis:period_lock", args=[current.pk]), {f"p{current.pk}-reason": ""})
+    body = response.content.decode()
+    assert f'aria-describedby="id_p{current.pk}-reason_error"' in body and missing_descriptions(body) == []

@@ -87,6 +87,46 @@ def test_it_is_not_locked_out_before_the_cool_off_ends(client):
     assert login(client, user.username).status_code in (403, 429)
 
 
+def deactivated_user():
+    secretariat = UserFactory(roles=[Role.SECRETARIAT])
+    user = UserFactory(roles=[Role.STAFF])
+    from units.services import user_deactivate
+
+    user_deactivate(user=user, actor=secretariat)
+    return user
+
+
+def test_a_deactivated_account_with_its_right_password_is_told_it_is_locked(client):
+    """The tester signed in to a locked account with its right password and read "Tên đăng nhập hoặc
+    mật khẩu không đúng": now the account says it is locked and whom to ask."""
+    user = deactivated_user()
+    response = login(client, user.username)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tài khoản này đã bị khoá. Hãy liên hệ Thường trực Ban Chỉ đạo." in body
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" not in body
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="auth.login_failed", object_id=str(user.pk)).exists()
+
+
+def test_a_deactivated_account_with_a_wrong_password_reveals_nothing(client):
+    user = deactivated_user()
+    body = login(client, user.username, "sai-mat-khau").content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in body and "đã bị khoá" not in body
+    unknown = login(Client(), "khong-ton-tai", PASSWORD).content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in unknown and "đã bị khoá" not in unknown
+
+
+def test_the_lockout_after_five_failures_still_holds_for_a_deactivated_account(client):
+    user = deactivated_user()
+    for _ in range(5):
+        login(client, user.username, "sai-mat-khau")
+    locked = login(client, user.username)  # the right password: still the lockout, nothing more
+    assert locked.status_code in (403, 429)
+    body = locked.content.decode()
+    assert "Tạm khoá đăng nhập" in body and "Tài khoản này đã bị khoá" not in body
+
+
 def test_login_gives_the_session_a_new_key(client):
     user = UserFactory()
     planted = SessionStore()
