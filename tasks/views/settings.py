@@ -65,13 +65,6 @@ def plan_settings(request, plan_id):
                 request, ngettext("Đã lưu %(n)s chỉ tiêu.", "Đã lưu %(n)s chỉ tiêu.", count) % {"n": count}
             )
             return redirect("tasks:plan_settings", plan_id=plan.pk)
-    if part == "targets" and any(f.instance.pk is None for f in formset.forms):
-        # A row that is not one of this plan's targets (another plan's id, a stale page): start again.
-        messages.error(
-            request,
-            _("Danh sách chỉ tiêu đã thay đổi hoặc không thuộc kế hoạch này; chưa lưu gì. Hãy xem lại."),
-        )
-        formset = KpiTargetFormSet(queryset=_targets(plan), prefix="t")
     unconfirmed = sum(1 for f in formset.forms if not f.instance.confirmed)
     context = {
         "plan": plan,

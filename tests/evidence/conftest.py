@@ -106,3 +106,11 @@ def no_scanner(settings):
 def with_scanner(no_scanner, clamd):
     no_scanner.EVIDENCE_CLAMD_SOCKET = clamd.socket_path
     return no_scanner
+
+
+@pytest.fixture
+def world(no_scanner):
+    """The evidence tests' plan, units, people and a lead assignment (tests.evidence.world)."""
+    from tests.evidence.world import make_world
+
+    return make_world()

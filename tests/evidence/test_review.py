@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,22 +14,11 @@ from evidence.services import review_approve, review_approve_many, review_return
 from kpis.models import AssignmentState, ProgressReport, ReportStatus, Status
 from kpis.services import ReportData, report_save_draft, report_submit
 from notifications.models import Notification
-from tests.evidence.world import claim, docx_upload, make_world, pdf_upload, png_upload
+from tests.evidence.world import claim, client_for, docx_upload, pdf_upload, png_upload
 from tests.factories import AssignmentFactory, SubTaskFactory, UnitFactory, UserFactory
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(no_scanner):
-    return make_world()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def state(world) -> AssignmentState:

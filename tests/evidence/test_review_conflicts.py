@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,22 +15,11 @@ from audit.models import AuditEvent
 from evidence.models import Decision, Review
 from evidence.services import review_approve, review_approve_many, review_return
 from kpis.models import AssignmentState, Status
-from tests.evidence.world import claim, make_world, pdf_upload
+from tests.evidence.world import claim, client_for, pdf_upload
 from tests.factories import UserFactory
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(no_scanner):
-    return make_world()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def status(world) -> str:

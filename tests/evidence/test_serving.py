@@ -13,7 +13,7 @@ from evidence.services import evidence_add
 from kpis.services import ReportData, report_save_draft
 from tasks.models import AssignmentRole
 from tests.evidence.corpus import pdf_bytes
-from tests.evidence.world import claim, docx_upload, make_world, pdf_upload, png_upload
+from tests.evidence.world import claim, client_for, docx_upload, pdf_upload, png_upload
 from tests.factories import AssignmentFactory, UserFactory
 from units.models import Role
 
@@ -22,22 +22,11 @@ NAME = "Quyết định đã ký — số 12.pdf"
 
 
 @pytest.fixture
-def world(no_scanner):
-    return make_world()
-
-
-@pytest.fixture
 def sent(world):
     report = claim(
         world, files=[pdf_upload(NAME), png_upload("Ảnh sản phẩm.png"), docx_upload("Báo cáo.docx")]
     )
     return {e.kind: e for e in report.evidence.all()}
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def body(response) -> bytes:

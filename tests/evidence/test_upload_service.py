@@ -17,14 +17,9 @@ from evidence.validation import Code
 from kpis.models import ProgressReport
 from kpis.services import ReportData, report_save_draft
 from tests.evidence.corpus import HTML_PAGE, PE, pdf_bytes
-from tests.evidence.world import claim, make_world, pdf_upload, png_upload, stored_files
+from tests.evidence.world import claim, pdf_upload, png_upload, stored_files
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(no_scanner):
-    return make_world()
 
 
 @pytest.fixture

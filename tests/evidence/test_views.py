@@ -6,7 +6,6 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from evidence.models import Evidence
@@ -14,21 +13,10 @@ from evidence.services import review_return
 from evidence.validation import UploadRejected, check_upload
 from kpis.models import ProgressReport, ReportStatus
 from tests.evidence.corpus import BAD, Bad
-from tests.evidence.world import claim, make_world, pdf_upload, png_upload, stored_files
+from tests.evidence.world import claim, client_for, pdf_upload, png_upload, stored_files
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json", "HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
-
-
-@pytest.fixture
-def world(no_scanner):
-    return make_world()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(client, world, *files, as_json=True, **extra):

@@ -99,3 +99,12 @@ def claim(world: World, *, files, now=None, actor=None, completion="100"):
 def stored_files() -> list[Path]:
     root = Path(settings.PRIVATE_ROOT)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def client_for(user):
+    """A test client signed in as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
