@@ -8,6 +8,8 @@ The sender marks `emailed_at` only after the mail server accepted the message.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,6 +38,9 @@ class Notification(models.Model):
     email_attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # What the subject and body were written from (notifications.messages): the portal shows the
+    # notification again in the reader's language; {} for rows older than this field.
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -53,6 +58,20 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @cached_property
+    def shown(self) -> tuple[str, str]:
+        """(subject, body) in the reader's language: as stored (as sent) in Vietnamese or when the
+        row has no parameters, else written again from them."""
+        from .messages import write
+
+        template = (self.params or {}).get("t")
+        if template and not (get_language() or "vi").startswith("vi"):
+            try:
+                return write(template, self.params)
+            except (KeyError, TypeError, ValueError):  # parameters of an older shape: as stored
+                pass
+        return self.subject, self.body
 
 
 class NotificationPreference(models.Model):

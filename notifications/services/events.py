@@ -11,6 +11,7 @@ from kpis.models import AssignmentState
 from nq57portal.queue import enqueue_on_commit
 from units.models import Role, User
 
+from ..messages import FLAGS_LISTED, write_vi
 from ..models import Notification, NotificationKind
 
 # Flags written per run: a first sweep over a large province raises many; the next run goes on.
@@ -32,15 +33,19 @@ def unit_recipients(unit_ids) -> dict[int, list[User]]:
     return by_unit
 
 
-def notify_users(*, users, kind, subject, body, url, key, obj=None, now=None) -> list[Notification]:
-    """One notification per user, with dedupe key `<key>:<user id>`: writing it twice is a no-op."""
+def notify_users(*, users, kind, template, params, url, key, obj=None, now=None) -> list[Notification]:
+    """One notification per user, with dedupe key `<key>:<user id>`: writing it twice is a no-op.
+    Its words are written from `params` by notifications.messages (stored in Vietnamese, as sent)."""
     now = now or timezone.now()
+    params = {**params, "t": template}
+    subject, body = write_vi(template, params)
     rows = [
         Notification(
             recipient=user,
             kind=kind,
             subject=subject[:255],
             body=body,
+            params=params,
             url=url,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
@@ -60,7 +65,6 @@ def subtask_url(subtask_id) -> str:
 # More new flags than this for one person in one run arrive as one notification that lists them
 # (the first sweep of a unit with many tasks raised dozens of notifications at once).
 FLAGS_PER_NOTIFICATION = 3
-FLAGS_LISTED = 10
 
 
 def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
@@ -108,13 +112,21 @@ def _notify_flags(flags, now) -> int:
 
 
 def _flag_notification(user, flag, now) -> Notification:
-    subject = f"Cảnh báo đỏ — {flag.get_kind_display()}: {flag.subtask.code} {flag.subtask.title}"
-    body = f"{flag.message_vi}\nTiểu nhiệm vụ {flag.subtask.code}: {flag.subtask.title}\nĐơn vị: {flag.unit}"
+    params = {
+        "t": "flag",
+        "kind": flag.kind,
+        "numbers": flag.numbers,
+        "code": flag.subtask.code,
+        "title": flag.subtask.title,
+        "unit": str(flag.unit),
+    }
+    subject, body = write_vi("flag", params)
     return Notification(
         recipient=user,
         kind=NotificationKind.FLAG_RAISED,
         subject=subject[:255],
         body=body,
+        params=params,
         url=subtask_url(flag.subtask_id),
         object_type="kpis.redflag",
         object_id=str(flag.pk),
@@ -127,17 +139,25 @@ def _flags_summary(user, flags, now) -> Notification:
     """One notification for many new flags of a unit: how many of each kind, the first few."""
     counts = defaultdict(int)
     for flag in flags:
-        counts[flag.get_kind_display()] += 1
-    kinds = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
-    lines = [f"• {f.subtask.code} {f.subtask.title}: {f.message_vi}" for f in flags[:FLAGS_LISTED]]
-    if len(flags) > FLAGS_LISTED:
-        lines.append(f"… và {len(flags) - FLAGS_LISTED} cảnh báo khác.")
+        counts[flag.kind] += 1
+    params = {
+        "t": "flags",
+        "count": len(flags),
+        "unit": str(flags[0].unit),
+        "kinds": [[kind, n] for kind, n in counts.items()],
+        "items": [
+            {"code": f.subtask.code, "title": f.subtask.title, "kind": f.kind, "numbers": f.numbers}
+            for f in flags[:FLAGS_LISTED]
+        ],
+    }
+    subject, body = write_vi("flags", params)
     unit = flags[0].unit
     return Notification(
         recipient=user,
         kind=NotificationKind.FLAG_RAISED,
-        subject=f"{len(flags)} cảnh báo đỏ mới của {unit} ({kinds})"[:255],
-        body="\n".join(lines),
+        subject=subject[:255],
+        body=body,
+        params=params,
         url=f"{reverse('notifications:flags')}?unit={unit.pk}",
         object_type="units.unit",
         object_id=str(unit.pk),
@@ -166,27 +186,18 @@ def notify_claim_decision(*, assignment, decision: str, reason: str = "", actor=
         or ""
     )
     subtask = assignment.subtask
-    if decision == "approved":
-        kind = NotificationKind.CLAIM_APPROVED
-        subject = f"Được công nhận hoàn thành: {subtask.code} {subtask.title}"
-        body = f"Tổ thẩm định đã công nhận hoàn thành tiểu nhiệm vụ {subtask.code}: {subtask.title}."
-        if reason:
-            body += f"\nGhi chú: {reason}"
-    else:
-        kind = NotificationKind.CLAIM_RETURNED
-        subject = f"Đề nghị hoàn thành bị trả lại: {subtask.code} {subtask.title}"
-        body = (
-            f"Đề nghị công nhận hoàn thành tiểu nhiệm vụ {subtask.code}: {subtask.title} đã bị trả lại "
-            f"(chờ hoàn thiện).\nLý do: {reason}\nĐơn vị cần hoàn thiện và gửi lại đề nghị."
-        )
-    if actor is not None:
-        body += f"\nNgười thẩm định: {actor}"
+    approved = decision == "approved"
     users = unit_recipients([assignment.unit_id]).get(assignment.unit_id, [])
     notify_users(
         users=users,
-        kind=kind,
-        subject=subject,
-        body=body,
+        kind=NotificationKind.CLAIM_APPROVED if approved else NotificationKind.CLAIM_RETURNED,
+        template="approved" if approved else "returned",
+        params={
+            "code": subtask.code,
+            "title": subtask.title,
+            "reason": reason,
+            "reviewer": str(actor) if actor is not None else "",
+        },
         url=subtask_url(subtask.pk),
         key=f"claim:{decision}:{assignment.pk}:{claim}",
         obj=assignment,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from kpis.models import Period, PeriodKind, ProgressReport, ReportStatus, Status
 from tasks.models import Assignment, AssignmentRole, PlanStatus
 
+from ..messages import write_vi
 from ..models import Notification, NotificationKind
 from .events import subtask_url, unit_recipients
 
@@ -69,23 +70,22 @@ def reminders_send(*, now=None) -> int:
     """Write the reminders due today. Returns how many new rows were written (0 the second time)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    candidates = []  # (unit_id, kind, subject, body, url, object_type, object_id, key)
+    candidates = []  # (unit_id, kind, template, params, url, object_type, object_id, key)
     for row in _deadline_rows(today):
         days_left = (row["subtask__deadline"] - today).days
         bucket = 1 if days_left <= 1 else 7
-        when = "hôm nay" if days_left == 0 else f"còn {days_left} ngày"
-        subject = f"Sắp đến hạn ({when}): {row['subtask__code']} {row['subtask__title']}"
-        body = (
-            f"Tiểu nhiệm vụ {row['subtask__code']}: {row['subtask__title']} có thời hạn hoàn thành "
-            f"{row['subtask__deadline']:%d/%m/%Y} ({when}). Đơn vị chủ trì cần hoàn thành, gửi báo cáo "
-            "kèm minh chứng để được thẩm định."
-        )
+        params = {
+            "code": row["subtask__code"],
+            "title": row["subtask__title"],
+            "deadline": row["subtask__deadline"].isoformat(),
+            "days_left": days_left,
+        }
         candidates.append(
             (
                 row["unit_id"],
                 NotificationKind.DEADLINE_REMINDER,
-                subject,
-                body,
+                "deadline",
+                params,
                 subtask_url(row["subtask_id"]),
                 "tasks.assignment",
                 row["pk"],
@@ -93,18 +93,19 @@ def reminders_send(*, now=None) -> int:
             )
         )
     for period, unit_id, missing in _report_rows(today):
-        plan = period.plan.code or period.plan.title[:60]
-        subject = f"Nhắc báo cáo {period.label.lower()} — hạn {period.due_date:%d/%m/%Y}"
-        body = (
-            f"Đơn vị còn {missing} tiểu nhiệm vụ chủ trì chưa gửi báo cáo {period.label.lower()} "
-            f"của kế hoạch {plan}. Hạn gửi: {period.due_date:%d/%m/%Y}."
-        )
+        params = {
+            "period_kind": period.kind,
+            "period_end": period.end.isoformat(),
+            "due": period.due_date.isoformat(),
+            "missing": missing,
+            "plan": period.plan.code or period.plan.title[:60],
+        }
         candidates.append(
             (
                 unit_id,
                 NotificationKind.REPORT_REMINDER,
-                subject,
-                body,
+                "report",
+                params,
                 "/",
                 "kpis.period",
                 period.pk,
@@ -114,21 +115,25 @@ def reminders_send(*, now=None) -> int:
     if not candidates:
         return 0
     recipients = unit_recipients(c[0] for c in candidates)
-    rows = [
-        Notification(
-            recipient=user,
-            kind=kind,
-            subject=subject[:255],
-            body=body,
-            url=url,
-            object_type=object_type,
-            object_id=str(object_id),
-            dedupe_key=f"{key}:{user.pk}",
-            created_at=now,
-        )
-        for unit_id, kind, subject, body, url, object_type, object_id, key in candidates
-        for user in recipients.get(unit_id, [])
-    ]
+    rows = []
+    for unit_id, kind, template, params, url, object_type, object_id, key in candidates:
+        params = {**params, "t": template}
+        subject, body = write_vi(template, params)
+        rows += [
+            Notification(
+                recipient=user,
+                kind=kind,
+                subject=subject[:255],
+                body=body,
+                params=params,
+                url=url,
+                object_type=object_type,
+                object_id=str(object_id),
+                dedupe_key=f"{key}:{user.pk}",
+                created_at=now,
+            )
+            for user in recipients.get(unit_id, [])
+        ]
     Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     # Rows written now carry this run's timestamp; those already sent earlier keep theirs.
     return Notification.objects.filter(

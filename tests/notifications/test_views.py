@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from kpis.sweep import sweep
 from notifications.models import Notification, NotificationPreference
@@ -97,7 +98,14 @@ def test_the_list_runs_a_constant_number_of_queries(client, staff, lead, django_
 
     client.force_login(staff)
     for i in range(30):
-        notify_users(users=[staff], kind="flag_raised", subject=f"S{i}", body="B", url="/", key=f"k{i}")
+        notify_users(
+            users=[staff],
+            kind="flag_raised",
+            template="approved",
+            params={"code": f"{i}.1", "title": "T", "reason": ""},
+            url="/",
+            key=f"k{i}",
+        )
     with django_assert_max_num_queries(12):
         client.get(reverse("notifications:list"))
 
@@ -161,3 +169,38 @@ def test_unit_staff_read_their_own_units_flags_first_and_coordinated_ones_on_req
     assert "Gồm cả nhiệm vụ đơn vị tôi phối hợp" in wider.content.decode()
     # The kind links keep the wider choice.
     assert "&amp;co=1" in wider.content.decode()
+
+
+def test_notifications_read_in_english_and_stay_vietnamese_as_sent(client, staff, lead, settings):
+    """Stored (and e-mailed) as sent, in Vietnamese; shown in the reader's language from the
+    parameters they were written from."""
+    import datetime
+
+    from notifications.services import notify_claim_decision
+    from notifications.services.reminders import reminders_send
+
+    notify_claim_decision(assignment=lead, decision="returned", reason="Thiếu quyết định", actor=None)
+    lead.subtask.deadline = timezone.localdate() + datetime.timedelta(days=7)
+    lead.subtask.save()
+    reminders_send()
+    returned = Notification.objects.get(recipient=staff, kind="claim_returned")
+    assert returned.subject.startswith("Đề nghị hoàn thành bị trả lại:")
+    assert "Lý do: Thiếu quyết định" in returned.body
+    client.force_login(staff)
+    vi = client.get(reverse("notifications:list")).content.decode()
+    assert "Đề nghị hoàn thành bị trả lại:" in vi
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = client.get(reverse("notifications:list")).content.decode()
+    assert f"Completion claim returned: {lead.subtask.code}" in en
+    assert "Reason: Thiếu quyết định" in en  # the reviewer's own words as written
+    assert "Deadline near (7 days left)" in en
+    assert "Đề nghị hoàn thành bị trả lại:" not in en and "Sắp đến hạn" not in en
+
+
+def test_a_flag_notification_reads_in_english(client, staff, flagged, settings):
+    notification = Notification.objects.filter(recipient=staff, kind="flag_raised").first()
+    assert notification.subject.startswith("Cảnh báo đỏ — ")
+    client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = client.get(reverse("notifications:list")).content.decode()
+    assert "Red flag — " in en and "Cảnh báo đỏ — " not in en

@@ -1,0 +1,111 @@
+"""The words of each notification, written from its parameters in the active language.
+
+A notification is stored as it was sent (subject and body in Vietnamese, what the e-mail said) with
+the parameters it was written from; the portal shows it again in the reader's language from those.
+Writing it in Vietnamese reproduces the stored text, so there is one source for both.
+"""
+
+import datetime
+
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+
+from kpis.flags import FlagKind, message_for
+
+# Flags listed by a grouped notification (the rest are counted).
+FLAGS_LISTED = 10
+
+
+def write(template: str, params: dict) -> tuple[str, str]:
+    """(subject, body) of a notification in the active language."""
+    return _WRITERS[template](params)
+
+
+def write_vi(template: str, params: dict) -> tuple[str, str]:
+    with translation.override("vi"):
+        return write(template, params)
+
+
+def _reviewer(p) -> list[str]:
+    return [gettext("Người thẩm định: %(reviewer)s") % p] if p.get("reviewer") else []
+
+
+def _flag(p):
+    subject = gettext("Cảnh báo đỏ — %(kind)s: %(code)s %(title)s") % {**p, "kind": FlagKind(p["kind"]).label}
+    body = [
+        message_for(p["kind"], p["numbers"]),
+        gettext("Tiểu nhiệm vụ %(code)s: %(title)s") % p,
+        gettext("Đơn vị: %(unit)s") % p,
+    ]
+    return subject, "\n".join(body)
+
+
+def _flags(p):
+    kinds = ", ".join(f"{n} {str(FlagKind(k).label).lower()}" for k, n in p["kinds"])
+    subject = gettext("%(count)s cảnh báo đỏ mới của %(unit)s (%(kinds)s)") % {**p, "kinds": kinds}
+    lines = [f"• {i['code']} {i['title']}: {message_for(i['kind'], i['numbers'])}" for i in p["items"]]
+    if p["count"] > len(p["items"]):
+        lines.append(gettext("… và %(n)s cảnh báo khác.") % {"n": p["count"] - len(p["items"])})
+    return subject, "\n".join(lines)
+
+
+def _approved(p):
+    subject = gettext("Được công nhận hoàn thành: %(code)s %(title)s") % p
+    body = [gettext("Tổ thẩm định đã công nhận hoàn thành tiểu nhiệm vụ %(code)s: %(title)s.") % p]
+    if p.get("reason"):
+        body.append(gettext("Ghi chú: %(reason)s") % p)
+    return subject, "\n".join(body + _reviewer(p))
+
+
+def _returned(p):
+    subject = gettext("Đề nghị hoàn thành bị trả lại: %(code)s %(title)s") % p
+    body = [
+        gettext(
+            "Đề nghị công nhận hoàn thành tiểu nhiệm vụ %(code)s: %(title)s đã bị trả lại (chờ hoàn thiện)."
+        )
+        % p,
+        gettext("Lý do: %(reason)s") % p,
+        gettext("Đơn vị cần hoàn thiện và gửi lại đề nghị."),
+    ]
+    return subject, "\n".join(body + _reviewer(p))
+
+
+def _deadline(p):
+    days = p["days_left"]
+    when = (
+        gettext("hôm nay") if days == 0 else ngettext("còn %(n)s ngày", "còn %(n)s ngày", days) % {"n": days}
+    )
+    deadline = datetime.date.fromisoformat(p["deadline"])
+    values = {**p, "when": when, "deadline": f"{deadline:%d/%m/%Y}"}
+    subject = gettext("Sắp đến hạn (%(when)s): %(code)s %(title)s") % values
+    body = (
+        gettext(
+            "Tiểu nhiệm vụ %(code)s: %(title)s có thời hạn hoàn thành %(deadline)s (%(when)s). Đơn vị chủ trì "
+            "cần hoàn thành, gửi báo cáo kèm minh chứng để được thẩm định."
+        )
+        % values
+    )
+    return subject, body
+
+
+def _report(p):
+    from kpis.models import Period
+
+    label = Period(kind=p["period_kind"], end=datetime.date.fromisoformat(p["period_end"])).label.lower()
+    due = f"{datetime.date.fromisoformat(p['due']):%d/%m/%Y}"
+    subject = gettext("Nhắc báo cáo %(period)s — hạn %(due)s") % {"period": label, "due": due}
+    body = gettext(
+        "Đơn vị còn %(missing)s tiểu nhiệm vụ chủ trì chưa gửi báo cáo %(period)s của kế hoạch %(plan)s. "
+        "Hạn gửi: %(due)s."
+    ) % {**p, "period": label, "due": due}
+    return subject, body
+
+
+_WRITERS = {
+    "flag": _flag,
+    "flags": _flags,
+    "approved": _approved,
+    "returned": _returned,
+    "deadline": _deadline,
+    "report": _report,
+}
