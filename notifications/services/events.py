@@ -33,13 +33,13 @@ def unit_recipients(unit_ids) -> dict[int, list[User]]:
     return by_unit
 
 
-def notify_users(*, users, kind, template, params, url, key, obj=None, now=None) -> list[Notification]:
-    """One notification per user, with dedupe key `<key>:<user id>`: writing it twice is a no-op.
-    Its words are written from `params` by notifications.messages (stored in Vietnamese, as sent)."""
-    now = now or timezone.now()
+def notifications_for(*, users, kind, template, params, url, object_type, object_id, key, now) -> list:
+    """Unsaved rows, one per user, dedupe key `<key>:<user id>`. The words are written once from
+    `params` by notifications.messages, in Vietnamese as sent; the params are kept to show them
+    again in the reader's language."""
     params = {**params, "t": template}
     subject, body = write_vi(template, params)
-    rows = [
+    return [
         Notification(
             recipient=user,
             kind=kind,
@@ -47,13 +47,28 @@ def notify_users(*, users, kind, template, params, url, key, obj=None, now=None)
             body=body,
             params=params,
             url=url,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
+            object_type=object_type,
+            object_id=str(object_id),
             dedupe_key=f"{key}:{user.pk}"[:200],
             created_at=now,
         )
         for user in users
     ]
+
+
+def notify_users(*, users, kind, template, params, url, key, obj=None, now=None) -> list[Notification]:
+    """One notification per user: writing it twice is a no-op (the dedupe key is unique)."""
+    rows = notifications_for(
+        users=users,
+        kind=kind,
+        template=template,
+        params=params,
+        url=url,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=obj.pk if obj is not None else "",
+        key=key,
+        now=now or timezone.now(),
+    )
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return rows
 
@@ -113,26 +128,23 @@ def _notify_flags(flags, now) -> int:
 
 def _flag_notification(user, flag, now) -> Notification:
     params = {
-        "t": "flag",
         "kind": flag.kind,
         "numbers": flag.numbers,
         "code": flag.subtask.code,
         "title": flag.subtask.title,
         "unit": str(flag.unit),
     }
-    subject, body = write_vi("flag", params)
-    return Notification(
-        recipient=user,
+    return notifications_for(
+        users=[user],
         kind=NotificationKind.FLAG_RAISED,
-        subject=subject[:255],
-        body=body,
+        template="flag",
         params=params,
         url=subtask_url(flag.subtask_id),
         object_type="kpis.redflag",
-        object_id=str(flag.pk),
-        dedupe_key=f"flag:{flag.pk}:{user.pk}",
-        created_at=now,
-    )
+        object_id=flag.pk,
+        key=f"flag:{flag.pk}",
+        now=now,
+    )[0]
 
 
 def _flags_summary(user, flags, now) -> Notification:
@@ -140,30 +152,27 @@ def _flags_summary(user, flags, now) -> Notification:
     counts = defaultdict(int)
     for flag in flags:
         counts[flag.kind] += 1
+    unit = flags[0].unit
     params = {
-        "t": "flags",
         "count": len(flags),
-        "unit": str(flags[0].unit),
+        "unit": str(unit),
         "kinds": [[kind, n] for kind, n in counts.items()],
         "items": [
             {"code": f.subtask.code, "title": f.subtask.title, "kind": f.kind, "numbers": f.numbers}
             for f in flags[:FLAGS_LISTED]
         ],
     }
-    subject, body = write_vi("flags", params)
-    unit = flags[0].unit
-    return Notification(
-        recipient=user,
+    return notifications_for(
+        users=[user],
         kind=NotificationKind.FLAG_RAISED,
-        subject=subject[:255],
-        body=body,
+        template="flags",
         params=params,
         url=f"{reverse('notifications:flags')}?unit={unit.pk}",
         object_type="units.unit",
-        object_id=str(unit.pk),
-        dedupe_key=f"flags:{flags[0].pk}:{user.pk}",
-        created_at=now,
-    )
+        object_id=unit.pk,
+        key=f"flags:{flags[0].pk}",
+        now=now,
+    )[0]
 
 
 def notify_claim_decision(*, assignment, decision: str, reason: str = "", actor=None, now=None) -> int:

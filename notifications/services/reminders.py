@@ -15,9 +15,8 @@ from django.utils import timezone
 from kpis.models import Period, PeriodKind, ProgressReport, ReportStatus, Status
 from tasks.models import Assignment, AssignmentRole, PlanStatus
 
-from ..messages import write_vi
 from ..models import Notification, NotificationKind
-from .events import subtask_url, unit_recipients
+from .events import notifications_for, subtask_url, unit_recipients
 
 DEADLINE_BUCKETS = (7, 1)
 REPORT_DAYS_BEFORE = 3
@@ -115,25 +114,21 @@ def reminders_send(*, now=None) -> int:
     if not candidates:
         return 0
     recipients = unit_recipients(c[0] for c in candidates)
-    rows = []
-    for unit_id, kind, template, params, url, object_type, object_id, key in candidates:
-        params = {**params, "t": template}
-        subject, body = write_vi(template, params)
-        rows += [
-            Notification(
-                recipient=user,
-                kind=kind,
-                subject=subject[:255],
-                body=body,
-                params=params,
-                url=url,
-                object_type=object_type,
-                object_id=str(object_id),
-                dedupe_key=f"{key}:{user.pk}",
-                created_at=now,
-            )
-            for user in recipients.get(unit_id, [])
-        ]
+    rows = [
+        row
+        for unit_id, kind, template, params, url, object_type, object_id, key in candidates
+        for row in notifications_for(
+            users=recipients.get(unit_id, []),
+            kind=kind,
+            template=template,
+            params=params,
+            url=url,
+            object_type=object_type,
+            object_id=object_id,
+            key=key,
+            now=now,
+        )
+    ]
     Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     # Rows written now carry this run's timestamp; those already sent earlier keep theirs.
     return Notification.objects.filter(
