@@ -10,7 +10,7 @@ from kpis.models import AssignmentState, ProgressReport, ReportStatus, Status
 from kpis.services import kpi_rows
 from tasks.models import Plan, Section
 from units.models import Unit
-from units.naming import vi_sort_key
+from units.naming import in_vi_order
 
 from .models import Evidence, Review
 
@@ -96,7 +96,7 @@ def queue_filter_choices(*, filters: QueueFilters) -> dict:
     return {
         "plans": list(plans),
         "sections": list(sections),
-        "units": sorted(units, key=lambda u: vi_sort_key(u.name)),
+        "units": in_vi_order(units),
     }
 
 

@@ -118,6 +118,10 @@ class Period(models.Model):
     def contains(self, day) -> bool:
         return self.start <= day <= self.end
 
+    def refuses_reports_from(self, user) -> bool:
+        """A locked period takes reports from the secretariat only (DESIGN "Periods")."""
+        return self.locked and not user.is_secretariat
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Bản nháp")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Assignment, AssignmentRole, PlanStatus
-from units.naming import search_key, vi_sort_key
+from units.naming import in_vi_order, search_key, vi_sort_key
 
 from .models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
 from .progress import expected_progress, is_lagging, is_overdue
@@ -333,8 +333,7 @@ def group_rollups(subtask) -> list[tuple]:
     counts = rollups_by(Assignment.objects.filter(subtask=subtask, via_group__isnull=False), "via_group_id")
     if not counts:
         return []
-    units = sorted(Unit.objects.filter(pk__in=counts), key=lambda u: vi_sort_key(u.name))
-    return [(unit, counts[unit.pk]) for unit in units]
+    return [(unit, counts[unit.pk]) for unit in in_vi_order(Unit.objects.filter(pk__in=counts))]
 
 
 # Not reported -----------------------------------------------------------------------------------

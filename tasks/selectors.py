@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 
 from kpis.models import Kpi, KpiTarget
 from units.models import GroupMembership, Unit, UnitAlias, UnitKind
-from units.naming import name_key, search_key, vi_sort_key
+from units.naming import in_vi_order, name_key, search_key
 
 from .models import Assignment, AssignmentRole, GeneralTask, Plan, Section, SubTask
 from .permissions import plans_readable_by, subtasks_readable_by
@@ -260,4 +260,4 @@ def filter_units_for_plan(*, plan: Plan) -> list[Unit]:
     units = Unit.objects.filter(
         Exists(in_plan.filter(unit=OuterRef("pk"))) | Exists(in_plan.filter(via_group=OuterRef("pk")))
     )
-    return sorted(units, key=lambda u: vi_sort_key(u.name))  # Vietnamese dictionary order
+    return in_vi_order(units)

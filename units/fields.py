@@ -7,14 +7,14 @@ looks a unit up as in a dictionary, so the choices are sorted by units.naming.vi
 from django import forms
 from django.forms.models import ModelChoiceIterator
 
-from .naming import vi_sort_key
+from .naming import in_vi_order
 
 
 class VietnameseOrderIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for unit in sorted(self.queryset, key=lambda u: vi_sort_key(u.name)):
+        for unit in in_vi_order(self.queryset):
             yield self.choice(unit)
 
 

@@ -72,3 +72,8 @@ def vi_sort_key(text: str) -> tuple:
             tones.append(0)
     ranks = tuple((0, _RANK[c]) if c in _RANK else (1, ord(c[0])) for c in letters)
     return ranks, tuple(tones)
+
+
+def in_vi_order(units) -> list:
+    """Units (anything with a `name`) sorted as Vietnamese dictionaries sort their names."""
+    return sorted(units, key=lambda u: vi_sort_key(u.name))

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from .models import Unit, UnitKind, User, UserRole
-from .naming import vi_sort_key
+from .naming import in_vi_order
 from .permissions import is_secretariat
 
 
@@ -50,7 +50,7 @@ def unit_choices() -> list:
     return [
         (
             str(UnitKind(kind).label),
-            [(str(u.pk), u.name) for u in sorted(by_kind[kind], key=lambda u: vi_sort_key(u.name))],
+            [(str(u.pk), u.name) for u in in_vi_order(by_kind[kind])],
         )
         for kind in order
         if kind in by_kind

@@ -105,7 +105,7 @@ def check_can_report(*, assignment: Assignment, period: Period, actor, today) ->
         raise ValidationError({"period": _("Kỳ báo cáo không thuộc kế hoạch của tiểu nhiệm vụ này.")})
     if period.start > today:
         raise ValidationError({"period": _("Kỳ báo cáo %(period)s chưa bắt đầu.") % {"period": period.label}})
-    if period.locked and not actor.is_secretariat:
+    if period.refuses_reports_from(actor):
         raise ValidationError(
             {
                 "period": _(

@@ -145,7 +145,7 @@ def _form_context(request, assignment, periods, period, form, rows, **extra):
         "can_report": can_report,
         # A locked period takes reports from the secretariat only: the others are told so above the
         # fields and their buttons are off, while what they typed stays on the page.
-        "sending_locked": bool(period and period.locked and not request.user.is_secretariat),
+        "sending_locked": bool(period and period.refuses_reports_from(request.user)),
         "open_periods": [p for p in periods if not p.locked],
         "is_lead": assignment.role == AssignmentRole.LEAD,
         "comments": list(
@@ -214,7 +214,7 @@ def report_form(request, assignment_id):
         initial, _source, origin = _initial(assignment, period, rows) if period else ({}, None, "new")
         form = ReportForm(initial=initial, periods=periods, kpi_rows=rows)
         extra["locked_month"] = _locked_month_skipped(periods, period, today) if raw_period is None else None
-        if origin == "submitted" and not (period.locked and not request.user.is_secretariat):
+        if origin == "submitted" and not period.refuses_reports_from(request.user):
             notice = _(
                 "Báo cáo kỳ này đã gửi. Sửa và gửi lại sẽ tạo phiên bản mới; phiên bản cũ được giữ nguyên."
             )

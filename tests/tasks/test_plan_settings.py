@@ -39,6 +39,19 @@ def url(plan):
     return reverse("tasks:plan_settings", args=[plan.pk])
 
 
+def target_row(target, *, direction="at_least", value="80", measure="percent") -> dict:
+    """The targets formset posted with one row."""
+    return {
+        "part": "targets",
+        "t-TOTAL_FORMS": "1",
+        "t-INITIAL_FORMS": "1",
+        "t-0-id": str(target.pk),
+        "t-0-direction": direction,
+        "t-0-value": value,
+        "t-0-measure": measure,
+    }
+
+
 def plan_data(**overrides):
     return {
         "part": "plan",
@@ -96,16 +109,7 @@ def test_bad_input_is_refused_beside_its_field_and_kept(client, secretariat, dra
 def test_targets_are_corrected_and_confirmed(client, secretariat, draft):
     plan, _ = draft
     target = KpiTarget.objects.get(kpi__subtask__plan=plan)
-    data = {
-        "part": "targets",
-        "t-TOTAL_FORMS": "1",
-        "t-INITIAL_FORMS": "1",
-        "t-0-id": str(target.pk),
-        "t-0-direction": "at_least",
-        "t-0-value": "85,5",
-        "t-0-measure": "percent",
-        "confirm_all": "1",
-    }
+    data = {**target_row(target, value="85,5"), "confirm_all": "1"}
     assert client.post(url(plan), data).status_code == 302
     target.refresh_from_db()
     assert target.value == Decimal("85.5") and target.confirmed
@@ -125,15 +129,7 @@ def test_a_measure_is_frozen_once_the_subtask_has_reports(client, secretariat, d
         assignment=lead, period=period, completion=10, created_by=secretariat, created_at=now, updated_at=now
     )
     target = KpiTarget.objects.get(kpi__subtask__plan=plan)
-    data = {
-        "part": "targets",
-        "t-TOTAL_FORMS": "1",
-        "t-INITIAL_FORMS": "1",
-        "t-0-id": str(target.pk),
-        "t-0-direction": "at_least",
-        "t-0-value": "abc",
-        "t-0-measure": "count",
-    }
+    data = target_row(target, value="abc", measure="count")
     response = client.post(url(plan), data)
     assert response.status_code == 200 and "phải là một số" in response.content.decode()
     data["t-0-value"] = "80"
@@ -148,15 +144,7 @@ def test_a_target_of_another_plan_cannot_be_slipped_in(client, secretariat, draf
     other = KpiTarget.objects.create(
         kpi=KpiFactory(subtask=SubTaskFactory(plan=PlanFactory())), value=Decimal(1), measure="count"
     )
-    data = {
-        "part": "targets",
-        "t-TOTAL_FORMS": "1",
-        "t-INITIAL_FORMS": "1",
-        "t-0-id": str(other.pk),
-        "t-0-direction": "at_most",
-        "t-0-value": "9",
-        "t-0-measure": "count",
-    }
+    data = target_row(other, direction="at_most", value="9", measure="count")
     assert client.post(url(plan), data).status_code == 200
     other.refresh_from_db()
     assert other.value == Decimal(1) and other.direction == "at_least"
