@@ -27,6 +27,7 @@ from .sniff import OLE2_MAGIC, sniff
 HEAD_BYTES = 8192
 CHUNK = 1024 * 1024
 PDF_EOF_WINDOW = 1024
+PDF_PADDING = b"\x00 \t\r\n\x0c"  # the PDF white-space characters
 
 DEFAULTS = {
     "EVIDENCE_ALLOWED_TYPES": ["pdf", "jpeg", "png", "docx", "xlsx", "pptx", "doc", "xls", "odt", "ods"],
@@ -137,14 +138,30 @@ def _sha256(f) -> str:
     return digest.hexdigest()
 
 
+def _content_end(f, size: int) -> int:
+    """Where the content ends once trailing padding is skipped: writers and transfer tools pad PDFs
+    with whitespace or NULs after %%EOF (to a block size, or to reserve room for a signature), and
+    every reader looks past it."""
+    end = size
+    while end > 0:
+        start = max(0, end - CHUNK)
+        f.seek(start)
+        kept = f.read(end - start).rstrip(PDF_PADDING)
+        if kept:
+            return start + len(kept)
+        end = start
+    return 0
+
+
 def _check_pdf(f, size: int, *, name: str) -> None:
     # The header must be at byte 0: readers tolerate junk before it, which is how HTML/PDF polyglots work.
-    f.seek(max(0, size - PDF_EOF_WINDOW))
-    tail = f.read()
+    end = _content_end(f, size)
+    f.seek(max(0, end - PDF_EOF_WINDOW))
+    tail = f.read(end - f.tell())
     eof = tail.rfind(b"%%EOF")
     if eof < 0:
         raise reject(Code.TRUNCATED, name=name, kind="PDF", detail="thiếu dấu kết thúc %%EOF")
-    if tail[eof + 5 :].strip(b"\x00 \t\r\n\x0c"):
+    if tail[eof + 5 :].strip(PDF_PADDING):
         raise reject(Code.TRAILING_DATA, name=name, kind="PDF")
 
 

@@ -332,3 +332,43 @@ def test_a_broken_jpeg_is_refused_even_after_weasyprint_was_imported(tmp_path, n
     with pytest.raises(UploadRejected) as caught:
         check_upload(name="hong.jpg", data_or_file=jpeg_broken_data(), size=len(jpeg_broken_data()))
     assert caught.value.code == "image_invalid"
+
+
+# ---------------------------------------------------------------- padding after %%EOF
+
+
+def _padded_to(data: bytes, size: int, padding: bytes) -> bytes:
+    return data + (padding * size)[: size - len(data)]
+
+
+@pytest.mark.parametrize("padding", [b"\x00", b"\r\n", b" \t\x0c"], ids=["nul", "crlf", "spaces"])
+def test_a_pdf_padded_after_its_end_up_to_the_limit_is_accepted(padding, no_scanner):
+    data = _padded_to(pdf_bytes(), 25 * MB, padding)
+    assert len(data) == 25 * MB
+
+    checked = check_upload(name="Quyết định có đệm.pdf", data_or_file=data, size=len(data))
+
+    assert (checked.kind, checked.size) == ("pdf", 25 * MB)
+
+
+def test_a_cut_pdf_is_refused_however_much_padding_follows(no_scanner):
+    for size in (len(pdf_bytes()) + 100, 3 * MB + 5):
+        data = _padded_to(pdf_bytes()[:-40], size, b"\x00")
+        with pytest.raises(UploadRejected) as caught:
+            check_upload(name="cut.pdf", data_or_file=data, size=len(data))
+        assert caught.value.code == Code.TRUNCATED
+        assert "thiếu dấu kết thúc %%EOF" in caught.value.message
+
+
+def test_a_pdf_of_nothing_but_padding_after_its_header_is_refused(no_scanner):
+    data = _padded_to(b"%PDF-1.7\n", 2 * MB, b"\x00")
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(name="rong.pdf", data_or_file=data, size=len(data))
+    assert caught.value.code == Code.TRUNCATED
+
+
+def test_data_hidden_behind_padding_is_still_refused(no_scanner):
+    data = pdf_bytes() + b"\x00" * 300 + HTML_PAGE + b"\x00" * (2 * MB)
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(name="phu-them.pdf", data_or_file=data, size=len(data))
+    assert caught.value.code == Code.TRAILING_DATA
