@@ -10,6 +10,8 @@ class OpsConfig(AppConfig):
     verbose_name = "Vận hành"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)
+
         # Laptop default (no Redis): run the beat schedule inside the development server, once,
         # in the autoreloader's child process, so a newcomer sees flags appear by themselves.
         if not getattr(settings, "JOBS_IN_PROCESS_SCHEDULE", False) or "runserver" not in sys.argv:

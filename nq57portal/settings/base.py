@@ -205,6 +205,17 @@ if env("HEARTBEAT_SECONDS"):  # operational check of worker + beat (and the inte
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "NQ57 <no-reply@nq57.local>")
+SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The mail server (SMTP). EMAIL_HOST left empty means "not configured": production's deploy check
+# (ops/checks.py) refuses that, instead of Django's silent default of localhost:25 without TLS.
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+# A mail server that stops answering must not hold the outbox job until its time limit.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 
 LOGGING = {
     "version": 1,

@@ -43,20 +43,65 @@ def _manage(*args, env_extra):
     )
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "nq57portal.settings.production",
+    "SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-check-only-0123456789",
+    "ALLOWED_HOSTS": "nq57.example.gov.vn",
+}
+MAIL = {"EMAIL_HOST": "smtp.example.gov.vn", "EMAIL_PORT": "587", "EMAIL_USE_TLS": "1"}
+
+
 def test_production_settings_pass_check_deploy():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env_extra={**PRODUCTION, **MAIL})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_mail_is_left_unset_in_production(monkeypatch):
+    for name in [k for k in os.environ if k.startswith("EMAIL_")]:
+        monkeypatch.delenv(name)
+    result = _manage("check", "--deploy", env_extra=PRODUCTION)
+    assert result.returncode != 0
+    assert "ops.E002" in result.stderr and "EMAIL_HOST is not set" in result.stderr
+    # A backend that delivers nothing is refused too.
     result = _manage(
         "check",
         "--deploy",
-        "--fail-level",
-        "WARNING",
+        env_extra={**PRODUCTION, **MAIL, "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+    )
+    assert result.returncode != 0
+    assert "ops.E001" in result.stderr
+
+
+def test_production_reads_the_mail_server_from_the_environment(monkeypatch):
+    for name in [k for k in os.environ if k.startswith("EMAIL_")]:
+        monkeypatch.delenv(name)
+    script = (
+        "from django.core.mail import get_connection; c = get_connection(); "
+        "print(type(c).__module__, c.host, c.port, c.use_tls, c.use_ssl, c.username, c.password, c.timeout)"
+    )
+    result = _manage(
+        "shell",
+        "-c",
+        script,
         env_extra={
-            "DJANGO_SETTINGS_MODULE": "nq57portal.settings.production",
-            "SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-check-only-0123456789",
-            "ALLOWED_HOSTS": "nq57.example.gov.vn",
+            **PRODUCTION,
+            **MAIL,
+            "EMAIL_HOST_USER": "no-reply@example.gov.vn",
+            "EMAIL_HOST_PASSWORD": "mat-khau",
         },
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.core.mail.backends.smtp",
+        "smtp.example.gov.vn",
+        "587",
+        "True",
+        "False",
+        "no-reply@example.gov.vn",
+        "mat-khau",
+        "30",
+    ]
 
 
 def test_production_refuses_to_start_without_a_secret_key():
