@@ -26,11 +26,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
 
-from tasks.models import Assignment, AssignmentRole, PlanStatus
+from tasks.models import Assignment, PlanStatus, assignment_start
 
 from .flags import FlagKind
-from .models import Period, PeriodKind, ProgressReport, ReportStatus, Status
+from .models import AssignmentState, Period, PeriodKind, ProgressReport, ReportStatus, Status
 
 EARLIEST = datetime.date(1900, 1, 1)
 
@@ -56,7 +57,7 @@ def _date(value: datetime.date) -> Value:
 
 def lead_assignments(today: datetime.date, ids=None) -> QuerySet:
     """Every lead assignment of a plan in force (or those of `ids`), with the figures the rules read."""
-    qs = Assignment.objects.filter(role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE)
+    qs = Assignment.objects.leads_in_force()
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.annotate(
@@ -66,7 +67,7 @@ def lead_assignments(today: datetime.date, ids=None) -> QuerySet:
             Value(Decimal(0)),
             output_field=DecimalField(max_digits=5, decimal_places=2),
         ),
-        s_date=Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date"),
+        s_date=assignment_start(),
     )
 
 
@@ -173,6 +174,27 @@ def no_report_condition(today: datetime.date, ids=None) -> QuerySet:
         .annotate(due_period=due_period)
         .filter(due_period__isnull=False)
         .exclude(Exists(reported))
+    )
+
+
+def owing_report(assignments: QuerySet, *, periods: QuerySet, first: datetime.date, last: datetime.date):
+    """Of `assignments` (lead ones), those that owed a report for `periods` (the monthly period of
+    their plan covering first…last) and sent none: the plan has such a period, the sub-task had
+    started by `last`, the assignment was not completed before `first`, no report for the period
+    was submitted. The not-reported page (one period) and the dashboard's missing reports (a month
+    over every plan) count these."""
+    first_moment = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    completed_before = AssignmentState.objects.filter(
+        assignment=OuterRef("pk"), status=Status.COMPLETED, completed_at__lt=first_moment
+    )
+    submitted = ProgressReport.objects.filter(
+        assignment=OuterRef("pk"), period__in=periods, status=ReportStatus.SUBMITTED
+    )
+    return (
+        assignments.filter(Exists(periods.filter(plan_id=OuterRef("subtask__plan_id"))))
+        .exclude(subtask__start_date__gt=last)
+        .exclude(Exists(completed_before))
+        .exclude(Exists(submitted))
     )
 
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Assignment, AssignmentRole, PlanStatus
+from tasks.models import Assignment, AssignmentRole
 from units.naming import in_vi_order, search_key, vi_sort_key
 
-from .models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
+from .flag_conditions import owing_report
+from .models import Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
 from .progress import expected_progress, is_lagging, is_overdue
 
 SORTS = {
@@ -100,9 +100,8 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
         .values("n")
     )
     qs = (
-        Assignment.objects.filter(
-            unit_id=user.unit_id, role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE
-        )
+        Assignment.objects.leads_in_force()
+        .filter(unit_id=user.unit_id)
         .select_related("subtask__plan", "subtask__general_task__section__plan", "state", "via_group")
         .annotate(
             reported_now=Exists(_current_report_filter(today, ReportStatus.SUBMITTED)),
@@ -171,9 +170,8 @@ def co_assignments(*, user, limit: int = 200) -> list:
     if not user.unit_id:
         return []
     return list(
-        Assignment.objects.filter(
-            unit_id=user.unit_id, role=AssignmentRole.CO, subtask__plan__status=PlanStatus.IN_FORCE
-        )
+        Assignment.objects.in_force()
+        .filter(unit_id=user.unit_id, role=AssignmentRole.CO)
         .select_related("subtask__plan")
         .order_by("subtask__plan_id", "subtask__order", "pk")[:limit]
     )
@@ -345,21 +343,11 @@ def not_reported(*, period: Period):
     Leaves out sub-tasks not started by the end of the period and assignments completed before it began.
     Returns (per-unit counts, queryset of the assignments).
     """
-    period_start = timezone.make_aware(datetime.datetime.combine(period.start, datetime.time.min))
-    submitted = ProgressReport.objects.filter(
-        assignment=OuterRef("pk"), period=period, status=ReportStatus.SUBMITTED
-    )
-    qs = (
-        Assignment.objects.filter(role=AssignmentRole.LEAD, subtask__plan_id=period.plan_id)
-        .exclude(subtask__start_date__gt=period.end)
-        .exclude(
-            Exists(
-                AssignmentState.objects.filter(
-                    assignment=OuterRef("pk"), status=Status.COMPLETED, completed_at__lt=period_start
-                )
-            )
-        )
-        .exclude(Exists(submitted))
+    qs = owing_report(
+        Assignment.objects.leads().filter(subtask__plan_id=period.plan_id),
+        periods=Period.objects.filter(pk=period.pk),
+        first=period.start,
+        last=period.end,
     )
     by_unit = sorted(
         qs.order_by().values("unit_id", "unit__name").annotate(count=Count("pk")),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from units.naming import search_key
@@ -131,6 +132,25 @@ class AssignmentRole(models.TextChoices):
     CO = "co", _("Phối hợp")
 
 
+def assignment_start():
+    """S of DESIGN's expected progress, over Assignment: the sub-task's start, else the plan's start,
+    else its issue date (as Plan.effective_start)."""
+    return Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def in_force(self):
+        """Of plans in force: a draft (being checked) or closed plan is no work to report on or flag."""
+        return self.filter(subtask__plan__status=PlanStatus.IN_FORCE)
+
+    def leads(self):
+        return self.filter(role=AssignmentRole.LEAD)
+
+    def leads_in_force(self):
+        """The assignments the rules count: the sweep, My tasks, the dashboards, reminders."""
+        return self.leads().in_force()
+
+
 class Assignment(models.Model):
     subtask = models.ForeignKey(SubTask, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="assignments")
@@ -145,6 +165,8 @@ class Assignment(models.Model):
         verbose_name=_("giao qua nhóm"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["subtask", "role", "unit__name"]

@@ -9,11 +9,10 @@ loses nothing; the dedupe key (event, object, bucket, user) sends each reminder 
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kpis.models import Period, PeriodKind, ProgressReport, ReportStatus, Status
-from tasks.models import Assignment, AssignmentRole, PlanStatus
+from tasks.models import Assignment, PlanStatus, assignment_start
 
 from ..models import Notification, NotificationKind
 from .events import notifications_for, subtask_url, unit_recipients
@@ -23,9 +22,9 @@ REPORT_DAYS_BEFORE = 3
 
 
 def _lead_open(today):
-    return Assignment.objects.filter(
-        role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE
-    ).exclude(state__status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
+    return Assignment.objects.leads_in_force().exclude(
+        state__status__in=[Status.COMPLETED, Status.AWAITING_REVIEW]
+    )
 
 
 def _deadline_rows(today):
@@ -50,7 +49,7 @@ def _report_rows(today):
         reported = ProgressReport.objects.filter(
             assignment_id=OuterRef("pk"), period_id=period.pk, status=ReportStatus.SUBMITTED
         )
-        started = Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date")
+        started = assignment_start()
         rows = (
             _lead_open(today)
             .filter(subtask__plan_id=period.plan_id)

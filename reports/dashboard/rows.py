@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from kpis.flags import FlagKind, RedFlag
 from kpis.models import Status
 from reports.models import DashboardAssignment
-from tasks.models import Assignment, AssignmentRole, PlanStatus
+from tasks.models import Assignment, assignment_start
 
 from .cells import cells_sync, keys_of
 
@@ -39,9 +39,9 @@ FLAG_COLUMNS = {kind: f"flags_{kind}" for kind in FlagKind.values}
 
 def lead_assignments():
     """The assignments the dashboards count: lead ones of plans in force, with their status ("st")."""
-    return Assignment.objects.filter(
-        role=AssignmentRole.LEAD, subtask__plan__status=PlanStatus.IN_FORCE
-    ).annotate(st=Coalesce("state__status", Value(Status.NOT_STARTED)))
+    return Assignment.objects.leads_in_force().annotate(
+        st=Coalesce("state__status", Value(Status.NOT_STARTED))
+    )
 
 
 def _open_flags(kind: str):
@@ -77,7 +77,7 @@ def _source(assignment_ids=None):
         "deadline": Case(
             When(subtask__ongoing=False, then=F("subtask__deadline")), default=None, output_field=DateField()
         ),
-        "start": Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date"),
+        "start": assignment_start(),
         "completed_on": Case(
             When(st=Status.COMPLETED, then=TruncDate("state__completed_at")),
             default=None,

@@ -31,14 +31,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, OuterRef
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max
 from django.utils import timezone
 
+from kpis.flag_conditions import owing_report
 from kpis.flags import RedFlag
-from kpis.models import AssignmentState, Period, PeriodKind, ProgressReport, ReportStatus, Status
+from kpis.models import AssignmentState, Period, PeriodKind
 from reports.models import DashboardAssignment, DashboardMissing, DashboardMonth, DashboardSnapshot
-from tasks.models import PlanStatus
+from tasks.models import PlanStatus, assignment_start
 
 from .cells import cells_rebuild
 from .rows import LOCK_KEY, lead_assignments, rows_rebuild
@@ -74,10 +74,6 @@ def month_end(day: datetime.date) -> datetime.date:
 
 def next_month(day: datetime.date) -> datetime.date:
     return (month_end(day) + datetime.timedelta(days=1)).replace(day=1)
-
-
-def local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def expected_fraction(start: datetime.date, deadline: datetime.date, day: datetime.date) -> float:
@@ -168,9 +164,7 @@ def chart_months(first: datetime.date | None, last: datetime.date | None, today)
 def _build_months(today) -> int:
     deadline_leads = lead_assignments().filter(subtask__ongoing=False, subtask__deadline__isnull=False)
     groups = list(
-        deadline_leads.annotate(
-            s_date=Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date")
-        )
+        deadline_leads.annotate(s_date=assignment_start())
         .order_by()
         .values(
             "subtask__plan_id",
@@ -233,19 +227,7 @@ def missing_queryset(month: datetime.date):
     """The lead assignments that owed a report for `month` and sent none (see the module docstring)."""
     first, last = month_start(month), month_end(month)
     periods = Period.objects.filter(kind=PeriodKind.MONTHLY, start__lte=last, end__gte=first)
-    reported = ProgressReport.objects.filter(period__in=periods, status=ReportStatus.SUBMITTED).values(
-        "assignment_id"
-    )
-    completed_before = AssignmentState.objects.filter(
-        assignment=OuterRef("pk"), status=Status.COMPLETED, completed_at__lt=local_midnight(first)
-    )
-    return (
-        lead_assignments()
-        .filter(Exists(periods.filter(plan_id=OuterRef("subtask__plan_id"))))
-        .exclude(subtask__start_date__gt=last)
-        .exclude(Exists(completed_before))
-        .exclude(pk__in=reported)
-    )
+    return owing_report(lead_assignments(), periods=periods, first=first, last=last)
 
 
 def _build_missing(today) -> int:
