@@ -91,7 +91,7 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
     have no open period, and counting them would double the unit's overdue tasks."""
     filters = filters or {}
     if not user.unit_id:
-        return {"groups": [], "rows": [], "counts": {}, "plans": [], "total": 0}
+        return {"rows": [], "counts": {}, "plans": [], "total": 0}
     comments = (
         Comment.objects.filter(subtask=OuterRef("subtask"))
         .order_by()
@@ -151,7 +151,13 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
     elif flag == "unreported":
         rows = [r for r in rows if r.report_due]
     rows.sort(key=_sort_key(filters.get("sort") or "priority"))
+    plans = sorted({a.subtask.plan for a in assignments}, key=lambda p: p.pk)
+    return {"rows": rows, "counts": counts, "plans": plans, "total": len(assignments)}
 
+
+def group_rows(rows) -> list[TaskGroup]:
+    """Rows (one page of them) under their plan and section, in the order of their first row: the
+    page's most urgent section comes first, whatever its place in the appendix."""
     groups: dict = {}
     for row in rows:
         section = row.subtask.general_task.section
@@ -159,9 +165,7 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
         if key not in groups:
             groups[key] = TaskGroup(plan=section.plan, section=section)
         groups[key].rows.append(row)
-    ordered = sorted(groups.values(), key=lambda g: (g.plan.pk, g.section.order))
-    plans = sorted({a.subtask.plan for a in assignments}, key=lambda p: p.pk)
-    return {"groups": ordered, "rows": rows, "counts": counts, "plans": plans, "total": len(assignments)}
+    return list(groups.values())
 
 
 def co_assignments(*, user, limit: int = 200) -> list:
@@ -183,7 +187,7 @@ def _sort_key(sort):
     if sort == "completion":
         return lambda r: (r.completion if r.completion is not None else Decimal(-1), r.priority)
     if sort == "code":
-        return lambda r: _code_key(r.subtask)
+        return lambda r: (r.subtask.plan_id, _code_key(r.subtask))
     return lambda r: (*r.priority, _code_key(r.subtask))
 
 

@@ -183,6 +183,71 @@ def plan_tree(*, plan: Plan, sections: list[Section] | None = None) -> list[Sect
     return sections
 
 
+@dataclass
+class TreePage:
+    """One page of a plan's appendix as a tree: `sections` hold only this page's general tasks
+    (`.task_list`) and sub-tasks (`.subtask_list`); `toc` is every section with every general task
+    (`.toc_tasks`), each knowing the page it starts on (`.page_number`)."""
+
+    page: object
+    sections: list
+    toc: list
+
+
+def plan_tree_page(*, plan: Plan, sections: list[Section], number, per_page: int = PAGE_SIZE) -> TreePage:
+    """A page of `per_page` sub-tasks in appendix order under their sections and general tasks, in a
+    constant number of queries: the largest plan reads like a short one. A general task or section
+    without sub-tasks is shown on the page where its place in the appendix falls."""
+    from django.core.paginator import Paginator
+
+    subtasks = SubTask.objects.filter(plan=plan).order_by(
+        "general_task__section__order",
+        "general_task__section_id",
+        "general_task__order",
+        "general_task_id",
+        "order",
+        "pk",
+    )
+    page = Paginator(subtasks, per_page).get_page(number)
+    page.object_list = list(page.object_list.prefetch_related(*_subtask_prefetches()))
+    attach_units(page.object_list)
+    counts = dict(
+        subtasks.order_by()
+        .values("general_task_id")
+        .annotate(n=Count("pk"))
+        .values_list("general_task_id", "n")
+    )
+    tasks = list(GeneralTask.objects.filter(section__plan=plan).order_by("order", "pk"))
+    lo = (page.number - 1) * per_page
+    hi = lo + len(page.object_list)
+    last = page.number == page.paginator.num_pages
+    by_task: dict[int, list] = {}
+    for subtask in page.object_list:
+        by_task.setdefault(subtask.general_task_id, []).append(subtask)
+
+    def falls_here(position: int) -> bool:
+        return lo <= position < hi or (position >= hi and last) or (position == lo and not page.object_list)
+
+    position = 0
+    shown = []
+    for section in sections:
+        section.toc_tasks = [t for t in tasks if t.section_id == section.pk]
+        section.subtask_total = sum(counts.get(t.pk, 0) for t in section.toc_tasks)
+        section.page_number = min(position // per_page + 1, page.paginator.num_pages)
+        section_start = position
+        section.task_list = []
+        for task in section.toc_tasks:
+            task.page_number = min(position // per_page + 1, page.paginator.num_pages)
+            task.subtask_list = by_task.get(task.pk, [])
+            task.continued = bool(task.subtask_list) and position < lo
+            if task.subtask_list or (not counts.get(task.pk) and falls_here(position)):
+                section.task_list.append(task)
+            position += counts.get(task.pk, 0)
+        if section.task_list or (not section.toc_tasks and falls_here(section_start)):
+            shown.append(section)
+    return TreePage(page=page, sections=shown, toc=sections)
+
+
 def subtask_for_page(subtask: SubTask) -> SubTask:
     """The sub-task with its KPIs, targets and units loaded for its own page."""
     prefetch_related_objects([subtask], *_subtask_prefetches())

@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +21,11 @@ from units.permissions import access_assignment_for_user, can_report_on
 
 from ..forms import ReportForm
 from ..models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
-from ..selectors import FLAGS, SORTS, co_assignments
+from ..selectors import FLAGS, SORTS, co_assignments, group_rows
 from ..selectors import my_tasks as select_my_tasks
 from ..services import kpi_rows, proposed_completion, report_correct, report_save_draft, report_submit
+
+MY_TASKS_PAGE_SIZE = 50
 
 
 def _filters(request) -> dict:
@@ -42,8 +45,13 @@ def my_tasks(request):
     today = timezone.localdate()
     filters = _filters(request)
     data = select_my_tasks(user=request.user, today=today, filters=filters)
+    # A department leads hundreds of assignments: a page of the most urgent ones at a time (the
+    # counts above still cover them all).
+    page = Paginator(data["rows"], MY_TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         **data,
+        "page": page,
+        "groups": group_rows(page.object_list),
         "filters": filters,
         "today": today,
         "statuses": Status.choices,

@@ -68,7 +68,10 @@ def plan_detail(request, plan_id):
         selectors.attach_units(page.object_list)
         context["page"] = page
     else:
-        context["sections"] = selectors.plan_tree(plan=plan, sections=sections)
+        # The largest plan has hundreds of sub-tasks: the tree comes a page at a time, the table of
+        # contents leading to the page of each general task.
+        tree = selectors.plan_tree_page(plan=plan, sections=sections, number=request.GET.get("page"))
+        context.update(sections=tree.sections, toc=tree.toc, tree_page=tree.page)
     return _render(request, "tasks/plan_detail.html", "results", context)
 
 

@@ -89,14 +89,16 @@ def _bulk_assignments(unit, general_task, plan, n, start=0):
     return assignments
 
 
-def _queries(client):
+def _queries(client, **params):
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse("kpis:my_tasks"))
+        response = client.get(reverse("kpis:my_tasks"), params)
     assert response.status_code == 200
     return len(ctx.captured_queries), response
 
 
-def test_my_tasks_keeps_the_same_number_of_queries_with_5_and_500_assignments(client, subtask, plan, current):
+def test_my_tasks_keeps_the_same_number_of_queries_with_5_and_500_assignments_and_on_every_page(
+    client, subtask, plan, current
+):
     staff = UserFactory(unit=UnitFactory(name="UBND phường Trấn Biên"), roles=[Role.STAFF])
     client.force_login(staff)
     client_staff = client
@@ -114,8 +116,56 @@ def test_my_tasks_keeps_the_same_number_of_queries_with_5_and_500_assignments(cl
     assert rows(response.content.decode()) == 5
     _bulk_assignments(staff.unit, gt, plan, 495, start=5)
     many, response = _queries(client_staff)
-    assert rows(response.content.decode()) == 500
-    assert few == many
+    body = response.content.decode()
+    assert rows(body) == 50 and "Đang xem 1–50 trong 500 nhiệm vụ." in body and "Trang 1/10" in body
+    last, response = _queries(client_staff, page=10)
+    assert rows(response.content.decode()) == 50 and "Trang 10/10" in response.content.decode()
+    filtered, response = _queries(client_staff, page=2, status="in_progress")
+    assert rows(response.content.decode()) == 50 and "Trang 2/6" in response.content.decode()
+    assert few == many == last == filtered
+
+
+def test_my_tasks_puts_the_overdue_and_the_reports_due_on_the_first_page(client, subtask, plan, current):
+    """A department with hundreds of assignments sees what is late and what the period still asks
+    for before anything else, wherever those sit in the appendix; the page stays small."""
+    staff = UserFactory(unit=UnitFactory(name="Sở Xây dựng"), roles=[Role.STAFF])
+    client.force_login(staff)
+    today = datetime.date.today()
+    assignments = _bulk_assignments(staff.unit, subtask.general_task, plan, 300)
+    # Every one far from its deadline and reported this period, except three at the end of the
+    # appendix: one late, two with this period's report still to send.
+    SubTask.objects.filter(assignments__in=assignments).update(
+        start_date=today - datetime.timedelta(days=10), deadline=today + datetime.timedelta(days=900)
+    )
+    sent = at(today.year, today.month, today.day)
+    ProgressReport.objects.bulk_create(
+        ProgressReport(
+            assignment=a,
+            period=current,
+            completion=Decimal(90),
+            status="submitted",
+            created_by=staff,
+            created_at=sent,
+            updated_at=sent,
+            submitted_by=staff,
+            submitted_at=sent,
+        )
+        for a in assignments[:297]
+    )
+    late = assignments[-1]
+    SubTask.objects.filter(pk=late.subtask_id).update(deadline=today - datetime.timedelta(days=3))
+    response = client.get(reverse("kpis:my_tasks"))
+    body = response.content.decode()
+    assert rows(body) == 50
+    shown = [int(pk) for pk in re.findall(r'id="task-(\d+)"', body)]
+    assert shown[:3] == [late.pk, assignments[-3].pk, assignments[-2].pk]
+    assert len(response.content) < 200_000
+    assert 'hx-get="?page=2"' in body and 'hx-target="#task-results"' in body
+    response = client.get(
+        reverse("kpis:my_tasks"), {"page": 2}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="task-results"
+    )
+    body = response.content.decode()
+    assert "<html" not in body and rows(body) == 50 and late.subtask.title not in body
 
 
 def test_my_tasks_filters_and_sorts(client, subtask, plan, current):

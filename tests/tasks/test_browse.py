@@ -1,5 +1,7 @@
 """The browsing pages: plan list, plan tree, sub-task page, export download."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +11,7 @@ from tasks.models import AssignmentRole
 from tasks.views.browse import attachment_header, export_filename
 from tests.factories import (
     AssignmentFactory,
+    GeneralTaskFactory,
     KpiFactory,
     PlanFactory,
     SubTaskFactory,
@@ -165,6 +168,29 @@ def test_the_tree_keeps_a_constant_number_of_queries(reader):
 
     assert few == many
     assert few <= 18  # session, user, plan, choices, tree levels, KPIs, units: never per row
+
+
+def test_a_large_plan_comes_a_page_at_a_time_with_its_table_of_contents(reader):
+    plan, subtasks = build_plan(120)  # 60 under general task 1 (section I), 60 under 2 (section II)
+    empty = GeneralTaskFactory(section=subtasks[1].general_task.section, code="3", order=9, title="Chưa giao")
+    url = reverse("tasks:plan_detail", args=[plan.pk])
+    first = reader.get(url)
+    html = first.content.decode()
+    shown = re.findall(r'id="st-(\d+)"', html)
+    assert len(shown) == 50 and shown[0] == str(subtasks[0].pk)
+    assert "Đang xem tiểu nhiệm vụ 1–50 trong 120." in html and "Trang 1/3" in html
+    task2 = subtasks[1].general_task
+    # Every general task is in the table of contents, leading to the page it starts on.
+    assert f'href="?page=2#gt-{task2.pk}"' in html and f'href="?page=3#gt-{empty.pk}"' in html
+    assert f'href="#gt-{subtasks[0].general_task_id}"' in html
+    second = reader.get(url, {"page": 2}).content.decode()
+    assert len(re.findall(r'id="st-\d+"', second)) == 50
+    assert "(tiếp theo)" in second and f'id="gt-{task2.pk}"' in second
+    last = reader.get(url, {"page": 3}, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in last and len(re.findall(r'id="st-\d+"', last)) == 20
+    assert f'id="gt-{empty.pk}"' in last and "Chưa có tiểu nhiệm vụ." in last
+    queries = [count_queries(reader, url, data={"page": n}) for n in (1, 2, 3)]
+    assert queries[0] == queries[1] == queries[2]
 
 
 # --- htmx -----------------------------------------------------------------------------------
