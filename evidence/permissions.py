@@ -24,7 +24,7 @@ def access_evidence_for_user(user, pk, *, perm: str = "view") -> Evidence:
     """perm "view": download and preview; "remove": take it off a draft."""
     try:
         evidence = Evidence.objects.select_related(
-            "report__assignment__subtask", "report__assignment__unit", "report__period"
+            "report__assignment__subtask__plan", "report__assignment__unit", "report__period"
         ).get(pk=pk)
     except (Evidence.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -54,11 +54,13 @@ def _previous_returns():
     )
 
 
-def review_queue(*, filters: QueueFilters):
+def review_queue(*, filters: QueueFilters, user):
     """Claims awaiting review, oldest claim first. Only reviewers reach it (the views check), and
-    they read everything, so there is no per-unit filter here."""
+    they read everything, so there is no per-unit filter here; a plan taken back to draft drops out
+    for whoever does not see drafts."""
     states = (
-        AssignmentState.objects.filter(status=Status.AWAITING_REVIEW)
+        AssignmentState.objects.filter(Plan.visible_to(user, via="assignment__subtask__plan__"))
+        .filter(status=Status.AWAITING_REVIEW)
         .select_related(
             "assignment__unit",
             "assignment__via_group",
@@ -81,9 +83,11 @@ def review_queue(*, filters: QueueFilters):
     return states
 
 
-def queue_filter_choices(*, filters: QueueFilters) -> dict:
+def queue_filter_choices(*, filters: QueueFilters, user) -> dict:
     """Plans, sections (of the chosen plan) and units that have claims waiting."""
-    waiting = AssignmentState.objects.filter(status=Status.AWAITING_REVIEW)
+    waiting = AssignmentState.objects.filter(
+        Plan.visible_to(user, via="assignment__subtask__plan__"), status=Status.AWAITING_REVIEW
+    )
     plans = (
         Plan.objects.filter(subtasks__assignments__state__in=waiting).distinct().order_by("-issue_date", "pk")
     )

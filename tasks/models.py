@@ -45,6 +45,27 @@ class Plan(models.Model):
     def effective_start(self):
         return self.start_date or self.issue_date
 
+    # --- who sees a draft: the one home of that rule -------------------------------------------
+
+    @staticmethod
+    def drafts_visible_to(user) -> bool:
+        """A draft is the secretariat's working copy (an import not yet checked, its dates not set,
+        its targets not confirmed): only the secretariat sees it. Units, reviewers and leadership
+        see a plan from the day it is put in force (and after it closes); until then its page,
+        sub-tasks, assignments and export answer 404, as if it did not exist."""
+        return bool(getattr(user, "is_secretariat", False))
+
+    @classmethod
+    def visible_to(cls, user, *, via: str = "") -> Q:
+        """A filter keeping the plans the user may see, or the rows under them (`via="plan__"`,
+        `via="subtask__plan__"`)."""
+        if cls.drafts_visible_to(user):
+            return Q()
+        return ~Q(**{f"{via}status": PlanStatus.DRAFT})
+
+    def is_visible_to(self, user) -> bool:
+        return self.status != PlanStatus.DRAFT or self.drafts_visible_to(user)
+
 
 class Section(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")

@@ -1,8 +1,8 @@
 """Access helpers for plans and sub-tasks: every view that takes their id goes through these.
 
-DESIGN.md lets every signed-in active user read the plans (unit staff read the whole plan to
-see what their unit leads and co-ordinates). The helpers exist so that rule can be tightened
-in one place; whatever they refuse answers 404, exactly like an id that does not exist.
+DESIGN.md lets every signed-in active user read the plans in force (unit staff read the whole
+plan to see what their unit leads and co-ordinates); a draft only the secretariat sees
+(`Plan.drafts_visible_to`). Whatever they refuse answers 404, exactly like an id that does not exist.
 """
 
 from django.shortcuts import get_object_or_404
@@ -17,13 +17,13 @@ def can_read_plans(user) -> bool:
 def plans_readable_by(user):
     if not can_read_plans(user):
         return Plan.objects.none()
-    return Plan.objects.all()
+    return Plan.objects.filter(Plan.visible_to(user))
 
 
 def subtasks_readable_by(user):
     if not can_read_plans(user):
         return SubTask.objects.none()
-    return SubTask.objects.all()
+    return SubTask.objects.filter(Plan.visible_to(user, via="plan__"))
 
 
 def access_plan_for_user(user, pk) -> Plan:

@@ -1,7 +1,8 @@
 """Access helpers: every view that takes an id goes through one of these.
 
 An object the user may not see answers exactly like one that does not exist (404), so ids
-cannot be probed. Reading the plans is open to every signed-in user; what a unit owns (its
+cannot be probed. Reading the plans is open to every signed-in user, once a plan is in force (a
+draft is seen by the secretariat only: `Plan.drafts_visible_to`, for its assignments too); what a unit owns (its
 lead assignments, their reports and evidence) is readable by its own members, by the members
 of the units that co-ordinate the same sub-task, and by the roles that read everything; it is
 writable only as the rules of DESIGN.md say:
@@ -18,7 +19,7 @@ Inactive users have no rights at all (their sessions also stop authenticating).
 
 from django.http import Http404
 
-from tasks.models import Assignment, AssignmentRole
+from tasks.models import Assignment, AssignmentRole, Plan
 
 from .models import User
 
@@ -31,8 +32,13 @@ def is_secretariat(user) -> bool:
     return _active(user) and user.is_secretariat
 
 
+def _plan_visible(user, assignment: Assignment) -> bool:
+    # Who sees drafts is asked first, so the secretariat's checks never load the plan.
+    return Plan.drafts_visible_to(user) or assignment.subtask.plan.is_visible_to(user)
+
+
 def can_read_assignment(user, assignment: Assignment) -> bool:
-    if not _active(user):
+    if not _active(user) or not _plan_visible(user, assignment):
         return False
     if user.reads_everything:
         return True
@@ -52,7 +58,7 @@ def can_report_on(user, assignment: Assignment) -> bool:
         return False
     if user.is_secretariat:
         return True
-    return user.is_unit_member and assignment.unit_id == user.unit_id
+    return user.is_unit_member and assignment.unit_id == user.unit_id and _plan_visible(user, assignment)
 
 
 def can_comment_on(user, assignment: Assignment) -> bool:
@@ -61,14 +67,19 @@ def can_comment_on(user, assignment: Assignment) -> bool:
         return False
     if user.is_secretariat:
         return True
-    return user.is_unit_member and assignment.unit_id == user.unit_id and assignment.role == AssignmentRole.CO
+    return (
+        user.is_unit_member
+        and assignment.unit_id == user.unit_id
+        and assignment.role == AssignmentRole.CO
+        and _plan_visible(user, assignment)
+    )
 
 
 def can_review(user, assignment: Assignment) -> bool:
     """Reviewers (and the secretariat) decide on the evidence of lead assignments."""
     if not _active(user) or assignment.role != AssignmentRole.LEAD:
         return False
-    return user.is_secretariat or user.is_reviewer
+    return user.is_secretariat or (user.is_reviewer and _plan_visible(user, assignment))
 
 
 PERMS = {
@@ -84,7 +95,7 @@ def access_assignment_for_user(user, pk, *, perm: str = "view") -> Assignment:
     if check is None:
         raise ValueError(f"unknown assignment permission {perm!r}")
     try:
-        assignment = Assignment.objects.select_related("subtask", "unit", "via_group").get(pk=pk)
+        assignment = Assignment.objects.select_related("subtask__plan", "unit", "via_group").get(pk=pk)
     except (Assignment.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not check(user, assignment):

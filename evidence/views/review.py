@@ -25,7 +25,9 @@ PAGE_SIZE = 50
 def queue(request):
     require_reviewer(request.user)
     filters = queue_filters(request.GET)
-    page = Paginator(review_queue(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(review_queue(filters=filters, user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -34,7 +36,7 @@ def queue(request):
         "rows": list(page.object_list),
         "query": query.urlencode(),
         "next_url": request.get_full_path(),
-        **queue_filter_choices(filters=filters),
+        **queue_filter_choices(filters=filters, user=request.user),
     }
     template = "evidence/queue.html"
     if request.htmx and request.htmx.target == "queue-results":
