@@ -176,6 +176,13 @@ MEDIA_URL = "/media/"
 # Appendix import limits.
 IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "5000"))
 IMPORT_MAX_FILE_BYTES = int(env("IMPORT_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
+# What openpyxl is allowed to load: the workbook's parts once unzipped, and one cell's text
+# (Excel itself holds at most 32,767 characters in a cell). Checked while streaming the XML,
+# before openpyxl reads anything, so a small file with one huge cell costs no memory.
+IMPORT_MAX_UNZIPPED_BYTES = int(env("IMPORT_MAX_UNZIPPED_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_CELL_CHARS = int(env("IMPORT_MAX_CELL_CHARS", "32767"))
+# An uploaded workbook waits this long between preview and apply, then the schedule removes it.
+IMPORT_UPLOAD_KEEP_HOURS = float(env("IMPORT_UPLOAD_KEEP_HOURS", "24"))
 
 # Red flags (DESIGN.md): thresholds are settings.
 FLAG_LAGGING_RATIO = float(env("FLAG_LAGGING_RATIO", "0.5"))
@@ -232,6 +239,10 @@ LOGGING = {
 
 # Progress reporting (kpis): periods of every plan in force are created by this job (idempotent).
 CELERY_BEAT_SCHEDULE["kpis.ensure_periods"] = {"task": "kpis.ensure_periods", "schedule": 60 * 60 * 6}
+CELERY_BEAT_SCHEDULE["tasks.purge_import_uploads"] = {
+    "task": "tasks.purge_import_uploads",
+    "schedule": 60.0 * 60,
+}
 
 # Evidence uploads (issue 5): what is accepted and the limits each file is checked against
 # (evidence/validation). Types are keys of evidence.validation.kinds.KINDS.

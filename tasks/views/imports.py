@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from tasks.importing import ImportFileError, read_and_resolve, resolve_units
 from tasks.importing.forms import ImportUploadForm
+from tasks.importing.uploads import upload_discard, upload_paths, upload_storage
 from tasks.models import Plan, PlanStatus
 from tasks.services import ImportBlocked, import_unit_mappings_apply, plan_import_apply, plan_import_preview
 from units.models import Unit
@@ -52,16 +52,12 @@ def _preview_gone(request):
     return redirect("tasks:plan_list")
 
 
-def _paths(token):
-    return f"imports/{token}.xlsx", f"imports/{token}.json"
-
-
 def _load(request, token):
     """The stored upload and what was asked with it; 404 for a token that is not this user's."""
     if not TOKEN.match(token or ""):
         raise Http404
-    storage = storages["private"]
-    xlsx, meta_path = _paths(token)
+    storage = upload_storage()
+    xlsx, meta_path = upload_paths(token)
     if not storage.exists(meta_path) or not storage.exists(xlsx):
         # Applied (the upload is discarded then), or never this user's: Back in the browser after
         # applying lands here, so say what to do rather than show a bare 404.
@@ -78,20 +74,14 @@ def _load(request, token):
     return storage, xlsx, meta, plan
 
 
-def _discard(storage, token):
-    for path in _paths(token):
-        if storage.exists(path):
-            storage.delete(path)
-
-
 @login_required
 def import_upload(request):
     _secretariat_only(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token = secrets.token_hex(16)
-        storage = storages["private"]
-        xlsx, meta_path = _paths(token)
+        storage = upload_storage()
+        xlsx, meta_path = upload_paths(token)
         storage.save(xlsx, form.cleaned_data["file"])
         meta = {
             "user_id": request.user.pk,
@@ -142,7 +132,7 @@ def import_preview(request, token):
     try:
         context = _preview_context(request, token, storage, xlsx, meta, plan)
     except ImportFileError as exc:
-        _discard(storage, token)
+        upload_discard(token)
         messages.error(request, str(exc))
         return redirect("tasks:import_plan")
     return render(request, "tasks/import_preview.html", context)
@@ -177,7 +167,7 @@ def import_apply(request, token):
         with storage.open(xlsx) as handle:
             plan_data = read_and_resolve(handle)
     except ImportFileError as exc:
-        _discard(storage, token)
+        upload_discard(token)
         messages.error(request, str(exc))
         return redirect("tasks:import_plan")
     chosen, mapping_errors = _mappings(request, plan_data.unresolved_names)
@@ -194,7 +184,7 @@ def import_apply(request, token):
     except ImportBlocked:
         messages.error(request, _("Tệp còn lỗi nên chưa ghi gì."))
         return redirect("tasks:import_preview", token=token)
-    _discard(storage, token)
+    upload_discard(token)
     if diff.is_empty:
         messages.info(request, _("Không có thay đổi: kế hoạch đã khớp với tệp."))
     else:

@@ -6,7 +6,7 @@ large sheet costs little memory) and never evaluated: formula cells give their f
 """
 
 from .columns import COLUMN_PHRASES, FIELD_LABELS, HEADER_SEARCH_ROWS, REQUIRED, find_header, header_key
-from .files import MAX_UNZIPPED_BYTES, OLE2_SIGNATURE, ZIP_SIGNATURE, open_workbook
+from .files import OLE2_SIGNATURE, ZIP_SIGNATURE, open_workbook
 from .sheet import EMPTY_ROWS_BEFORE_STOP, read_plan_workbook
 
 __all__ = [
@@ -14,7 +14,6 @@ __all__ = [
     "EMPTY_ROWS_BEFORE_STOP",
     "FIELD_LABELS",
     "HEADER_SEARCH_ROWS",
-    "MAX_UNZIPPED_BYTES",
     "OLE2_SIGNATURE",
     "REQUIRED",
     "ZIP_SIGNATURE",

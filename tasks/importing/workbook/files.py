@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from xml.parsers import expat
 
 import openpyxl
 from django.conf import settings
@@ -14,7 +15,91 @@ from ..data import ImportFileError
 
 OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_SIGNATURE = b"PK\x03\x04"
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+XML_CHUNK = 64 * 1024
+# A shared string (`si`) and a cell (`c`, inline strings and formulas included) count as one cell
+# however many text runs they hold; any other text counts node by node.
+CELL_ELEMENTS = {"si", "c"}
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+class _CellTooLong(Exception):
+    def __init__(self, ref: str):
+        self.ref = ref
+
+
+class _CellMeter:
+    """Counts the characters of each cell while expat streams a part, and stops at the first cell
+    past the limit: the text is never held, only its length."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.depth_in_cell = 0
+        self.count = 0
+        self.ref = ""
+
+    def start(self, name, attrs):
+        local = name.rpartition(" ")[2]
+        if self.depth_in_cell:
+            self.depth_in_cell += 1
+        elif local in CELL_ELEMENTS:
+            self.depth_in_cell, self.count = 1, 0
+            self.ref = attrs.get("r", "") if local == "c" else ""
+        else:
+            self.count = 0
+
+    def end(self, name):
+        if self.depth_in_cell:
+            self.depth_in_cell -= 1
+        if not self.depth_in_cell:
+            self.count = 0
+
+    def text(self, data):
+        self.count += len(data)
+        if self.count > self.limit:
+            raise _CellTooLong(self.ref)
+
+
+def _refuse_dtd(*args):
+    raise ValueError("DTD")
+
+
+def _check_cells(archive: zipfile.ZipFile) -> None:
+    """Refuse a cell longer than IMPORT_MAX_CELL_CHARS before openpyxl loads the workbook (it keeps
+    every shared string in memory: one 100 MB cell cost the web process 430 MB)."""
+    limit = settings.IMPORT_MAX_CELL_CHARS
+    for info in archive.infolist():
+        if not info.filename.lower().endswith(".xml"):
+            continue
+        meter = _CellMeter(limit)
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = meter.start
+        parser.EndElementHandler = meter.end
+        parser.CharacterDataHandler = meter.text
+        parser.StartDoctypeDeclHandler = _refuse_dtd  # no entities, so no expansion bombs
+        parser.EntityDeclHandler = _refuse_dtd
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(XML_CHUNK):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except _CellTooLong as exc:
+            values = {"limit": _number(limit), "cell": exc.ref}
+            if exc.ref:
+                message = _(
+                    "Ô %(cell)s chứa hơn %(limit)s ký tự, vượt giới hạn cho một ô (Excel cũng chỉ cho "
+                    "tối đa 32.767 ký tự trong một ô). Hãy rút gọn nội dung ô đó, lưu lại rồi tải lên lại."
+                )
+            else:
+                message = _(
+                    "Tệp có một ô chứa hơn %(limit)s ký tự, vượt giới hạn cho một ô (Excel cũng chỉ cho "
+                    "tối đa 32.767 ký tự trong một ô). Hãy rút gọn nội dung ô đó, lưu lại rồi tải lên lại."
+                )
+            raise ImportFileError(message % values) from None
+        except (expat.ExpatError, ValueError, zipfile.BadZipFile, EOFError, OSError):
+            raise ImportFileError(_("Tệp .xlsx bị hỏng hoặc không đúng cấu trúc, không đọc được.")) from None
 
 
 def _sniff(data: bytes) -> None:
@@ -37,17 +122,29 @@ def _sniff(data: bytes) -> None:
             _("Tệp không phải là bảng tính Excel (.xlsx). Hãy chọn tệp phụ lục dạng .xlsx.")
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unzipped = sum(info.file_size for info in archive.infolist())
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise ImportFileError(
             _("Tệp .xlsx bị hỏng (không giải nén được). Hãy lưu lại tệp trong Excel rồi thử lại.")
         ) from None
-    if "xl/workbook.xml" not in names:
-        raise ImportFileError(_("Tệp nén không phải là bảng tính Excel (.xlsx): không có trang tính nào."))
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ImportFileError(_("Tệp quá lớn sau khi giải nén; một phụ lục không thể lớn như vậy."))
+    with archive:
+        names = set(archive.namelist())
+        # zipfile never inflates an entry past its declared size, so the sum is a real bound.
+        unzipped = sum(info.file_size for info in archive.infolist())
+        if "xl/workbook.xml" not in names:
+            raise ImportFileError(
+                _("Tệp nén không phải là bảng tính Excel (.xlsx): không có trang tính nào.")
+            )
+        limit = settings.IMPORT_MAX_UNZIPPED_BYTES
+        if unzipped > limit:
+            raise ImportFileError(
+                _(
+                    "Tệp giải nén ra %(size)s MB, vượt giới hạn %(limit)s MB cho một phụ lục. "
+                    "Hãy xoá các trang tính, hình ảnh hoặc dòng thừa, lưu lại rồi tải lên lại."
+                )
+                % {"size": _number(-(-unzipped // (1024 * 1024))), "limit": _number(limit // (1024 * 1024))}
+            )
+        _check_cells(archive)
 
 
 def _read_bytes(source) -> bytes:
