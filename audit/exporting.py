@@ -1,86 +1,45 @@
-"""CSV export of the audit trail, safe to open in a spreadsheet.
+"""CSV and Excel export of the audit trail, through the portal's one list export
+(`nq57portal.exporting`: formula-safe cells, Vietnamese headers, streamed CSV)."""
 
-A cell that starts with = + - @ (or a tab / carriage return) is a formula to Excel and
-LibreOffice: an attacker-typed username such as `=HYPERLINK(...)` would run when the
-secretariat opens the file. Such cells are prefixed with an apostrophe, which spreadsheets show
-as plain text.
-"""
-
-import csv
 import json
 
 from django.utils import timezone
 
+from nq57portal.exporting import Column, export_response, iter_csv, safe_cell
+
 from .labels import action_label
 from .selectors import unit_names
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["COLUMNS", "export", "iter_csv_of", "safe_cell"]
 
-HEADER = [
-    "Thời điểm",
-    "Người thực hiện",
-    "Đơn vị",
-    "Hành động",
-    "Mã hành động",
-    "Loại đối tượng",
-    "Mã đối tượng",
-    "Đối tượng",
-    "Thay đổi (trước → sau)",
-    "Địa chỉ IP",
+
+def _changes(event) -> str:
+    return json.dumps(event.changes, ensure_ascii=False, sort_keys=True) if event.changes else ""
+
+
+COLUMNS = [
+    Column("Thời điểm", lambda e: timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S")),
+    Column("Người thực hiện", lambda e: e.actor_name),
+    Column("Đơn vị", lambda e: e.unit_name),
+    Column("Hành động", lambda e: action_label(e.action), 28),
+    Column("Mã hành động", lambda e: e.action),
+    Column("Loại đối tượng", lambda e: e.object_type),
+    Column("Mã đối tượng", lambda e: e.object_id),
+    Column("Đối tượng", lambda e: e.object_repr, 40),
+    Column("Thay đổi (trước → sau)", _changes, 60),
+    Column("Địa chỉ IP", lambda e: e.ip or ""),
 ]
 
 
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
-class SafeWriter:
-    """csv.writer whose every cell goes through safe_cell; writes to any object with .write()."""
-
-    def __init__(self, out):
-        self._writer = csv.writer(out)
-
-    def writerow(self, row):
-        return self._writer.writerow([safe_cell(v) for v in row])
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def event_row(event, units: dict[int, str]) -> list:
-    return [
-        timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"),
-        event.actor_name,
-        units.get(event.unit_id, ""),
-        action_label(event.action),
-        event.action,
-        event.object_type,
-        event.object_id,
-        event.object_repr,
-        json.dumps(event.changes, ensure_ascii=False, sort_keys=True) if event.changes else "",
-        event.ip or "",
-    ]
-
-
-def iter_csv(queryset, *, chunk_size: int = 2000):
-    """Lines of the CSV (UTF-8 BOM first so Excel reads Vietnamese), streamed in chunks."""
-    writer = SafeWriter(_Echo())
-    yield "\ufeff" + writer.writerow(HEADER)
-    batch = []
-    for event in queryset.iterator(chunk_size=chunk_size):
-        batch.append(event)
-        if len(batch) >= chunk_size:
-            yield from _rows(writer, batch)
-            batch = []
-    yield from _rows(writer, batch)
-
-
-def _rows(writer, batch):
+def _with_unit_names(batch) -> None:
     units = unit_names(batch)
     for event in batch:
-        yield writer.writerow(event_row(event, units))
+        event.unit_name = units.get(event.unit_id, "")
+
+
+def iter_csv_of(queryset):
+    return iter_csv(queryset, COLUMNS, prepare=_with_unit_names)
+
+
+def export(fmt, queryset):
+    return export_response(fmt, rows=queryset, columns=COLUMNS, name="nhat-ky", prepare=_with_unit_names)

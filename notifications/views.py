@@ -8,8 +8,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from kpis.exports import FLAG_COLUMNS, FLAG_RELATED
 from kpis.flag_selectors import flag_list, open_flag_counts, open_flag_totals
 from kpis.flags import FlagKind
+from nq57portal.exporting import export_response, requested_format
 
 from . import selectors
 from .services import notification_mark_read, notifications_mark_all_read, preference_set
@@ -116,6 +118,9 @@ def red_flags(request):
         kind=kind,
         include_resolved=include_resolved,
     )
+    if fmt := requested_format(request):
+        rows = flags.select_related(*FLAG_RELATED)
+        return export_response(fmt, rows=rows, columns=FLAG_COLUMNS, name="canh-bao-do")
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     visible = selectors.visible_flags(user=request.user)
     if unit_id:

@@ -22,19 +22,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from nq57portal.exporting import looks_like_formula
 from reports.document import AppendixRow, AppendixSection, OfficialReport
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COUNT_FORMAT = "#,##0"  # grouped by the reader's locale: 1.034 in a Vietnamese Excel
 _INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
-
-
-def looks_like_formula(value: object) -> bool:
-    """True for text a spreadsheet could execute or reinterpret: =, +, -, @ first, or a
-    tab / carriage return / line feed first (spreadsheets strip those before looking)."""
-    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
 
 
 def write_formula_safe(cell: Cell, value: object) -> Cell:

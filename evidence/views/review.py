@@ -10,7 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kpis.exports import QUEUE_COLUMNS
 from kpis.models import AssignmentState
+from nq57portal.exporting import export_response, requested_format
 
 from ..forms import ApproveForm, ReturnForm, posted_report_id, posted_report_ids, queue_filters
 from ..models import ReturnReason
@@ -25,9 +27,10 @@ PAGE_SIZE = 50
 def queue(request):
     require_reviewer(request.user)
     filters = queue_filters(request.GET)
-    page = Paginator(review_queue(filters=filters, user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    queue_rows = review_queue(filters=filters, user=request.user)
+    if fmt := requested_format(request):
+        return export_response(fmt, rows=queue_rows, columns=QUEUE_COLUMNS, name="cho-tham-dinh")
+    page = Paginator(queue_rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

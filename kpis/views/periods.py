@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nq57portal.exporting import export_response, requested_format
 from tasks.models import Plan, PlanStatus
 
+from ..exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_RELATED
 from ..forms import ReasonForm
 from ..models import Period
 from ..selectors import not_reported
@@ -106,6 +108,9 @@ def not_reported_page(request):
         unit_id = int(unit_raw) if unit_raw.isdigit() else None
         if unit_id:
             assignments = assignments.filter(unit_id=unit_id)
+        if fmt := requested_format(request):
+            rows = assignments.select_related(*ASSIGNMENT_RELATED)
+            return export_response(fmt, rows=rows, columns=ASSIGNMENT_COLUMNS, name="chua-bao-cao")
         page = Paginator(assignments, 100).get_page(request.GET.get("page"))
         context.update(
             by_unit=by_unit,

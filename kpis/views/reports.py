@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evidence.services import cleanup_on_error
+from nq57portal.exporting import export_response, requested_format
 from tasks.models import AssignmentRole
 from units.permissions import access_assignment_for_user, can_report_on
 
+from ..exports import MY_TASK_COLUMNS
 from ..forms import ReportForm
 from ..models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
 from ..selectors import FLAGS, SORTS, co_assignments, group_rows
@@ -45,6 +47,8 @@ def my_tasks(request):
     today = timezone.localdate()
     filters = _filters(request)
     data = select_my_tasks(user=request.user, today=today, filters=filters)
+    if fmt := requested_format(request):
+        return export_response(fmt, rows=data["rows"], columns=MY_TASK_COLUMNS, name="nhiem-vu-cua-toi")
     # A department leads hundreds of assignments: a page of the most urgent ones at a time (the
     # counts above still cover them all).
     page = Paginator(data["rows"], MY_TASKS_PAGE_SIZE).get_page(request.GET.get("page"))

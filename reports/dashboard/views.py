@@ -20,8 +20,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kpis.exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_RELATED, SUBTASK_COLUMNS
 from kpis.flags import FlagKind, RedFlag
 from kpis.models import Status
+from nq57portal.exporting import export_response, requested_format
 from reports.models import DashboardSubtask
 from tasks.models import Assignment, AssignmentRole, SubTask
 from units.models import Unit, UnitKind
@@ -225,6 +227,10 @@ def dashboard_list(request):
             .select_related("plan")
             .order_by("plan__code", "general_task__section__order", "general_task__order", "order")
         )
+        if fmt := requested_format(request):
+            return export_response(
+                fmt, rows=subtasks, columns=SUBTASK_COLUMNS, name="danh-sach-tieu-nhiem-vu"
+            )
         page = Paginator(subtasks, LIST_PAGE).get_page(get.get("page"))
         context = {"level": "subtask", "page": page, "title": title, "scope": scope}
         return render(request, "reports/dashboard_list.html", context)
@@ -267,6 +273,9 @@ def dashboard_list(request):
     qs = qs.select_related("subtask", "unit", "state").order_by(
         "unit__name", "subtask__plan_id", "subtask__order", "pk"
     )
+    if fmt := requested_format(request):
+        rows = qs.select_related(*ASSIGNMENT_RELATED)
+        return export_response(fmt, rows=rows, columns=ASSIGNMENT_COLUMNS, name="danh-sach-phan-cong")
     page = Paginator(qs, LIST_PAGE).get_page(get.get("page"))
     context = {
         "level": "assignment",

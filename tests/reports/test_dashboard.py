@@ -1,10 +1,13 @@
 """The province dashboard: every headline figure equals a count made independently from the rows."""
 
 import calendar
+import csv
 import datetime
+import io
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.db.models import Q
 from django.urls import reverse
@@ -468,3 +471,20 @@ def test_the_completed_tile_counts_assignments_in_each_languages_grammar(small_d
     leader_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     en = leader_client.get(URL).content.decode()
     assert f"of {total:,} assignments" in en
+
+
+def test_the_overdue_list_downloads_every_row_it_counts(small_data, leader_client):
+    lists = reverse("reports:dashboard_list")
+    counted = leader_client.get(lists, {"overdue": "1"}).context["page"].paginator.count
+    assert counted > 0
+    response = leader_client.get(lists, {"overdue": "1", "export": "csv", "page": "2"})
+    assert response["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+    assert table[0][0] == "Đơn vị chủ trì" and len(table) == 1 + counted
+    assert "Hoàn thành" not in {row[5] for row in table[1:]}  # overdue: not completed
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(leader_client.get(lists, {"overdue": "1", "export": "xlsx"}).content)
+    ).active
+    assert sheet.max_row == 1 + counted
+    subtasks = leader_client.get(lists, {"level": "subtask", "status": "completed", "export": "csv"})
+    assert b"".join(subtasks.streaming_content).decode().lstrip("\ufeff").startswith("Kế hoạch,Mã,")

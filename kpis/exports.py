@@ -1,0 +1,111 @@
+"""The columns of the work lists' downloads (red flags, assignment lists, not reported, the review
+queue, My tasks); the files themselves are written by `nq57portal.exporting`."""
+
+from django.utils import timezone, translation
+
+from nq57portal.exporting import Column
+
+from .models import Status
+
+
+def _state(assignment):
+    return getattr(assignment, "state", None)  # no state row yet: not started
+
+
+def _status_label(assignment) -> str:
+    state = _state(assignment)
+    return Status(state.status if state else Status.NOT_STARTED).label
+
+
+def _completion(assignment):
+    state = _state(assignment)
+    return state.latest_completion if state else None
+
+
+def _deadline(subtask):
+    return subtask.deadline or subtask.deadline_text or "Thường xuyên"
+
+
+def _plan(subtask) -> str:
+    return subtask.plan.code or subtask.plan.title
+
+
+ASSIGNMENT_COLUMNS = [
+    Column("Đơn vị chủ trì", lambda a: a.unit.name, 32),
+    Column("Kế hoạch", lambda a: _plan(a.subtask), 16),
+    Column("Mã", lambda a: a.subtask.code, 8),
+    Column("Tiểu nhiệm vụ", lambda a: a.subtask.title, 60),
+    Column("Thời hạn", lambda a: _deadline(a.subtask), 14),
+    Column("Trạng thái", _status_label, 18),
+    Column("Tỷ lệ hoàn thành (%)", _completion, 12),
+]
+ASSIGNMENT_RELATED = ("unit", "subtask__plan", "state")
+
+SUBTASK_COLUMNS = [
+    Column("Kế hoạch", _plan, 16),
+    Column("Mã", lambda s: s.code, 8),
+    Column("Tiểu nhiệm vụ", lambda s: s.title, 60),
+    Column("Thời hạn", _deadline, 14),
+]
+
+
+def _flag_message(flag) -> str:
+    with translation.override("vi"):
+        return flag.current_message(timezone.localdate())
+
+
+FLAG_COLUMNS = [
+    Column("Loại cảnh báo", lambda f: f.get_kind_display(), 16),
+    Column("Đơn vị", lambda f: f.unit.name, 32),
+    Column("Kế hoạch", lambda f: _plan(f.subtask), 16),
+    Column("Mã", lambda f: f.subtask.code, 8),
+    Column("Tiểu nhiệm vụ", lambda f: f.subtask.title, 60),
+    Column("Nội dung", _flag_message, 60),
+    Column("Kỳ báo cáo", lambda f: f.period.label if f.period_id else "", 14),
+    Column("Phát sinh lúc", lambda f: f.raised_at, 16),
+    Column("Hết cảnh báo lúc", lambda f: f.resolved_at, 16),
+]
+FLAG_RELATED = ("unit", "subtask__plan", "period")
+
+QUEUE_COLUMNS = [
+    Column("Gửi lúc", lambda s: s.claimed_at, 16),
+    Column("Kỳ báo cáo", lambda s: s.claim_report.period.label if s.claim_report_id else "", 14),
+    Column("Kế hoạch", lambda s: _plan(s.assignment.subtask), 16),
+    Column("Mã", lambda s: s.assignment.subtask.code, 8),
+    Column("Tiểu nhiệm vụ", lambda s: s.assignment.subtask.title, 60),
+    Column("Đơn vị chủ trì", lambda s: s.assignment.unit.name, 32),
+    Column("Giao qua nhóm", lambda s: s.assignment.via_group.name if s.assignment.via_group_id else "", 20),
+    Column("Thời hạn", lambda s: _deadline(s.assignment.subtask), 14),
+    Column("Tỷ lệ hoàn thành (%)", lambda s: s.latest_completion, 12),
+    Column("Số minh chứng", lambda s: s.evidence_count, 10),
+    Column("Số lần đã trả lại", lambda s: s.returns, 10),
+]
+
+
+def _period_report(row) -> str:
+    if row.period is None:
+        return ""
+    if row.reported:
+        return "Đã gửi"
+    if row.report_due:
+        return (
+            "Kỳ đã khóa" if row.period.locked else ("Chưa gửi (có bản nháp)" if row.has_draft else "Chưa gửi")
+        )
+    return ""
+
+
+MY_TASK_COLUMNS = [
+    Column("Kế hoạch", lambda r: _plan(r.subtask), 16),
+    Column("Mã", lambda r: r.subtask.code, 8),
+    Column("Tiểu nhiệm vụ", lambda r: r.subtask.title, 60),
+    Column("Sản phẩm", lambda r: r.subtask.output, 40),
+    Column("Thời hạn", lambda r: _deadline(r.subtask), 14),
+    Column("Số ngày quá hạn", lambda r: r.days_late or None, 10),
+    Column("Tiến độ dự kiến (%)", lambda r: r.expected, 12),
+    Column("Đã hoàn thành (%)", lambda r: r.completion, 12),
+    Column("Trạng thái", lambda r: Status(r.status).label, 18),
+    Column("Quá hạn", lambda r: r.overdue, 8),
+    Column("Chậm tiến độ", lambda r: r.lagging, 8),
+    Column("Báo cáo kỳ này", _period_report, 18),
+    Column("Lý do trả lại", lambda r: r.returned_reason, 40),
+]
