@@ -5,8 +5,8 @@ from nq57portal.fields import DayFirstDateField
 from units.fields import UnitChoiceField
 from units.models import Unit
 
-from .labels import action_label
-from .selectors import known_actions, known_object_types
+from .labels import ACTION_LABELS, action_label
+from .selectors import known_object_types
 
 
 class EventFilterForm(forms.Form):
@@ -22,8 +22,15 @@ class EventFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("Tất cả"))] + [(t, t) for t in known_object_types()]
-        self.fields["action"].choices = [("", _("Tất cả"))] + [(a, action_label(a)) for a in known_actions()]
+        # Choices from what the code knows (the action labels, the models), not from the trail.
+        types = [(t, f"{label} ({t})") for t, label in known_object_types()]
+        actions = sorted(((a, action_label(a)) for a in ACTION_LABELS), key=lambda pair: pair[1])
+        # An action or type with no name (another app's, or older) still filters when a link asks.
+        for name, choices in (("object_type", types), ("action", actions)):
+            asked = (self.data.get(name) or "").strip() if self.is_bound else ""
+            if asked and asked not in dict(choices) and len(asked) <= 64:
+                choices.append((asked, asked))
+            self.fields[name].choices = [("", _("Tất cả")), *choices]
 
     def clean(self):
         data = super().clean()

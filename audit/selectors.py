@@ -62,14 +62,17 @@ def unit_names(events) -> dict[int, str]:
     return dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
 
 
-def known_actions() -> list[str]:
-    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
+AUDITED_APPS = ("units", "tasks", "kpis", "evidence", "notifications", "reports", "audit")
 
 
-def known_object_types() -> list[str]:
-    return list(
-        AuditEvent.objects.exclude(object_type="")
-        .order_by("object_type")
-        .values_list("object_type", flat=True)
-        .distinct()
-    )
+def known_object_types() -> list[tuple[str, str]]:
+    """(object_type, its Vietnamese name) for every model of the portal's apps, from the model
+    registry: the trail is never scanned to build the filter (a million rows on every view)."""
+    from django.apps import apps
+
+    types = [
+        (model._meta.label_lower, str(model._meta.verbose_name))
+        for name in AUDITED_APPS
+        for model in apps.get_app_config(name).get_models()
+    ]
+    return sorted(types, key=lambda pair: pair[1])

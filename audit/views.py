@@ -1,13 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from .exporting import iter_csv
+from .exporting import export
 from .forms import EventFilterForm
+from .paging import BoundedPaginator
 from .selectors import events_visible_to, unit_names
 
 PAGE_SIZE = 50
@@ -25,7 +24,7 @@ def event_list(request):
     _require_secretariat(request.user)
     form = EventFilterForm(request.GET or None)
     events = events_visible_to(user=request.user, filters=form.filters())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     units = unit_names(page.object_list)
     for event in page.object_list:
@@ -47,11 +46,8 @@ def event_list(request):
 
 @require_GET
 @login_required
-def event_export(request):
+def event_export(request, fmt="csv"):
     _require_secretariat(request.user)
     form = EventFilterForm(request.GET or None)
     events = events_visible_to(user=request.user, filters=form.filters())
-    response = StreamingHttpResponse(iter_csv(events), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.csv"'
-    return response
+    return export(fmt, events)
