@@ -6,10 +6,13 @@ PIP := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE ?= nq57portal.settings.local
 # Debian packages the project needs: Chromium for browser tests, Vietnamese-capable
 # Times-compatible fonts and HarfBuzz subsetting for WeasyPrint, poppler for pdftotext,
-# docker-compose to validate the compose file.
-DEB_PACKAGES := chromium fonts-liberation2 fonts-croscore libharfbuzz-subset0 poppler-utils docker-compose clamav-daemon gettext
+# docker-compose to validate the compose file, faketime to run the suite on another day.
+DEB_PACKAGES := chromium fonts-liberation2 fonts-croscore libharfbuzz-subset0 poppler-utils docker-compose clamav-daemon gettext faketime
+# Found when used (after sysdeps has installed it): the path holds the machine's architecture.
+FAKETIME_LIB = $(firstword $(wildcard /usr/lib/*/faketime/libfaketime.so.1))
+FAKETIME_OFFSET ?= +400d
 
-.PHONY: run test lint format sysdeps install migrate demo worker beat clean
+.PHONY: run test test-faketime lint format sysdeps install migrate demo worker beat clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +55,15 @@ format: install
 
 test: install sysdeps lint
 	DJANGO_SETTINGS_MODULE=nq57portal.settings.test $(PY) -m pytest
+
+# The suite on any day: the tests that read the calendar, with the whole process's clock moved
+# $(FAKETIME_OFFSET) ahead. On SQLite, whose clock is the process's own (PostgreSQL keeps the real
+# one); browser and integration tests start other processes and stay on the real clock.
+test-faketime: install sysdeps
+	@test -n "$(FAKETIME_LIB)" || { echo "libfaketime not found (Debian package faketime)"; exit 1; }
+	env -u DATABASE_URL -u REDIS_URL FAKETIME="$(FAKETIME_OFFSET)" LD_PRELOAD="$(FAKETIME_LIB)" \
+		DJANGO_SETTINGS_MODULE=nq57portal.settings.test \
+		$(PY) -m pytest -m "not browser and not integration" -p no:cacheprovider
 
 worker: install
 	$(VENV)/bin/celery -A nq57portal worker -l info

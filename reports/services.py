@@ -25,7 +25,7 @@ from units.models import Unit
 
 from .archive import GeneratedReport, GeneratedReportStatus
 from .assembly import NARRATIVE_FIELDS, ReportScope, ScopeError, assemble, default_narrative, resolve_scope
-from .assembly.document import scope_words
+from .assembly.document import NARRATIVE_MAX, scope_words
 
 PARENT_BODY = "UBND TỈNH ĐỒNG NAI"
 ISSUING_BODY = "BAN CHỈ ĐẠO KHCN, ĐMST, CĐS VÀ ĐỀ ÁN 06"
@@ -49,7 +49,7 @@ HEADER_FIELDS = {
 }
 LIST_FIELDS = ("recipients", "distribution", "authority")
 REQUIRED_HEADER = ("issuing_body", "symbol", "place", "date", "title", "recipients", "signer_title")
-MAX_TEXT = 20_000
+MAX_TEXT = NARRATIVE_MAX
 
 
 def can_build_reports(user) -> bool:

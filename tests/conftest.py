@@ -37,3 +37,11 @@ def appendix_xlsx() -> Path:
 @pytest.fixture
 def appendix_json() -> Path:
     return FIXTURES / "plan_07_appendix.json"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the clock the pages read: `clock.set(NOW)` (tests/clock.py)."""
+    from tests.clock import Clock
+
+    return Clock(monkeypatch)

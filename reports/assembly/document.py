@@ -54,12 +54,30 @@ NARRATIVE_FIELDS = {
     "proposals": "IV. Đề xuất, kiến nghị",
     "closing": "Kết thúc",
 }
+# The longest text one narrative part may hold (the form and the service refuse more). The draft the
+# server writes keeps within it however many tasks the period lists: a long list is cut, and says so.
+NARRATIVE_MAX = 20_000
 
 
 def _more(count: int, shown: int) -> list[str]:
     if count <= shown:
         return []
     return [f"(Còn {count - shown} nội dung khác của các đơn vị, xem bản xuất Excel các báo cáo của kỳ.)"]
+
+
+def _bounded(lines: list[str], count: int, *, head: str = "", limit: int = NARRATIVE_MAX) -> str:
+    """`head`, then as many of `lines` as fit in `limit` characters, then how many were left out
+    (of `count` in all, of which `lines` are the first)."""
+    kept: list[str] = []
+    size = len(head)
+    for line in lines:
+        more = _more(count, len(kept) + 1)
+        # Room for this line and for the note of what is still left out after it.
+        if size + len(line) + 1 + (len(more[0]) + 1 if more else 0) > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return head + "\n".join(kept + _more(count, len(kept)))
 
 
 def _date(iso: str | None) -> str:
@@ -85,28 +103,34 @@ def default_narrative(inputs: dict, *, issuing_body: str = "Ban Chỉ đạo t�
 
     def listed(key, fmt):
         block = inputs[key]
-        lines = [fmt(i) for i in block["items"]]
-        return "\n".join(lines + _more(block["count"], len(block["items"])))
+        return _bounded([fmt(i) for i in block["items"]], block["count"])
 
     flags = inputs["flags"]
-    shortcomings = [
-        f"- {i['code']} {i['subtask']} ({i['unit']}): {' '.join(i['messages'])}" for i in flags["items"][:60]
-    ] + _more(flags["count"], min(len(flags["items"]), 60))
+    shortcomings = _bounded(
+        [
+            f"- {i['code']} {i['subtask']} ({i['unit']}): {' '.join(i['messages'])}"
+            for i in flags["items"][:60]
+        ],
+        flags["count"],
+    )
     nxt = inputs["next_period"]
     next_lines = [
         f"- {i['code']} {i['subtask']} — {', '.join(i['leads'])} — thời hạn {_date(i['deadline'])}."
         for i in nxt["items"][:60]
-    ] + _more(nxt["count"], min(len(nxt["items"]), 60))
+    ]
     return {
         "preamble": (
             f"Thực hiện {scope_words(inputs)}, {issuing_body} báo cáo tình hình thực hiện {words} như sau:"
         ),
         "results": listed("results", lambda i: f"- {i['unit']} ({i['code']}): {i['text']}"),
-        "shortcomings": "\n".join(shortcomings),
+        "shortcomings": shortcomings,
         "causes": listed("difficulties", lambda i: f"- {i['unit']} ({i['code']}): {i['text']}"),
         "next_tasks": (
-            "Tập trung chỉ đạo, đôn đốc các đơn vị hoàn thành các nhiệm vụ đến hạn trong kỳ tới:\n"
-            + "\n".join(next_lines)
+            _bounded(
+                next_lines,
+                nxt["count"],
+                head="Tập trung chỉ đạo, đôn đốc các đơn vị hoàn thành các nhiệm vụ đến hạn trong kỳ tới:\n",
+            )
             if next_lines
             else "Tiếp tục chỉ đạo, đôn đốc các đơn vị thực hiện các nhiệm vụ đang triển khai."
         ),

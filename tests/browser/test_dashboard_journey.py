@@ -5,10 +5,17 @@ import pytest
 
 from reports.dashboard.scale_data import DEFAULT_PASSWORD
 from tasks.models import Plan
-from tests.reports.dashboard_world import make_data
+from tests.reports.dashboard_world import NOW, make_data
 from units.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _pages_at_the_datas_day(clock):
+    """The data is built as of NOW; the live server's pages read that day too (running on from it)."""
+    clock.set(NOW, tick=True)
+
 
 CHARTS_DRAWN = "() => window.Chart && Object.keys(window.Chart.instances).length >= 2"
 

@@ -348,13 +348,20 @@ def completed_tile(j) -> int:
     return int(tile.locator(".tile-value").inner_text().strip())
 
 
-def test_4_leadership_sees_the_change_and_downloads_the_monthly_report(journey, tmp_path, monkeypatch):
+# Journey 4's day: the portal's clock starts there (and runs on), whatever the calendar says. After the
+# 20th, so the month's report has reached its cut-off; in the appendix's second year, when hundreds of
+# its tasks are overdue and flagged.
+LEADERSHIP_DAY = timezone.make_aware(datetime.datetime(2026, 11, 25, 10, 0))
+
+
+def test_4_leadership_sees_the_change_and_downloads_the_monthly_report(journey, tmp_path, monkeypatch, clock):
+    clock.set(LEADERSHIP_DAY, tick=True)
     plan, science, lead = demo_world(monkeypatch)
     claimed = lead(CLAIM_CODE)
     staff_user = User.objects.get(username="demo_canbo_khcn")
     reviewer = User.objects.get(username="demo_thamdinh")
     # The monthly report counts what was true at its cut-off (the 20th, when units report), so the
-    # claim and its approval are dated before it; the pages themselves run on the real clock.
+    # claim and its approval are dated before it.
     today = timezone.localdate()
     month = Period.objects.get(plan=plan, kind="monthly", start__lte=today, end__gte=today)
     claimed_at = timezone.make_aware(datetime.datetime.combine(month.start, datetime.time(9)))
@@ -397,7 +404,8 @@ def test_4_leadership_sees_the_change_and_downloads_the_monthly_report(journey, 
     assert reverse("reports:builder_draft") in j.page.url
     assert f"Tháng {month.end:%m/%Y}" in j.page.locator("h1").inner_text()
     j.shot("builder-draft")
-    j.page.click("button:has-text('Tạo báo cáo (PDF và Excel)')")
+    # Tests run jobs in the request (eager): the click returns when the PDF is rendered.
+    j.page.click("button:has-text('Tạo báo cáo (PDF và Excel)')", timeout=180_000)
     j.page.wait_for_load_state("networkidle")
     j.page.locator("a:has-text('Tải PDF')").wait_for(timeout=120_000)
     j.shot("report-generated")

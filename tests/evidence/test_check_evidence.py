@@ -62,7 +62,10 @@ def test_an_orphan_is_found_once_it_is_not_a_fresh_upload(files):
     orphan = Path(settings.PRIVATE_ROOT) / "evidence" / "2020" / "01" / "khong-co-ban-ghi"
     orphan.parent.mkdir(parents=True, exist_ok=True)
     orphan.write_bytes(b"stray")
-    # Written just now: may be an upload whose row is about to commit.
+    # Written just now: may be an upload whose row is about to commit. Stamped with the process's
+    # clock, the one the command compares with (the file system's may differ, e.g. under faketime).
+    now = time.time()
+    os.utime(orphan, (now, now))
     assert run()[0] == 0
     assert run("--orphan-grace-minutes", "0")[0] == 1
     hour_ago = time.time() - 3600

@@ -16,3 +16,12 @@ def _jinja2_templates_report_their_context(monkeypatch):
         return render(self, context, request)
 
     monkeypatch.setattr(Template, "render", instrumented_render)
+
+
+@pytest.fixture
+def at_now(clock):
+    """The pages' clock at the day the dashboard data sets are built as of (dashboard_world.NOW)."""
+    from tests.reports.dashboard_world import NOW
+
+    clock.set(NOW)
+    return NOW

@@ -241,3 +241,32 @@ def test_table_two_lists_units_in_vietnamese_dictionary_order(world):
         "UBND xã Hai",
         "UBND xã Một",
     ]
+
+
+def test_the_drafted_narrative_fits_the_form_however_long_the_lists(world):
+    """A province with hundreds of flagged tasks (the real appendix in its second year): the draft
+    the server writes must be one the form and the service accept, each part within the limit, and
+    say how many entries it left out."""
+    from reports.assembly.document import NARRATIVE_MAX
+    from reports.services import clean_narrative
+
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    long_text = "Chưa hoàn thành do thiếu kinh phí và nhân lực thực hiện; " * 12
+    flagged = {
+        "code": "5.4",
+        "subtask": "Xây dựng cơ sở dữ liệu chuyên ngành " * 4,
+        "unit": "UBND xã phường",
+        "messages": [long_text, long_text],
+    }
+    inputs["flags"] = {**inputs["flags"], "items": [flagged] * 60, "count": 922}
+    said = {"unit": "Sở Alpha", "code": "2.3", "text": long_text * 3}
+    inputs["results"] = {"items": [said] * 100, "count": 450}
+    narrative = default_narrative(inputs)
+    for key, text in narrative.items():
+        assert len(text) <= NARRATIVE_MAX, key
+    assert clean_narrative(narrative) == narrative
+    lines = narrative["shortcomings"].splitlines()
+    shown = len(lines) - 1
+    assert 0 < shown < 60 and lines[-1].startswith(f"(Còn {922 - shown} nội dung khác")
+    lines = narrative["results"].splitlines()
+    assert lines[-1].startswith(f"(Còn {450 - (len(lines) - 1)} nội dung khác")

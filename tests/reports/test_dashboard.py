@@ -30,7 +30,8 @@ from tests.reports.dashboard_world import (
 )
 from units.models import Role, Unit, UnitKind
 
-pytestmark = pytest.mark.django_db
+# Built as of dashboard_world.NOW, and the pages read that day too: the same figures on any day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 
 URL = "/reports/dashboard/"
 

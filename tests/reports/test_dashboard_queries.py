@@ -10,7 +10,8 @@ from tasks.models import Plan
 from tests.reports.dashboard_world import LOCAL_CACHE, NO_CACHE, client_for, make_data, staff_of
 from units.models import Role, Unit, UnitKind
 
-pytestmark = pytest.mark.django_db
+# Built as of dashboard_world.NOW, and the pages read that day too: the same figures on any day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 
 
 def page_queries(client) -> dict:

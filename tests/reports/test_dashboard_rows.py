@@ -20,7 +20,8 @@ from tests.factories import UserFactory
 from tests.reports.dashboard_world import make_data
 from units.models import Role
 
-pytestmark = pytest.mark.django_db
+# Built as of dashboard_world.NOW, and the pages read that day too: the same figures on any day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 
 FIELDS = [f.attname for f in DashboardAssignment._meta.fields]
 

@@ -11,7 +11,8 @@ from tasks.models import Assignment, AssignmentRole, PlanStatus
 from tests.reports.dashboard_world import make_data
 from units.models import Unit
 
-pytestmark = pytest.mark.django_db
+# Built as of dashboard_world.NOW, and the pages read that day too: the same figures on any day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("at_now")]
 
 
 @pytest.fixture
