@@ -172,6 +172,11 @@ class AssignmentQuerySet(models.QuerySet):
         return self.leads().in_force()
 
 
+class OpenAssignmentManager(models.Manager.from_queryset(AssignmentQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(closed_at__isnull=True)
+
+
 class Assignment(models.Model):
     subtask = models.ForeignKey(SubTask, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="assignments")
@@ -186,10 +191,17 @@ class Assignment(models.Model):
         verbose_name=_("giao qua nhóm"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
 
-    objects = AssignmentQuerySet.as_manager()
+    # Assignments still in force. A re-import that drops a unit (or a sub-task) closes its
+    # assignments instead of deleting them, so their reports and history stay; work lists, sweeps,
+    # reminders and dashboards only see the open ones (`objects`); the import sees all.
+    all_objects = models.Manager()
+    objects = OpenAssignmentManager()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         ordering = ["subtask", "role", "unit__name"]
         verbose_name = _("phân công")
         verbose_name_plural = _("phân công")

@@ -13,8 +13,8 @@ from units.naming import name_key
 from units.registry import UnitRegistry
 
 from .importing.data import PlanData
-from .importing.sync import PlanDiff, PlanSync, desired_assignments
-from .models import Assignment, Plan, PlanStatus, SubTask
+from .importing.sync import PlanDiff, PlanSync
+from .models import Plan, PlanStatus
 
 
 class ImportBlocked(ValidationError):
@@ -60,7 +60,7 @@ def plan_import_apply(
             )
             plan.full_clean()
             plan.save()
-        diff = PlanSync(plan_data, plan, registry, write=True).run()
+        diff = PlanSync(plan_data, plan, registry, write=True, now=now).run()
         if source_name and plan.source_name != source_name[:255] and not diff.is_empty:
             plan.source_name = source_name[:255]
             plan.save(update_fields=["source_name", "updated_at"])
@@ -72,9 +72,13 @@ def plan_import_apply(
                 changes={"source": source_name, "new_plan": created_plan, **diff.summary()},
                 now=now,
             )
-        if diff.assignments_created or diff.assignments_removed:
-            # Removed assignments keep their pk on the instances so their rights can be revoked.
-            on_assignments_changed(created=diff.assignments_created, removed=diff.assignments_removed)
+        if diff.assignments_created or diff.assignments_updated or diff.assignments_removed:
+            # Closed and re-roled assignments lose their rights; new, reopened and re-roled ones get
+            # those of their role.
+            on_assignments_changed(
+                created=[*diff.assignments_created, *diff.assignments_updated],
+                removed=diff.assignments_removed,
+            )
     return plan, diff
 
 
@@ -98,42 +102,6 @@ def import_unit_mappings_apply(*, mappings: dict, actor, now=None) -> None:
                 audit_record(
                     actor=actor, action="unit.create", obj=unit, changes={"from_import": name}, now=now
                 )
-
-
-def subtask_assignments_sync(
-    *, subtask: SubTask, lead_units, co_units, actor, registry: UnitRegistry | None = None, now=None
-) -> tuple[list[Assignment], list[Assignment]]:
-    """Make the sub-task's assignments those of its lead and co-ordinating units.
-
-    Groups fan out into one assignment per member (via_group set); a unit named as lead and
-    co is lead. Returns (created, removed).
-    """
-    registry = registry or UnitRegistry.load()
-    wanted = desired_assignments([u.pk for u in lead_units], [u.pk for u in co_units], registry)
-    with transaction.atomic():
-        current = {a.unit_id: a for a in subtask.assignments.all()}
-        removed = [a for u, a in current.items() if wanted.get(u) != (a.role, a.via_group_id)]
-        created = (
-            Assignment.objects.bulk_create(
-                Assignment(subtask=subtask, unit_id=u, role=role, via_group_id=via)
-                for u, (role, via) in wanted.items()
-                if u not in current or current[u] in removed
-            )
-            if wanted
-            else []
-        )
-        if removed:
-            Assignment.objects.filter(pk__in=[a.pk for a in removed]).delete()
-        if created or removed:
-            audit_record(
-                actor=actor,
-                action="subtask.assign",
-                obj=subtask,
-                changes={"created": len(created), "removed": len(removed)},
-                now=now,
-            )
-            on_assignments_changed(created=created, removed=removed)
-    return created, removed
 
 
 def plan_settings_update(*, plan: Plan, actor, data: dict, now=None) -> dict:

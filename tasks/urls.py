@@ -12,4 +12,5 @@ urlpatterns = [
     path("import/", imports.import_upload, name="import_plan"),
     path("import/<str:token>/", imports.import_preview, name="import_preview"),
     path("import/<str:token>/apply/", imports.import_apply, name="import_apply"),
+    path("import/<str:token>/retarget/", imports.import_retarget, name="import_retarget"),
 ]

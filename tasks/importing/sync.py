@@ -5,7 +5,8 @@ preview), with write=True it makes exactly those changes (the apply), so the pre
 promise something the apply does not do. Items are matched by their code, so importing the
 same workbook again finds nothing to do and a corrected workbook updates in place. Items in
 the database that the workbook no longer has are listed, never deleted: progress may already
-be reported on them.
+be reported on them. Assignments are never deleted either (see assignments.py): a dropped unit's
+assignment, and every assignment of a dropped sub-task, is closed with its reports kept.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import Kpi, KpiTarget
 from tasks.models import Assignment, GeneralTask, Plan, Section, SubTask
 from units.registry import UnitRegistry
 
+from .assignments import AssignmentMove, PlanAssignments
 from .data import PlanData, Problem, SubTaskData, UnitRef
 
 FIELD_LABELS = {
@@ -46,6 +49,7 @@ class Change:
     action: str  # create / change
     row: int | None = None
     fields: dict[str, tuple] = field(default_factory=dict)
+    moves: list[AssignmentMove] = field(default_factory=list)  # what happens to each unit's assignment
 
     @property
     def kind_label(self) -> str:
@@ -55,7 +59,7 @@ class Change:
     def field_changes(self) -> list[tuple[str, str, str]]:
         """(label, before, after) as a person reads them: dd/mm/yyyy, lists joined, yes/no."""
         return [
-            (FIELD_LABELS.get(name, name), _shown(old), _shown(new))
+            (str(FIELD_LABELS.get(name, name)), _shown(old), _shown(new))
             for name, (old, new) in self.fields.items()
         ]
 
@@ -76,9 +80,12 @@ def _shown(value) -> str:
 class PlanDiff:
     changes: list[Change] = field(default_factory=list)
     missing: list[tuple[str, str, str]] = field(default_factory=list)  # (kind label, code, title)
+    retired: list[Change] = field(default_factory=list)  # sub-tasks no longer in the workbook
     assignments_created: list[Assignment] = field(default_factory=list)
-    assignments_removed: list[Assignment] = field(default_factory=list)
+    assignments_updated: list[Assignment] = field(default_factory=list)  # reopened or re-roled
+    assignments_removed: list[Assignment] = field(default_factory=list)  # closed (rights revoked)
     assignments_to_create: int = 0
+    assignments_to_change: int = 0
     assignments_to_remove: int = 0
 
     def count(self, kind: str, action: str) -> int:
@@ -94,7 +101,7 @@ class PlanDiff:
 
     @property
     def is_empty(self) -> bool:
-        return not self.changes
+        return not self.changes and not self.assignments_to_remove
 
     def summary(self) -> dict:
         return {
@@ -103,6 +110,7 @@ class PlanDiff:
             for action in ("create", "change")
         } | {
             "assignments_create": self.assignments_to_create,
+            "assignments_change": self.assignments_to_change,
             "assignments_remove": self.assignments_to_remove,
         }
 
@@ -197,8 +205,18 @@ def _existing_values(sub: SubTask) -> dict:
     }
 
 
+def _units_shown(lead_names, co_names) -> str:
+    parts = [str(_("Chủ trì: %(names)s")) % {"names": ", ".join(lead_names)}] if lead_names else []
+    if co_names:
+        parts.append(str(_("Phối hợp: %(names)s")) % {"names": ", ".join(co_names)})
+    return "; ".join(parts)
+
+
 class PlanSync:
-    def __init__(self, plan_data: PlanData, plan: Plan | None, registry: UnitRegistry, *, write: bool):
+    def __init__(
+        self, plan_data: PlanData, plan: Plan | None, registry: UnitRegistry, *, write: bool, now=None
+    ):
+        self.now = now or timezone.now()
         self.data = plan_data
         self.plan = plan
         self.registry = registry
@@ -216,11 +234,12 @@ class PlanSync:
                 s.code: s
                 for s in SubTask.objects.filter(plan=plan)
                 .select_related("general_task")
-                .prefetch_related("kpis__targets", "assignments")
+                .prefetch_related("kpis__targets")
             }
             if exists
             else {}
         )
+        self.assignments = PlanAssignments(plan if exists else None, registry)
 
     def run(self) -> PlanDiff:
         seen_sections, seen_tasks, seen_subs = set(), set(), set()
@@ -234,10 +253,11 @@ class PlanSync:
                 for order, sub_data in enumerate(task_data.subtasks):
                     seen_subs.add(sub_data.code)
                     new_assignments += self._sync_subtask(sub_data, task, task_data.code, order)
+        for code, sub in self.subtasks.items():
+            if code not in seen_subs and self.assignments.open_count(sub.pk):
+                self._close_missing(sub)
         if self.write and new_assignments:
             self.diff.assignments_created = Assignment.objects.bulk_create(new_assignments)
-        if self.write and self.diff.assignments_removed:
-            Assignment.objects.filter(pk__in=[a.pk for a in self.diff.assignments_removed]).delete()
         for kind, existing, seen in (
             ("section", self.sections, seen_sections),
             ("general_task", self.tasks, seen_tasks),
@@ -320,19 +340,17 @@ class PlanSync:
 
         before = _existing_values(sub)
         changed = {k: (before[k], values[k]) for k in values if before[k] != values[k]}
-        current = {a.unit_id: a for a in sub.assignments.all()}
-        to_remove = [a for u, a in current.items() if wanted.get(u) != (a.role, a.via_group_id)]
-        to_add = {u: rv for u, rv in wanted.items() if u not in current or current[u] in to_remove}
-        if to_remove or to_add:
+        plan = self.assignments.plan_for(sub.pk, wanted)
+        if plan:
             changed["assignments"] = (
-                str(_("%(count)s đơn vị")) % {"count": len(current)},
-                f"+{len(to_add)} / −{len(to_remove)}",
+                _units_shown(sub.lead_names, sub.co_names),
+                _units_shown(data.lead_names, data.co_names),
             )
         if not changed:
             return []
         self._record("subtask", data.code, data.title, "change", data.row, changed)
-        self.diff.assignments_to_create += len(to_add)
-        self.diff.assignments_to_remove += len(to_remove)
+        self.diff.changes[-1].moves = plan.moves
+        self._count(plan)
         if not self.write:
             return []
         sub.general_task = task
@@ -341,8 +359,34 @@ class PlanSync:
         sub.save()
         if "kpi" in changed:
             self._set_kpi(sub, data, replace=True)
-        self.diff.assignments_removed += to_remove
-        return [Assignment(subtask=sub, unit_id=u, role=r, via_group_id=v) for u, (r, v) in to_add.items()]
+        self._apply_assignments(plan)
+        return [Assignment(subtask=sub, unit_id=u, role=r, via_group_id=v) for u, (r, v) in plan.add.items()]
+
+    def _count(self, plan) -> None:
+        reopened = sum(1 for a, _r, _v in plan.update if a.closed_at is not None)
+        self.diff.assignments_to_create += len(plan.add) + reopened
+        self.diff.assignments_to_change += len(plan.update) - reopened
+        self.diff.assignments_to_remove += len(plan.close)
+
+    def _close_missing(self, sub: SubTask) -> None:
+        plan = self.assignments.closing(sub.pk)
+        self.diff.retired.append(Change("subtask", sub.code, sub.title, "retire", None, {}, moves=plan.moves))
+        self._count(plan)
+        if self.write:
+            self._apply_assignments(plan)
+
+    def _apply_assignments(self, plan) -> None:
+        """Close, reopen and re-role in place (a unit promoted from co-ordinating to lead keeps its
+        row: deleting it would lose its history, and adding a second row breaks uniqueness)."""
+        if plan.close:
+            Assignment.all_objects.filter(pk__in=[a.pk for a in plan.close]).update(closed_at=self.now)
+            self.diff.assignments_removed += plan.close
+        for assignment, role, via in plan.update:
+            assignment.role, assignment.via_group_id, assignment.closed_at = role, via, None
+            assignment.save(update_fields=["role", "via_group", "closed_at"])
+            # Rights follow the role: revoke what it had, grant what it has now.
+            self.diff.assignments_removed.append(assignment)
+            self.diff.assignments_updated.append(assignment)
 
     @staticmethod
     def _set_fields(sub: SubTask, data: SubTaskData) -> None:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from tasks.importing import ImportFileError, read_and_resolve, resolve_units
 from tasks.importing.forms import ImportUploadForm
+from tasks.importing.likeness import plans_holding
 from tasks.importing.uploads import upload_discard, upload_paths, upload_storage
 from tasks.models import Plan, PlanStatus
 from tasks.services import ImportBlocked, import_unit_mappings_apply, plan_import_apply, plan_import_preview
@@ -97,7 +98,7 @@ def import_upload(request):
     return render(request, "tasks/import_upload.html", {"form": form, "max_rows": max_rows})
 
 
-def _preview_context(request, token, storage, xlsx, meta, plan, *, mapping_errors=None):
+def _preview_context(request, token, storage, xlsx, meta, plan, *, mapping_errors=None, duplicate_error=""):
     registry = UnitRegistry.load()
     with storage.open(xlsx) as handle:
         plan_data = read_and_resolve(handle, registry)
@@ -119,6 +120,9 @@ def _preview_context(request, token, storage, xlsx, meta, plan, *, mapping_error
         "unit_groups": unit_choices(),
         "new_unit": NEW_UNIT,
         "new_title": meta.get("title") or plan_data.title,
+        "same_plans": [] if plan else plans_holding(plan_data),
+        "duplicate_error": duplicate_error,
+        "confirm_duplicate": bool(request.POST.get("confirm_duplicate")),
     }
 
 
@@ -136,6 +140,27 @@ def import_preview(request, token):
         messages.error(request, str(exc))
         return redirect("tasks:import_plan")
     return render(request, "tasks/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_retarget(request, token):
+    """From the duplicate warning: update the plan that already holds the appendix instead."""
+    _secretariat_only(request.user)
+    try:
+        storage, xlsx, meta, plan = _load(request, token)
+    except _PreviewGone:
+        return _preview_gone(request)
+    target = Plan.objects.filter(pk=request.POST.get("plan") or None).first() if plan is None else None
+    if target is not None:
+        meta["plan_id"] = target.pk
+        meta_path = upload_paths(token)[1]
+        storage.delete(meta_path)
+        storage.save(meta_path, ContentFile(json.dumps(meta, ensure_ascii=False).encode("utf-8")))
+        messages.info(
+            request, _("Tệp sẽ được nhập vào kế hoạch “%(plan)s” (cập nhật theo mã).") % {"plan": target}
+        )
+    return redirect("tasks:import_preview", token=token)
 
 
 def _mappings(request, names):
@@ -171,13 +196,28 @@ def import_apply(request, token):
         messages.error(request, str(exc))
         return redirect("tasks:import_plan")
     chosen, mapping_errors = _mappings(request, plan_data.unresolved_names)
-    if plan_data.errors or mapping_errors:
+    duplicate_error = ""
+    if plan is None and not request.POST.get("confirm_duplicate") and plans_holding(plan_data):
+        duplicate_error = _(
+            "Phụ lục này đã có trong kế hoạch nêu trên: hãy cập nhật kế hoạch đó, hoặc đánh dấu ô này nếu "
+            "thật sự muốn tạo thêm một kế hoạch mới."
+        )
+    if plan_data.errors or mapping_errors or duplicate_error:
         if plan_data.errors:
             messages.error(
                 request,
                 _("Tệp còn lỗi nên chưa ghi gì. Hãy sửa tệp theo danh sách dưới đây rồi tải lên lại."),
             )
-        context = _preview_context(request, token, storage, xlsx, meta, plan, mapping_errors=mapping_errors)
+        context = _preview_context(
+            request,
+            token,
+            storage,
+            xlsx,
+            meta,
+            plan,
+            mapping_errors=mapping_errors,
+            duplicate_error=duplicate_error,
+        )
         return render(request, "tasks/import_preview.html", context, status=400)
     try:
         plan, diff = _apply(request, plan_data, plan, meta, chosen)

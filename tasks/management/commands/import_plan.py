@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.importing import ImportFileError, read_and_resolve
+from tasks.importing.likeness import plans_holding
 from tasks.models import Plan
 from tasks.services import plan_import_apply, plan_import_preview
 
@@ -23,8 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--title", default="", help="Tên kế hoạch (mặc định: dòng tiêu đề của phụ lục)")
         parser.add_argument("--issuer", default="", help="Cơ quan ban hành (khi tạo kế hoạch mới)")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ xem trước, không ghi gì")
+        parser.add_argument(
+            "--allow-duplicate",
+            action="store_true",
+            help="Vẫn tạo kế hoạch mới khi phụ lục đã có trong một kế hoạch khác",
+        )
 
-    def handle(self, *args, file, plan_code, title, issuer, dry_run, **options):
+    def handle(self, *args, file, plan_code, title, issuer, dry_run, allow_duplicate=False, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}")
@@ -47,14 +53,34 @@ class Command(BaseCommand):
         self.stdout.write(f"Đích: {target}")
         for change in diff.changes:
             sign = "+" if change.action == "create" else "~"
-            fields = ", ".join(label for label, _, _ in change.field_changes)
-            self.stdout.write(
-                f"  {sign} {change.kind_label} {change.code}" + (f" ({fields})" if fields else "")
-            )
+            self.stdout.write(f"  {sign} {change.kind_label} {change.code}")
+            for label, old, new in change.field_changes:
+                self.stdout.write(f"      {label}: {old or '—'} → {new or '—'}")
+            for move in change.moves:
+                self.stdout.write(f"      · {move.sentence}")
         for kind, code, _ in diff.missing:
             self.stdout.write(f"  ? {kind} {code}: có trong kế hoạch nhưng không có trong tệp (giữ nguyên)")
+        for change in diff.retired:
+            for move in change.moves:
+                self.stdout.write(f"      · {change.code}: {move.sentence}")
         if plan_data.errors:
             raise CommandError(f"Tệp có {len(plan_data.errors)} lỗi: không ghi gì. Hãy sửa tệp rồi nhập lại.")
+        same = plans_holding(plan_data) if plan is None else []
+        for found in same:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  Cảnh báo: phụ lục đã có trong kế hoạch #{found.plan.pk} “{found.plan}” "
+                    f"({found.same}/{found.total} tiểu nhiệm vụ trùng mã và nội dung)."
+                )
+            )
+        if same and not allow_duplicate and not dry_run:
+            hint = (
+                f"--plan-code {same[0].plan.code}" if same[0].plan.code else f'--title "{same[0].plan.title}"'
+            )
+            raise CommandError(
+                "Không tạo kế hoạch trùng: hãy cập nhật kế hoạch đã có "
+                f"({hint}), hoặc thêm --allow-duplicate nếu thật sự muốn tạo mới."
+            )
         if dry_run:
             self.stdout.write(self.style.WARNING("Chạy thử (--dry-run): không ghi gì."))
             return
@@ -75,6 +101,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Đã nhập vào kế hoạch #{plan.pk}: {s['subtask_create']} tiểu nhiệm vụ mới, "
                     f"{s['subtask_change']} thay đổi, {s['assignments_create']} phân công mới, "
-                    f"{s['assignments_remove']} phân công bỏ."
+                    f"{s['assignments_change']} đổi vai trò, {s['assignments_remove']} phân công đóng "
+                    "(báo cáo được giữ)."
                 )
             )
