@@ -23,11 +23,12 @@ from units.permissions import access_assignment_for_user, can_report_on
 from ..exports import MY_TASK_COLUMNS
 from ..forms import ReportForm
 from ..models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
-from ..selectors import FLAGS, SORTS, co_assignments, group_rows
+from ..selectors import FLAGS, SORTS, co_assignments, group_rows, task_rows
 from ..selectors import my_tasks as select_my_tasks
 from ..services import kpi_rows, proposed_completion, report_correct, report_save_draft, report_submit
 
 MY_TASKS_PAGE_SIZE = 50
+CO_INLINE = 20  # co-ordinated tasks listed with the page; more come when the list is scrolled to
 
 
 def _filters(request) -> dict:
@@ -44,14 +45,21 @@ def my_tasks(request):
     reports nor co-ordinates: they go to their own landing page."""
     if not request.user.is_unit_member:
         return redirect("home")
+    every_co = request.GET.get("co") == "1"
+    co_rows = co_assignments(user=request.user, limit=200 if every_co else CO_INLINE + 1)
+    co_context = {"co_assignments": co_rows, "co_deferred": not every_co and len(co_rows) > CO_INLINE}
+    if request.htmx and request.htmx.target == "co-tasks":
+        return render(request, "kpis/my_tasks.html#co", co_context)
     today = timezone.localdate()
     filters = _filters(request)
     data = select_my_tasks(user=request.user, today=today, filters=filters)
     if fmt := requested_format(request):
-        return export_response(fmt, rows=data["rows"], columns=MY_TASK_COLUMNS, name="nhiem-vu-cua-toi")
+        rows = task_rows(user=request.user, today=today, ids=[f.pk for f in data["selected"]])
+        return export_response(fmt, rows=rows, columns=MY_TASK_COLUMNS, name="nhiem-vu-cua-toi")
     # A department leads hundreds of assignments: a page of the most urgent ones at a time (the
     # counts above still cover them all).
-    page = Paginator(data["rows"], MY_TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(data["selected"], MY_TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = task_rows(user=request.user, today=today, ids=[f.pk for f in page.object_list])
     context = {
         **data,
         "page": page,
@@ -61,7 +69,7 @@ def my_tasks(request):
         "statuses": Status.choices,
         "sorts": SORTS,
         "flags": FLAGS,
-        "co_assignments": co_assignments(user=request.user),
+        **co_context,
     }
     template = "kpis/my_tasks.html"
     if request.htmx and request.htmx.target == "task-results":
@@ -313,15 +321,11 @@ def _saved(request, assignment, report, action):
     # The row update is only for My tasks; elsewhere (the report page, the sub-task page) there is
     # no row to swap and htmx would log an out-of-band error.
     on_my_tasks = urlparse(request.htmx.current_url or "").path == reverse("kpis:my_tasks")
-    data = (
-        select_my_tasks(user=request.user, today=today, filters={"assignment": assignment.pk})
-        if on_my_tasks
-        else None
-    )
-    if data and data["rows"]:
+    shown = task_rows(user=request.user, today=today, ids=[assignment.pk]) if on_my_tasks else []
+    if shown:
         # A <tr> cannot stand alone in a response: htmx takes it out of a <template> for the swap.
         row = render_to_string(
-            "kpis/my_tasks.html#row", {"row": data["rows"][0], "oob": True, "today": today}, request=request
+            "kpis/my_tasks.html#row", {"row": shown[0], "oob": True, "today": today}, request=request
         )
         html += f"<template>{row}</template>"
     return HttpResponse(html)

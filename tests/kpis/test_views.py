@@ -569,3 +569,24 @@ def test_comment_and_period_lock_errors_carry_the_ids_their_fields_point_to(
     response = client.post(reverse("kpis:period_lock", args=[current.pk]), {f"p{current.pk}-reason": ""})
     body = response.content.decode()
     assert f'aria-describedby="id_p{current.pk}-reason_error"' in body and missing_descriptions(body) == []
+
+
+def test_a_long_co_ordination_list_comes_when_scrolled_to(client_staff, lead, subtask):
+    """A department co-ordinating hundreds of tasks gets its lead tasks first; the co-ordinated ones
+    load (htmx, once the section is in view) or open (?co=1) on demand."""
+    cos = [
+        AssignmentFactory(
+            subtask=SubTaskFactory(general_task=subtask.general_task), unit=lead.unit, role="co"
+        )
+        for _ in range(21)
+    ]
+    link = reverse("kpis:comment_page", args=[cos[0].pk])
+    body = client_staff.get(reverse("kpis:my_tasks")).content.decode()
+    assert "Nhiệm vụ đơn vị phối hợp" in body and link not in body
+    assert 'hx-trigger="click, intersect once"' in body and 'href="?co=1#co-tasks"' in body
+    fragment = client_staff.get(
+        reverse("kpis:my_tasks"), {"co": "1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="co-tasks"
+    ).content.decode()
+    assert "<html" not in fragment and 'id="task-' not in fragment
+    assert all(reverse("kpis:comment_page", args=[a.pk]) in fragment for a in cos)
+    assert link in client_staff.get(reverse("kpis:my_tasks"), {"co": "1"}).content.decode()
