@@ -30,7 +30,6 @@ from django.utils import timezone
 
 from tasks.models import Assignment, PlanStatus, assignment_start
 
-from .flags import FlagKind
 from .models import AssignmentState, Period, PeriodKind, ProgressReport, ReportStatus, Status
 
 EARLIEST = datetime.date(1900, 1, 1)
@@ -196,17 +195,3 @@ def owing_report(assignments: QuerySet, *, periods: QuerySet, first: datetime.da
         .exclude(Exists(completed_before))
         .exclude(Exists(submitted))
     )
-
-
-CONDITIONS = {
-    FlagKind.OVERDUE: overdue_condition,
-    FlagKind.LAGGING: lagging_condition,
-    FlagKind.QUALITY: quality_condition,
-    FlagKind.NO_REPORT: no_report_condition,
-}
-FIELDS = {
-    FlagKind.OVERDUE: ["subtask__deadline"],
-    FlagKind.LAGGING: ["subtask__deadline", "s_date", "actual", "day", "total_days"],
-    FlagKind.QUALITY: ["state__returned_at", "state__return_reason"],
-    FlagKind.NO_REPORT: ["due_period"],
-}

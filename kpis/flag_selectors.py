@@ -10,9 +10,10 @@ from collections import defaultdict
 from django.db.models import Count, DecimalField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from tasks.models import Assignment, AssignmentRole
+from tasks.models import Assignment, AssignmentRole, Plan, SubTask
+from units.models import Unit
 
-from .flags import FlagKind, RedFlag
+from .flags import RULES, RedFlag, flag_kinds
 
 ROLLUPS = {
     "subtask": ("subtask_id",),
@@ -48,7 +49,7 @@ def flag_list(*, user, subtask_id=None, unit_id=None, plan_id=None, kind=None, i
         qs = qs.filter(unit_id=unit_id)
     if plan_id:
         qs = qs.filter(subtask__plan_id=plan_id)
-    if kind in FlagKind.values:
+    if kind in RULES:
         qs = qs.filter(kind=kind)
     if not include_resolved:
         qs = qs.filter(resolved_at__isnull=True)
@@ -81,8 +82,24 @@ def open_flag_counts(*, by: str, ids=None, queryset: QuerySet | None = None) -> 
 def open_flag_totals(queryset: QuerySet | None = None) -> dict:
     """Open flags by kind over everything the queryset holds (one query)."""
     qs = (queryset if queryset is not None else RedFlag.objects.all()).filter(resolved_at__isnull=True)
-    totals = dict.fromkeys(FlagKind.values, 0)
+    totals = dict.fromkeys(flag_kinds(), 0)
     for row in qs.values("kind").annotate(n=Count("id")).order_by():
         totals[row["kind"]] = row["n"]
     totals["total"] = sum(totals.values())
     return totals
+
+
+def plans_with_counts(by_plan: dict) -> list[tuple]:
+    plans = Plan.objects.in_bulk(list(by_plan))
+    rows = [(plans[pk], counts) for pk, counts in by_plan.items() if pk in plans]
+    return sorted(rows, key=lambda row: -row[1]["total"])
+
+
+def unit_name(unit_id: int):
+    """The unit a flag list is narrowed to (its name in the heading); the flags themselves are
+    limited to what the user may see by flag_list."""
+    return Unit.objects.filter(pk=unit_id).only("pk", "name").first()
+
+
+def subtask_title(subtask_id: int):
+    return SubTask.objects.filter(pk=subtask_id).only("pk", "code", "title", "plan_id").first()

@@ -3,14 +3,23 @@
 A flag is an event row, like healthchecks' Flip: it is never updated except to be resolved, so
 the history of a lead assignment's flags stays. At most one flag of a kind is open per
 assignment (a partial unique constraint), which is what lets two sweeps run at once.
+
+Each kind of flag is one `FlagRule` in `RULES` below: its condition (a queryset over the lead
+assignments, kpis.flag_conditions), the figures it keeps (`numbers`), its message, its severity,
+whether it is about one reporting period, whether raising it is announced. The sweep, the flag
+pages, the dashboards, the notices and the official report read the kinds from here, most
+severe first; a new kind is one more entry (and the migration of the dashboard's count columns).
 """
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import get_format
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -22,13 +31,81 @@ class FlagKind(models.TextChoices):
     NO_REPORT = "no_report", _("Không báo cáo")
 
 
+@dataclass(frozen=True)
+class FlagRule:
+    """One kind of red flag, written once."""
+
+    kind: str
+    label: object  # lazy Vietnamese label
+    # 1 is the most severe: lists order by it, an assignment is counted under its most severe flag.
+    severity: int
+    # (today, ids) → the lead assignments meeting the condition; a dotted path or a callable.
+    condition: object
+    # Columns of the condition's rows that `numbers` reads.
+    fields: tuple
+    # (row, today, period) → the figures stored with the flag (JSON).
+    numbers: Callable
+    # (figures) → the message in the active language.
+    message: Callable
+    # (figures, today, latest completion or None) → the message of an open flag as of today, or None.
+    current: Callable | None = None
+    # About one reporting period: the condition annotates `due_period`; a next period is a new flag.
+    period_scoped: bool = False
+    # Raising it sends a notice (a returned claim has already told the unit, with the reason).
+    announced: bool = True
+
+    def conditions(self, today, ids=None):
+        condition = import_string(self.condition) if isinstance(self.condition, str) else self.condition
+        return condition(today, ids)
+
+
+RULES: dict[str, FlagRule] = {}
+
+
+def register(rule: FlagRule) -> FlagRule:
+    RULES[rule.kind] = rule
+    return rule
+
+
+def flag_rules() -> list[FlagRule]:
+    """Every kind, most severe first."""
+    return sorted(RULES.values(), key=lambda r: (r.severity, r.kind))
+
+
+def flag_kinds() -> list[str]:
+    return [r.kind for r in flag_rules()]
+
+
+def kind_choices() -> list[tuple[str, object]]:
+    return [(r.kind, r.label) for r in flag_rules()]
+
+
+def kind_label(kind: str) -> str:
+    rule = RULES.get(kind)
+    return str(rule.label) if rule else kind
+
+
+def severity(kind: str) -> int:
+    rule = RULES.get(kind)
+    return rule.severity if rule else len(RULES) + 1
+
+
+def severity_order(field: str = "kind") -> models.Case:
+    """The severity of `field` (a kind) as SQL, for ordering most severe first."""
+    return models.Case(
+        *(models.When(**{field: r.kind}, then=models.Value(r.severity)) for r in flag_rules()),
+        default=models.Value(len(RULES) + 1),
+        output_field=models.IntegerField(),
+    )
+
+
 class RedFlagQuerySet(models.QuerySet):
     def open(self):
         return self.filter(resolved_at__isnull=True)
 
 
 class RedFlag(models.Model):
-    kind = models.CharField(_("loại cảnh báo"), max_length=20, choices=FlagKind.choices)
+    kind = models.CharField(_("loại cảnh báo"), max_length=20, choices=kind_choices)
     assignment = models.ForeignKey(
         "tasks.Assignment", on_delete=models.CASCADE, related_name="red_flags", verbose_name=_("phân công")
     )
@@ -84,23 +161,11 @@ class RedFlag(models.Model):
         raised. The stored `message_vi` (what official reports print) is Vietnamese whatever the
         language; an English page writes the same numbers in English."""
         numbers = self.numbers or {}
-        if self.is_open:
-            today = today or timezone.localdate()
-            if self.kind == FlagKind.OVERDUE and numbers.get("deadline"):
-                deadline = datetime.date.fromisoformat(numbers["deadline"])
-                return overdue_message(days=(today - deadline).days, deadline=deadline)
-            if self.kind == FlagKind.LAGGING and numbers.get("start") and numbers.get("deadline"):
-                start = datetime.date.fromisoformat(numbers["start"])
-                deadline = datetime.date.fromisoformat(numbers["deadline"])
-                total, day = (deadline - start).days, (today - start).days
-                actual = getattr(self, "live_actual", None)
-                return lagging_message(
-                    expected=max(0.0, min(1.0, day / total)) * 100 if total > 0 else 100.0,
-                    day=max(0, min(day, total)),
-                    total_days=total,
-                    actual=float(numbers.get("actual", 0) if actual is None else actual),
-                    deadline=deadline,
-                )
+        rule = RULES.get(self.kind)
+        if self.is_open and rule is not None and rule.current is not None:
+            text = rule.current(numbers, today or timezone.localdate(), getattr(self, "live_actual", None))
+            if text is not None:
+                return text
         if (get_language() or "vi").startswith("vi"):
             return self.message_vi
         try:
@@ -112,22 +177,7 @@ class RedFlag(models.Model):
 def message_for(kind: str, n: dict) -> str:
     """A flag's message written from its numbers, in the active language (the sweep writes
     `message_vi` with this under Vietnamese)."""
-    if kind == FlagKind.OVERDUE:
-        return overdue_message(days=n["days_overdue"], deadline=datetime.date.fromisoformat(n["deadline"]))
-    if kind == FlagKind.LAGGING:
-        return lagging_message(
-            expected=n["expected"],
-            day=n["day"],
-            total_days=n["total_days"],
-            actual=n["actual"],
-            deadline=datetime.date.fromisoformat(n["deadline"]) if n.get("deadline") else None,
-        )
-    if kind == FlagKind.QUALITY:
-        returned = datetime.date.fromisoformat(n["returned_on"]) if n["returned_on"] else None
-        return quality_message(returned_on=returned, reason=n["reason"])
-    return no_report_message(
-        period_label=_month_label(n), due_date=datetime.date.fromisoformat(n["due_date"])
-    )
+    return RULES[kind].message(n)
 
 
 def _month_label(n: dict) -> str:
@@ -183,3 +233,149 @@ def no_report_message(*, period_label: str, due_date: datetime.date) -> str:
 def _pct(value: float) -> str:
     rounded = round(float(value), 2)
     return f"{rounded:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+# The kinds ------------------------------------------------------------------------------------------
+
+
+def _day(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _overdue_numbers(row, today, period) -> dict:
+    deadline = row["subtask__deadline"]
+    return {
+        "deadline": deadline.isoformat(),
+        "days_overdue": (today - deadline).days,
+        "as_of": today.isoformat(),
+    }
+
+
+def _overdue_message(n: dict) -> str:
+    return overdue_message(days=n["days_overdue"], deadline=_day(n["deadline"]))
+
+
+def _overdue_current(n: dict, today, actual) -> str | None:
+    """Overdue days keep counting."""
+    if not n.get("deadline"):
+        return None
+    deadline = _day(n["deadline"])
+    return overdue_message(days=(today - deadline).days, deadline=deadline)
+
+
+def _lagging_numbers(row, today, period) -> dict:
+    day, total = row["day"], row["total_days"]
+    expected = 100.0 if total <= 0 else max(0.0, min(1.0, day / total)) * 100
+    return {
+        "expected": round(expected, 2),
+        "actual": float(row["actual"]),
+        "day": min(day, total) if total > 0 else day,
+        "total_days": total,
+        "start": row["s_date"].isoformat(),
+        "deadline": row["subtask__deadline"].isoformat(),
+        "as_of": today.isoformat(),
+    }
+
+
+def _lagging_message(n: dict) -> str:
+    return lagging_message(
+        expected=n["expected"],
+        day=n["day"],
+        total_days=n["total_days"],
+        actual=n["actual"],
+        deadline=_day(n.get("deadline")),
+    )
+
+
+def _lagging_current(n: dict, today, actual) -> str | None:
+    """Expected progress keeps growing; the latest reported completion is read live when known."""
+    if not (n.get("start") and n.get("deadline")):
+        return None
+    start, deadline = _day(n["start"]), _day(n["deadline"])
+    total, day = (deadline - start).days, (today - start).days
+    return lagging_message(
+        expected=max(0.0, min(1.0, day / total)) * 100 if total > 0 else 100.0,
+        day=max(0, min(day, total)),
+        total_days=total,
+        actual=float(n.get("actual", 0) if actual is None else actual),
+        deadline=deadline,
+    )
+
+
+def _quality_numbers(row, today, period) -> dict:
+    returned_at = row["state__returned_at"]
+    return {
+        "returned_on": timezone.localdate(returned_at).isoformat() if returned_at else None,
+        "reason": row["state__return_reason"] or "",
+    }
+
+
+def _quality_message(n: dict) -> str:
+    return quality_message(returned_on=_day(n["returned_on"]), reason=n["reason"])
+
+
+def _no_report_numbers(row, today, period) -> dict:
+    from django.utils import translation
+
+    with translation.override("vi"):  # stored in the flag message, which stays Vietnamese
+        label = period.label
+    return {
+        "period": label,
+        "period_start": period.start.isoformat(),
+        "due_date": period.due_date.isoformat(),
+        "as_of": today.isoformat(),
+    }
+
+
+def _no_report_message(n: dict) -> str:
+    return no_report_message(period_label=_month_label(n), due_date=_day(n["due_date"]))
+
+
+register(
+    FlagRule(
+        kind=FlagKind.OVERDUE,
+        label=FlagKind.OVERDUE.label,
+        severity=1,
+        condition="kpis.flag_conditions.overdue_condition",
+        fields=("subtask__deadline",),
+        numbers=_overdue_numbers,
+        message=_overdue_message,
+        current=_overdue_current,
+    )
+)
+register(
+    FlagRule(
+        kind=FlagKind.QUALITY,
+        label=FlagKind.QUALITY.label,
+        severity=2,
+        condition="kpis.flag_conditions.quality_condition",
+        fields=("state__returned_at", "state__return_reason"),
+        numbers=_quality_numbers,
+        message=_quality_message,
+        announced=False,
+    )
+)
+register(
+    FlagRule(
+        kind=FlagKind.LAGGING,
+        label=FlagKind.LAGGING.label,
+        severity=3,
+        condition="kpis.flag_conditions.lagging_condition",
+        fields=("subtask__deadline", "s_date", "actual", "day", "total_days"),
+        numbers=_lagging_numbers,
+        message=_lagging_message,
+        current=_lagging_current,
+    )
+)
+register(
+    FlagRule(
+        kind=FlagKind.NO_REPORT,
+        label=FlagKind.NO_REPORT.label,
+        severity=4,
+        condition="kpis.flag_conditions.no_report_condition",
+        fields=("due_period",),
+        numbers=_no_report_numbers,
+        message=_no_report_message,
+        period_scoped=True,
+    )
+)

@@ -40,12 +40,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from audit.services import audit_record
 
-from .flag_conditions import CONDITIONS, FIELDS
-from .flags import (
-    FlagKind,
-    RedFlag,
-    message_for,
-)
+from .flags import RULES, RedFlag, flag_kinds
 from .models import Period
 
 
@@ -73,7 +68,7 @@ def sweep(*, now: datetime.datetime | None = None, kinds=None, assignment_ids=No
     today = timezone.localdate(now)
     result = SweepResult(today=today)
     ids = None if assignment_ids is None else list(assignment_ids)
-    for kind in kinds or CONDITIONS:
+    for kind in kinds or flag_kinds():
         with transaction.atomic():
             result.resolved[kind] = _resolve(kind, today, now, ids)
             _test_delay()
@@ -94,8 +89,8 @@ def _test_delay():
 
 
 def _resolve(kind: str, today: datetime.date, now, ids=None) -> int:
-    holds = CONDITIONS[kind](today, ids).filter(pk=OuterRef("assignment_id"))
-    if kind == FlagKind.NO_REPORT:
+    holds = RULES[kind].conditions(today, ids).filter(pk=OuterRef("assignment_id"))
+    if RULES[kind].period_scoped:
         holds = holds.filter(due_period=OuterRef("period_id"))
     flags = RedFlag.objects.filter(kind=kind, resolved_at__isnull=True)
     if ids is not None:
@@ -104,76 +99,39 @@ def _resolve(kind: str, today: datetime.date, now, ids=None) -> int:
 
 
 def _new_rows(kind: str, today: datetime.date, ids=None) -> list[dict]:
-    qs = CONDITIONS[kind](today, ids)
+    rule = RULES[kind]
+    qs = rule.conditions(today, ids)
     open_flags = RedFlag.objects.filter(kind=kind, resolved_at__isnull=True, assignment_id=OuterRef("pk"))
-    if kind == FlagKind.NO_REPORT:
+    if rule.period_scoped:
         open_flags = open_flags.filter(period_id=OuterRef("due_period"))
     qs = qs.exclude(Exists(open_flags))
-    return list(qs.order_by("pk").values("pk", "subtask_id", "unit_id", *FIELDS[kind]))
+    fields = {*rule.fields, *(["due_period"] if rule.period_scoped else [])}
+    return list(qs.order_by("pk").values("pk", "subtask_id", "unit_id", *sorted(fields)))
 
 
 def _flags(kind: str, rows: list[dict], today: datetime.date) -> list[dict]:
+    rule = RULES[kind]
     periods = {}
-    if kind == FlagKind.NO_REPORT and rows:
+    if rule.period_scoped and rows:
         periods = Period.objects.in_bulk({row["due_period"] for row in rows})
     flags = []
     for row in rows:
-        numbers, period_id = _numbers(kind, row, today, periods)
+        period = periods.get(row["due_period"]) if rule.period_scoped else None
+        numbers = rule.numbers(row, today, period)
         with translation.override("vi"):  # the stored message is Vietnamese, whoever's request ran the sweep
-            message = message_for(kind, numbers)
+            message = rule.message(numbers)
         flags.append(
             {
                 "kind": kind,
                 "assignment_id": row["pk"],
                 "subtask_id": row["subtask_id"],
                 "unit_id": row["unit_id"],
-                "period_id": period_id,
+                "period_id": period.pk if period is not None else None,
                 "numbers": numbers,
                 "message_vi": message,
             }
         )
     return flags
-
-
-def _numbers(kind, row, today, periods) -> tuple[dict, int | None]:
-    if kind == FlagKind.OVERDUE:
-        deadline = row["subtask__deadline"]
-        return {
-            "deadline": deadline.isoformat(),
-            "days_overdue": (today - deadline).days,
-            "as_of": today.isoformat(),
-        }, None
-    if kind == FlagKind.LAGGING:
-        day, total = row["day"], row["total_days"]
-        expected = 100.0 if total <= 0 else max(0.0, min(1.0, day / total)) * 100
-        return {
-            "expected": round(expected, 2),
-            "actual": float(row["actual"]),
-            "day": min(day, total) if total > 0 else day,
-            "total_days": total,
-            "start": row["s_date"].isoformat(),
-            "deadline": row["subtask__deadline"].isoformat(),
-            "as_of": today.isoformat(),
-        }, None
-    if kind == FlagKind.QUALITY:
-        returned_at = row["state__returned_at"]
-        return {
-            "returned_on": timezone.localdate(returned_at).isoformat() if returned_at else None,
-            "reason": row["state__return_reason"] or "",
-        }, None
-    period = periods[row["due_period"]]
-    return {
-        # Stored in the flag message, which stays Vietnamese whatever the request language.
-        "period": _vi_label(period),
-        "period_start": period.start.isoformat(),
-        "due_date": period.due_date.isoformat(),
-        "as_of": today.isoformat(),
-    }, period.pk
-
-
-def _vi_label(period) -> str:
-    with translation.override("vi"):
-        return period.label
 
 
 # New flags per INSERT statement. PostgreSQL caps a jsonb document at 256 MB; a national first

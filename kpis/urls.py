@@ -13,4 +13,5 @@ urlpatterns = [
     path("periods/<int:period_id>/lock/", views.period_lock_view, name="period_lock"),
     path("periods/<int:period_id>/reopen/", views.period_reopen_view, name="period_reopen"),
     path("not-reported/", views.not_reported_page, name="not_reported"),
+    path("flags/", views.red_flags, name="flags"),
 ]

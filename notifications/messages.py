@@ -10,7 +10,7 @@ import datetime
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from kpis.flags import FlagKind, message_for
+from kpis.flags import kind_label, message_for
 
 # Flags listed by a grouped notification (the rest are counted).
 FLAGS_LISTED = 10
@@ -31,7 +31,7 @@ def _reviewer(p) -> list[str]:
 
 
 def _flag(p):
-    subject = gettext("Cảnh báo đỏ — %(kind)s: %(code)s %(title)s") % {**p, "kind": FlagKind(p["kind"]).label}
+    subject = gettext("Cảnh báo đỏ — %(kind)s: %(code)s %(title)s") % {**p, "kind": kind_label(p["kind"])}
     body = [
         message_for(p["kind"], p["numbers"]),
         gettext("Tiểu nhiệm vụ %(code)s: %(title)s") % p,
@@ -41,7 +41,7 @@ def _flag(p):
 
 
 def _flags(p):
-    kinds = ", ".join(f"{n} {str(FlagKind(k).label).lower()}" for k, n in p["kinds"])
+    kinds = ", ".join(f"{n} {kind_label(k).lower()}" for k, n in p["kinds"])
     subject = gettext("%(count)s cảnh báo đỏ mới của %(unit)s (%(kinds)s)") % {**p, "kinds": kinds}
     lines = [f"• {i['code']} {i['title']}: {message_for(i['kind'], i['numbers'])}" for i in p["items"]]
     if p["count"] > len(p["items"]):

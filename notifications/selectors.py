@@ -1,10 +1,6 @@
 from django.db import connection
 from django.db.models import QuerySet
 
-from kpis.flag_selectors import flags_visible_to
-from tasks.models import Plan, SubTask
-from units.models import Unit
-
 from .models import Notification, NotificationPreference
 
 
@@ -32,23 +28,3 @@ def unread_count(*, user) -> int:
 
 def preference_for(*, user) -> NotificationPreference:
     return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
-
-
-def visible_flags(*, user) -> QuerySet:
-    return flags_visible_to(user)
-
-
-def plans_with_counts(by_plan: dict) -> list[tuple]:
-    plans = Plan.objects.in_bulk(list(by_plan))
-    rows = [(plans[pk], counts) for pk, counts in by_plan.items() if pk in plans]
-    return sorted(rows, key=lambda row: -row[1]["total"])
-
-
-def unit_name(unit_id: int):
-    """The unit a flag list is narrowed to (its name in the heading); the flags themselves are
-    limited to what the user may see by flag_list."""
-    return Unit.objects.filter(pk=unit_id).only("pk", "name").first()
-
-
-def subtask_title(subtask_id: int):
-    return SubTask.objects.filter(pk=subtask_id).only("pk", "code", "title", "plan_id").first()

@@ -1,6 +1,8 @@
 # Official reports and their archive: built by the reports issue.
 from django.db import models
 
+from kpis.flags import flag_kinds
+
 # Dashboard summary rows (issue 7) ---------------------------------------------------------------
 # Joining ~60,000 lead assignments with their sub-tasks, states and flags, and ~1.4 million reports,
 # on every page view is too slow at province scale (80–600 ms a query on PostgreSQL), so the
@@ -10,15 +12,14 @@ from django.db import models
 
 
 class FlagCounts(models.Model):
-    """Open red flags by kind (columns named flags_<kind>, as kpis.flags.FlagKind)."""
-
-    flags_overdue = models.PositiveIntegerField(default=0)
-    flags_lagging = models.PositiveIntegerField(default=0)
-    flags_quality = models.PositiveIntegerField(default=0)
-    flags_no_report = models.PositiveIntegerField(default=0)
+    """Open red flags by kind: a column flags_<kind> per kind of kpis.flags.RULES."""
 
     class Meta:
         abstract = True
+
+
+for _kind in flag_kinds():
+    FlagCounts.add_to_class(f"flags_{_kind}", models.PositiveIntegerField(default=0))
 
 
 class DashboardAssignment(FlagCounts):

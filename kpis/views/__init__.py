@@ -1,4 +1,5 @@
 from .comments import comment_page
+from .flags import red_flags
 from .periods import not_reported_page, period_generate, period_list, period_lock_view, period_reopen_view
 from .reports import my_tasks, report_correct_view, report_form
 
@@ -11,5 +12,6 @@ __all__ = [
     "period_lock_view",
     "period_reopen_view",
     "report_correct_view",
+    "red_flags",
     "report_form",
 ]

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kpis.flags import FlagKind, RedFlag
+from kpis.flags import RULES, RedFlag
 from kpis.models import AssignmentState
 from nq57portal.queue import enqueue_on_commit
 from units.models import Role, User
@@ -109,7 +109,7 @@ def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
 
 
 def _notify_flags(flags, now) -> int:
-    told = [f for f in flags if f.resolved_at is None and f.kind != FlagKind.QUALITY]
+    told = [f for f in flags if f.resolved_at is None and RULES[f.kind].announced]
     recipients = unit_recipients(f.unit_id for f in told)
     by_unit = defaultdict(list)
     for flag in told:
@@ -167,7 +167,7 @@ def _flags_summary(user, flags, now) -> Notification:
         kind=NotificationKind.FLAG_RAISED,
         template="flags",
         params=params,
-        url=f"{reverse('notifications:flags')}?unit={unit.pk}",
+        url=f"{reverse('kpis:flags')}?unit={unit.pk}",
         object_type="units.unit",
         object_id=unit.pk,
         key=f"flags:{flags[0].pk}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from kpis.flags import FlagKind
+from kpis.flags import flag_kinds, kind_label
 from reports.document import (
     Appendix,
     AppendixRow,
@@ -171,7 +171,7 @@ def summary_sentence(inputs: dict) -> str:
 
 def flags_sentence(inputs: dict) -> str:
     f = inputs["flags"]
-    kinds = ", ".join(f"{str(FlagKind(k).label).lower()} {_n(n)}" for k, n in f["by_kind"].items() if n)
+    kinds = ", ".join(f"{kind_label(k).lower()} {_n(n)}" for k, n in f["by_kind"].items() if n)
     if not f["assignments"]:
         overdue = inputs["totals"]["overdue"]
         if overdue:
@@ -258,7 +258,7 @@ def build_document(inputs: dict, header: dict, narrative: dict, *, sha256: str =
     flag_table = FigureTable(
         caption="Bảng 3. Cảnh báo đỏ đang mở tại thời điểm chốt số liệu",
         columns=("Loại cảnh báo", "Số lượt"),
-        rows=tuple((str(FlagKind(k).label), kinds[k]) for k in FlagKind.values),
+        rows=tuple((kind_label(k), kinds.get(k, 0)) for k in flag_kinds()),
         total=("Tổng cộng", sum(kinds.values())),
     )
     shortcomings = (

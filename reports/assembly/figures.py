@@ -12,7 +12,7 @@ import json
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from kpis.flags import FlagKind
+from kpis.flags import flag_kinds, kind_label
 from kpis.models import Kpi, Status
 from tasks.models import Plan, SubTask
 from units.models import Unit
@@ -149,7 +149,7 @@ def _appendix_rows(sub: dict, states: list[LeadState], units: dict, cutoff, grou
                 "category": category(s),
                 "completion": _pct(s.completion),
                 "evidence": s.evidence,
-                "flags": [str(FlagKind(k).label) for k, _ in s.flags],
+                "flags": [kind_label(k) for k, _ in s.flags],
                 "flag_messages": [m for _, m in s.flags],
                 "latest_report": latest.isoformat() if latest else None,
             }
@@ -178,7 +178,7 @@ def _appendix_rows(sub: dict, states: list[LeadState], units: dict, cutoff, grou
                 "category": "group",
                 "completion": _pct(average),
                 "evidence": sum(m.evidence for m in members),
-                "flags": [f"{FlagKind(k).label}: {n}" for k, n in sorted(flag_counts.items())],
+                "flags": [f"{kind_label(k)}: {n}" for k, n in sorted(flag_counts.items())],
                 "flag_messages": [],
                 "latest_report": max(dates).isoformat() if dates else None,
             }
@@ -301,7 +301,7 @@ def assemble(scope: ReportScope) -> dict:
         "by_section": by_section,
         "by_unit": by_unit,
         "flags": {
-            "by_kind": {k: by_kind.get(k, 0) for k in FlagKind.values},
+            "by_kind": {k: by_kind.get(k, 0) for k in flag_kinds()},
             "assignments": len(flagged),
             "subtasks": len({s.subtask_id for s in flagged}),
             "items": flag_items[:FLAG_LIMIT],

@@ -11,12 +11,12 @@ of the changed ids, a little wider than needed, never narrower).
 from django.db import connection
 from django.utils import timezone
 
-from kpis.flags import FlagKind
+from kpis.flags import flag_kinds
 from kpis.models import Status
 from reports.models import CellLevel, DashboardAssignment, DashboardCell, DashboardSubtask
 
 STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.AWAITING_REVIEW, Status.RETURNED, Status.COMPLETED]
-FLAG_KINDS = [FlagKind.OVERDUE, FlagKind.LAGGING, FlagKind.QUALITY, FlagKind.NO_REPORT]
+FLAG_KINDS = flag_kinds()  # a column flags_<kind> each (reports.models.FlagCounts)
 
 ROWS = DashboardAssignment._meta.db_table
 CELLS = DashboardCell._meta.db_table

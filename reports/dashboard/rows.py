@@ -26,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from kpis.flags import FlagKind, RedFlag
+from kpis.flags import RedFlag, flag_kinds
 from kpis.models import Status
 from reports.models import DashboardAssignment
 from tasks.models import Assignment, assignment_start
@@ -34,7 +34,7 @@ from tasks.models import Assignment, assignment_start
 from .cells import cells_sync, keys_of
 
 LOCK_KEY = 57_0007
-FLAG_COLUMNS = {kind: f"flags_{kind}" for kind in FlagKind.values}
+FLAG_COLUMNS = {kind: f"flags_{kind}" for kind in flag_kinds()}
 
 
 def lead_assignments():

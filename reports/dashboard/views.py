@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kpis.exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_RELATED, SUBTASK_COLUMNS
-from kpis.flags import FlagKind, RedFlag
+from kpis.flags import RULES, RedFlag, kind_label
 from kpis.models import Status
 from nq57portal.exporting import export_response, requested_format
 from reports.models import DashboardSubtask
@@ -110,7 +110,7 @@ def _board_context(request, scope, snap, part: str = "board") -> dict:
         # Labels as text once here, not a lazy translation resolved at each place it is printed.
         "statuses": [(s, str(Status(s).label)) for s in selectors.STATUSES],
         "subtask_statuses": [(s, str(Status(s).label)) for s in selectors.SUBTASK_STATUSES],
-        "flag_kinds": [(k, str(FlagKind(k).label)) for k in selectors.FLAG_KINDS],
+        "flag_kinds": [(k, kind_label(k)) for k in selectors.FLAG_KINDS],
         "unit_kinds": [(k, str(label)) for k, label in selectors.UNIT_KINDS],
         **_ranking_part(scope, rows, mine),
         **_flags_part(scope),
@@ -250,11 +250,11 @@ def dashboard_list(request):
         qs = qs.filter(subtask__ongoing=False, subtask__deadline__lt=today).exclude(st=Status.COMPLETED)
         title.append(_("Quá hạn"))
     flag = get.get("flag", "")
-    if flag in FlagKind.values or flag == "any":
+    if flag in RULES or flag == "any":
         open_flags = RedFlag.objects.filter(assignment=OuterRef("pk"), resolved_at__isnull=True)
         if flag != "any":
             open_flags = open_flags.filter(kind=flag)
-            title.append(_("Cảnh báo: %(kind)s") % {"kind": FlagKind(flag).label})
+            title.append(_("Cảnh báo: %(kind)s") % {"kind": kind_label(flag)})
         else:
             title.append(_("Có cảnh báo đỏ"))
         qs = qs.filter(Exists(open_flags))

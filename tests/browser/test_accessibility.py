@@ -266,7 +266,7 @@ def test_pages_of_the_secretariat(journey, monkeypatch):
     audit.page("period-list", route("kpis:period_list"))
     audit.page("not-reported", route("kpis:not_reported"))
     audit.page("notifications", route("notifications:list"))
-    audit.page("red-flags", route("notifications:flags"))
+    audit.page("red-flags", route("kpis:flags"))
     audit.page("user-list", route("units:user_list"))
     audit.page("user-create", route("units:user_create"))
     # An empty new-user form: errors beside their fields.

@@ -165,7 +165,7 @@ def test_many_new_flags_of_a_unit_arrive_as_one_notification_listing_them(lead, 
     for user in (staff, head):
         note = Notification.objects.get(recipient=user)
         assert note.subject.startswith(f"{told} cảnh báo đỏ mới của {lead.unit} ({told} chậm tiến độ)")
-        assert note.url == f"/notifications/flags/?unit={lead.unit_id}"
+        assert note.url == f"/kpis/flags/?unit={lead.unit_id}"
         assert note.body.count("• ") == told and "Thiếu biên bản" not in note.body
     assert not RedFlag.objects.filter(notified_at__isnull=True).exists()
     RedFlag.objects.update(notified_at=None)  # a second worker that read them before the mark

@@ -85,11 +85,11 @@ def test_anonymous_users_are_sent_to_login(client):
 
 def test_the_flags_page_shows_a_subtasks_flags_to_its_unit_not_to_outsiders(client, staff, flagged, lead):
     client.force_login(staff)
-    page = client.get(reverse("notifications:flags"), {"subtask": lead.subtask_id}).content.decode()
+    page = client.get(reverse("kpis:flags"), {"subtask": lead.subtask_id}).content.decode()
     # an open flag speaks as of today (long after this 2025 deadline): expected has reached 100 %
     assert "Chậm tiến độ: đã qua 150/150 ngày thực hiện, dự kiến đạt 100 %, báo cáo mới 0 %." in page
     client.force_login(UserFactory(roles=[Role.STAFF]))
-    page = client.get(reverse("notifications:flags"), {"subtask": lead.subtask_id}).content.decode()
+    page = client.get(reverse("kpis:flags"), {"subtask": lead.subtask_id}).content.decode()
     assert "Không có cảnh báo đỏ." in page
 
 
@@ -125,13 +125,13 @@ def test_the_flags_page_names_each_flags_subtask_and_narrows_to_a_unit(client, s
     sweep(now=day_n(90))
     leader = UserFactory(roles=[Role.LEADERSHIP])
     client.force_login(leader)
-    page = client.get(reverse("notifications:flags")).content.decode()
+    page = client.get(reverse("kpis:flags")).content.decode()
     for assignment in (lead, other):
         subtask = assignment.subtask
         assert f'href="{reverse("tasks:subtask_detail", args=[subtask.pk])}"' in page
         assert f"{subtask.code}. {subtask.title}" in page
         assert f'href="?unit={assignment.unit_id}"' in page
-    narrowed = client.get(reverse("notifications:flags"), {"unit": other_unit.pk})
+    narrowed = client.get(reverse("kpis:flags"), {"unit": other_unit.pk})
     flags = list(narrowed.context["flags"])
     assert flags and {f.unit_id for f in flags} == {other_unit.pk}
     assert len(flags) == RedFlag.objects.filter(unit=other_unit, resolved_at__isnull=True).count()
@@ -139,7 +139,7 @@ def test_the_flags_page_names_each_flags_subtask_and_narrows_to_a_unit(client, s
     assert narrowed.context["totals"]["total"] == len(flags)
     # Unit staff narrowing to another unit see nothing of it.
     client.force_login(staff)
-    assert list(client.get(reverse("notifications:flags"), {"unit": other_unit.pk}).context["flags"]) == []
+    assert list(client.get(reverse("kpis:flags"), {"unit": other_unit.pk}).context["flags"]) == []
 
 
 def test_unit_staff_read_their_own_units_flags_first_and_coordinated_ones_on_request(client, staff, lead):
@@ -158,13 +158,13 @@ def test_unit_staff_read_their_own_units_flags_first_and_coordinated_ones_on_req
     own = RedFlag.objects.filter(unit=lead.unit, resolved_at__isnull=True).count()
     assert own and RedFlag.objects.filter(unit=other_unit, resolved_at__isnull=True).exists()
     client.force_login(staff)
-    page = client.get(reverse("notifications:flags"))
+    page = client.get(reverse("kpis:flags"))
     assert {f.unit_id for f in page.context["flags"]} == {lead.unit_id}
     assert page.context["totals"]["total"] == own
     html = page.content.decode()
     assert lead.unit.name in html.split("</h1>")[0]
     assert 'href="?co=1"' in html
-    wider = client.get(reverse("notifications:flags"), {"co": "1"})
+    wider = client.get(reverse("kpis:flags"), {"co": "1"})
     assert {f.unit_id for f in wider.context["flags"]} == {lead.unit_id, other_unit.pk}
     assert "Gồm cả nhiệm vụ đơn vị tôi phối hợp" in wider.content.decode()
     # The kind links keep the wider choice.

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from kpis.flags import FlagKind, RedFlag
+from kpis.flags import RedFlag, kind_choices
 from kpis.models import AssignmentState
 from tasks.models import GeneralTask, SubTask
 from units.models import Unit
@@ -52,7 +52,7 @@ def flag_page(scope: Scope) -> tuple[list[dict], bool]:
         cursor.execute(sql, [*params, FLAG_PAGE + 1, scope.flag_offset])
         found = cursor.fetchall()
     today = timezone.localdate()
-    labels = {kind: str(label) for kind, label in FlagKind.choices}
+    labels = {kind: str(label) for kind, label in kind_choices()}
     flags = []
     for pk, kind, numbers, message, raised_at, subtask_id, code, title, unit, short, live in found[
         :FLAG_PAGE
