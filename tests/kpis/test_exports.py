@@ -133,7 +133,7 @@ def test_the_red_flag_list_downloads_its_filtered_flags_in_constant_queries(clie
     _flag(assignments[3], FlagKind.LAGGING, message="Chậm")
     client.force_login(UserFactory(unit=None, roles=[Role.SECRETARIAT]))
     client.get(reverse("home"))  # the first request stamps the session's refresh time (one write)
-    url = reverse("notifications:flags")
+    url = reverse("kpis:flags")
     with CaptureQueriesContext(connection) as few:
         table = read_csv(client.get(url, {"kind": "overdue", "export": "csv"}))
     assert table[0][:2] == ["Loại cảnh báo", "Đơn vị"] and len(table) == 4
