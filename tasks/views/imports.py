@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from tasks.importing import ImportFileError, read_and_resolve, resolve_units
 from tasks.importing.forms import ImportUploadForm
 from tasks.importing.likeness import plans_holding
+from tasks.importing.shown import rows_shown
 from tasks.importing.uploads import upload_discard, upload_paths, upload_storage
 from tasks.models import Plan, PlanStatus
 from tasks.services import ImportBlocked, import_unit_mappings_apply, plan_import_apply, plan_import_preview
@@ -121,6 +122,7 @@ def _preview_context(request, token, storage, xlsx, meta, plan, *, mapping_error
         "new_unit": NEW_UNIT,
         "new_title": meta.get("title") or plan_data.title,
         "same_plans": [] if plan else plans_holding(plan_data),
+        "rows": rows_shown(plan_data, registry),
         "duplicate_error": duplicate_error,
         "confirm_duplicate": bool(request.POST.get("confirm_duplicate")),
     }

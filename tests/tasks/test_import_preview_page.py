@@ -1,5 +1,7 @@
 """The import preview page: the duplicate warning, and each change told with its consequence."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -65,3 +67,21 @@ def test_the_preview_of_an_amended_appendix_states_each_consequence(client, secr
         ("Sở Khoa học và Công nghệ", "co"),
     }
     assert SubTask.objects.filter(code="1.2").exists()
+
+
+def test_the_preview_shows_every_field_read_from_each_row(client, secretariat, tmp_path):  # noqa: F811
+    rows = small_rows(deadline="Quý I/2026", lead="Sở Tư Pháp", co="Sở Tài chính, Phòng Không Có")
+    token = _token(_upload(client, write_xlsx(tmp_path / "a.xlsx", rows)))
+    html = client.get(reverse("tasks:import_preview", args=[token])).content.decode()
+    assert "Nội dung đọc được từ tệp, từng dòng" in html
+    # The deadline as understood, beside the words written.
+    assert "<strong>31/03/2026</strong>" in html and "“Quý I/2026”" in html
+    assert "Thường xuyên (không có hạn)" in html
+    # The units as matched: the registry's name, the file's spelling beside it; unknown ones said so.
+    assert "Sở Tư pháp" in html and "(trong tệp: “Sở Tư Pháp”)" in html
+    assert "“Phòng Không Có” — chưa có trong danh mục" in html
+    # The KPI targets proposed, and the output.
+    assert "tối thiểu 100%" in html
+    assert "tối thiểu 1 (số lượng)" in html
+    assert re.search(r"Sản phẩm:</span>\s*Báo cáo", html)
+    assert "Mục I · NV 1" in html
