@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
-    """Append-only record of a change. On PostgreSQL a trigger refuses UPDATE and DELETE."""
+    """Append-only record of a change. On PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE, and the
+    portal's database role holds none of those privileges on it, nor owns it (ops/dbroles.py)."""
 
     at = models.DateTimeField(_("thời điểm"), db_index=True)
     actor = models.ForeignKey(

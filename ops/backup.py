@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
+from .dbroles import as_owner
+
 MANIFEST = "manifest.json"
 
 
@@ -106,16 +108,19 @@ def restore(source: Path) -> dict:
         raise BackupError("Tệp cơ sở dữ liệu sao lưu đã bị thay đổi (SHA-256 không khớp).")
     if manifest["vendor"] != connection.vendor:
         raise BackupError("Bản sao lưu thuộc loại cơ sở dữ liệu khác.")
-    db = connection.settings_dict
     connections.close_all()
     if connection.vendor == "postgresql":
-        cmd = [
-            "pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-            *_pg_args(db), "-d", db["NAME"], str(db_file),
-        ]  # fmt: skip
-        result = subprocess.run(cmd, env=_pg_env(db), capture_output=True, text=True)
-        if result.returncode:
-            raise BackupError(result.stderr)
+        # As the owner of the tables: the portal's own role may not drop them, and the tables
+        # restored (without privileges) get the portal's role its grants again on the way out.
+        with as_owner():
+            db = connection.settings_dict
+            cmd = [
+                "pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+                *_pg_args(db), "-d", db["NAME"], str(db_file),
+            ]  # fmt: skip
+            result = subprocess.run(cmd, env=_pg_env(db), capture_output=True, text=True)
+            if result.returncode:
+                raise BackupError(result.stderr)
     else:
         connection.ensure_connection()
         src = sqlite3.connect(db_file)

@@ -45,3 +45,20 @@ def clock(monkeypatch):
     from tests.clock import Clock
 
     return Clock(monkeypatch)
+
+
+@pytest.fixture
+def app_role(django_db_setup, django_db_blocker):
+    """On PostgreSQL: the portal's role, granted on the test database exactly as `migrate` grants it in a
+    deployment; returns its name. None on SQLite (which has no roles). Granted for each test that asks:
+    a restore test recreates the tables without it."""
+    from django.db import connection
+
+    from ops.dbroles import grant_app_role
+    from tests.roles import APP_ROLE
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            return None
+        grant_app_role(connection, APP_ROLE)
+    return APP_ROLE

@@ -109,6 +109,10 @@ DATABASES = {
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
     )
 }
+# PostgreSQL deployments run the portal as a role that owns nothing (DATABASE_URL) and migrate and
+# restore as the owner of the tables (DATABASE_OWNER_URL), which then grants the portal's role what it
+# may do: read and write the tables, only read and append to the audit trail (ops/dbroles.py).
+DATABASE_OWNER = dj_database_url.parse(env("DATABASE_OWNER_URL")) if env("DATABASE_OWNER_URL") else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"

@@ -11,3 +11,5 @@ CELERY_TASK_ALWAYS_EAGER = True  # integration tests start a real worker explici
 # Transactional tests empty every table with TRUNCATE; the audit table's trigger lets only
 # connections that ask for it do so (audit/apps.py). Never set outside tests.
 AUDIT_ALLOW_TRUNCATE = True
+# Tests run as the owner of their own database; never switch to a deployment's owner (ops/dbroles.py).
+DATABASE_OWNER = None

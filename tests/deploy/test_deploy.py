@@ -30,6 +30,21 @@ def test_the_compose_file_validates(tmp_path):
     for service in ("db", "redis", "web", "worker", "beat", "init"):
         assert f"  {service}:" in result.stdout
 
+    # Only `init` (migrations) connects as the owner of the tables; the portal's processes run as a
+    # role of their own and are never given the owner's credentials.
+    import dj_database_url
+    import yaml
+
+    services = yaml.safe_load(result.stdout)["services"]
+    owner = dj_database_url.parse(services["init"]["environment"]["DATABASE_OWNER_URL"])
+    assert owner["USER"] == services["db"]["environment"]["POSTGRES_USER"]
+    assert "migrate" in " ".join(services["init"]["command"])
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        portal = dj_database_url.parse(environment["DATABASE_URL"])
+        assert portal["USER"] != owner["USER"], name
+        assert not environment.get("DATABASE_OWNER_URL") and not environment.get("POSTGRES_PASSWORD"), name
+
 
 def _manage(*args, env_extra):
     env = {

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.roles import APP_ROLE
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -24,8 +26,10 @@ def _requires_stack():
 
 
 def subprocess_env(settings_module="nq57portal.settings.test") -> dict:
+    """The subprocesses run as the portal's role, which owns nothing (as in a deployment; the
+    `app_role` fixture grants it), not as the test's owner role."""
     db = connection.settings_dict
-    url = f"postgres://{db['USER'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = f"postgres://{APP_ROLE}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = dict(os.environ)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' own process only
     env.update(
@@ -37,7 +41,7 @@ def subprocess_env(settings_module="nq57portal.settings.test") -> dict:
 
 
 @pytest.fixture
-def redis_queue():
+def redis_queue(app_role):
     """A fresh queue name per test so stray messages from another test never reach this worker."""
     _requires_stack()
     return f"test-{os.getpid()}-{time.monotonic_ns()}"

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ops.backup import BackupError, restore
+from ops.dbroles import RoleError
 
 
 class Command(BaseCommand):
@@ -19,6 +20,6 @@ class Command(BaseCommand):
             raise CommandError("Đã huỷ.")
         try:
             manifest = restore(Path(source))
-        except BackupError as exc:
+        except (BackupError, RoleError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Đã khôi phục {len(manifest['files'])} tệp và cơ sở dữ liệu."))
