@@ -10,14 +10,23 @@ from urllib.parse import quote
 
 from django.http import FileResponse, Http404
 
-# A preview is a document of its own under this policy: no script, no form, nothing fetched but
-# its own images and the PDF itself; `sandbox` gives it an opaque origin even when opened directly.
-# Framed only by the portal's own pages. (`plugin-types` left out: browsers dropped it and warn.)
-# Inline styles only for the browser's own image/PDF viewer chrome: nothing in the file can script.
-PREVIEW_CSP = (
-    "sandbox; default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; "
-    "frame-ancestors 'self'"
+# An image preview is a document of its own under this policy: no script, no form, nothing
+# fetched but the image; `sandbox` gives it an opaque origin even when opened directly. Framed
+# only by the portal's own pages. Inline styles only for the browser's own image viewer chrome.
+# A PDF is never served inline: the browser's own PDF viewer runs a document's JavaScript
+# (/OpenAction app.alert …), which no policy on the response stops. It is drawn by the portal's
+# pdf.js page instead (PDF_PREVIEW_CSP), from the download, which is always an attachment.
+PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+# The pdf.js page: the portal's own scripts only (no inline code), its worker from the portal,
+# the PDF fetched from the portal; WebAssembly only to compile pdf.js's own image decoders
+# (JPEG 2000, JBIG2: scanned documents); framed only by the portal's own pages.
+PDF_PREVIEW_CSP = (
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; "
+    "img-src 'self' data: blob:; style-src 'self'; font-src 'self' data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'self'"
 )
+# pdf.js's worker gets the same allowance for its decoders (a worker follows its own script's policy).
+PDF_WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
 DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
 
 _ASCII_SAFE = re.compile(r"[^A-Za-z0-9 ._()\-]+")
@@ -44,8 +53,11 @@ def content_disposition(disposition: str, name: str) -> str:
 
 
 def serve(evidence, *, inline: bool):
-    """The stored file as a response; 404 when it is gone from the storage (check_evidence says why)."""
+    """The stored file as a response; 404 when it is gone from the storage (check_evidence says why).
+    Only an image is ever inline; anything else (a PDF above all) is an attachment."""
     from .services import private_storage
+
+    inline = inline and evidence.is_image
 
     try:
         handle = private_storage().open(evidence.stored_name, "rb")

@@ -12,13 +12,19 @@ class SecurityHeadersMiddleware:
     """
 
     def __init__(self, get_response):
+        from evidence.http import PDF_WORKER_CSP
+
         self.get_response = get_response
         self.policy = settings.CONTENT_SECURITY_POLICY
+        # pdf.js (evidence previews) compiles its own image decoders in its worker.
+        self.pdfjs_prefix = f"{settings.STATIC_URL}vendor/pdfjs/"
+        self.pdfjs_policy = PDF_WORKER_CSP
 
     def __call__(self, request):
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.policy
+            pdfjs = request.path.startswith(self.pdfjs_prefix)
+            response["Content-Security-Policy"] = self.pdfjs_policy if pdfjs else self.policy
         response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

@@ -89,7 +89,8 @@ class CheckedFile:
 
     @property
     def previewable(self) -> bool:
-        """Only PDF and images may be shown inline (under a sandboxing CSP); the rest downloads."""
+        """PDF and images may be previewed (an image inline under a sandboxing CSP, a PDF drawn by
+        the portal's pdf.js page, never inline); the rest downloads."""
         return self.kind in PREVIEWABLE_KINDS
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from kpis.models import AssignmentState, Period, ProgressReport, ReportStatus
 from kpis.services import ReportData, report_correct, report_save_draft
 from units.permissions import access_assignment_for_user, can_report_on
 
-from ..http import serve
+from ..http import PDF_PREVIEW_CSP, serve
 from ..permissions import access_evidence_for_user
 from ..selectors import draft_files
 from ..services import cleanup_on_error, evidence_add_many, evidence_remove
@@ -147,6 +147,14 @@ def download(request, evidence_id):
 @login_required
 @require_GET
 def preview(request, evidence_id):
-    """PDF and images open in the page under a sandboxing policy; anything else downloads."""
+    """An image opens in the page under a sandboxing policy; a PDF is drawn by the portal's pdf.js
+    page (never by the browser's PDF viewer, which runs the document's scripts); anything else
+    downloads."""
     evidence = access_evidence_for_user(request.user, evidence_id)
-    return serve(evidence, inline=evidence.previewable)
+    if evidence.kind == "pdf":
+        response = render(request, "evidence/pdf_preview.html", {"evidence": evidence})
+        response["Content-Security-Policy"] = PDF_PREVIEW_CSP
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return serve(evidence, inline=evidence.is_image)

@@ -1,16 +1,28 @@
 """Files are served only through the access check, with headers the server builds."""
 
+import re
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.storage import storages
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from evidence.http import ascii_fallback, content_disposition
+from evidence.http import (
+    DOWNLOAD_CSP,
+    PDF_PREVIEW_CSP,
+    PDF_WORKER_CSP,
+    ascii_fallback,
+    content_disposition,
+    serve,
+)
 from evidence.services import evidence_add
 from kpis.services import ReportData, report_save_draft
+from nq57portal.middleware import SecurityHeadersMiddleware
 from tasks.models import AssignmentRole
 from tests.evidence.corpus import pdf_bytes
 from tests.evidence.world import claim, client_for, docx_upload, pdf_upload, png_upload
@@ -50,18 +62,58 @@ def test_a_download_carries_nosniff_and_a_disposition_built_by_the_server(world,
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_a_pdf_preview_is_inline_under_a_sandboxing_policy(world, sent):
-    response = client_for(world.reviewer).get(reverse("evidence:preview", args=[sent["pdf"].pk]))
+def test_a_pdf_preview_is_the_portals_pdfjs_page_never_the_file_inline(world, sent):
+    """The browser's own PDF viewer runs a document's JavaScript whatever the response's policy
+    says: a PDF is drawn by pdf.js on a page of the portal's own scripts, from the download."""
+    evidence = sent["pdf"]
+    response = client_for(world.reviewer).get(reverse("evidence:preview", args=[evidence.pk]))
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("inline; ")
-    assert quote(NAME, safe="") in response["Content-Disposition"]
+    assert response["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response
     policy = response["Content-Security-Policy"]
-    # The response's own policy, not the site's (the middleware keeps a policy a view set).
-    assert policy.startswith("sandbox; default-src 'none'")
-    assert "img-src 'self'" in policy and "object-src 'self'" in policy and "script-src" not in policy
-    assert "frame-ancestors 'self'" in policy
+    assert policy == PDF_PREVIEW_CSP
+    script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert script_src.split() == ["script-src", "'self'", "'wasm-unsafe-eval'"]
+    assert "frame-ancestors 'self'" in policy and "default-src 'none'" in policy
     assert response["X-Frame-Options"] == "SAMEORIGIN"
-    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    html = response.content.decode()
+    assert f'data-src="{reverse("evidence:download", args=[evidence.pk])}"' in html
+    assert "/static/vendor/pdfjs/pdf.min.mjs" in html and "/static/vendor/pdfjs/pdf.worker.min.mjs" in html
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts and all(" src=" in tag for tag in scripts)  # no inline code
+    assert NAME in html
+
+
+def test_a_pdf_is_never_served_inline_even_when_asked(world, sent):
+    response = serve(sent["pdf"], inline=True)
+    assert response["Content-Disposition"].startswith("attachment; ")
+    assert response["Content-Security-Policy"] == DOWNLOAD_CSP
+    assert response["X-Frame-Options"] == "DENY"
+    response.close()
+
+
+def test_pdfjs_gets_its_own_allowance_and_every_other_file_the_portals_policy(rf, settings):
+    def answer(request):
+        return HttpResponse("")
+
+    middleware = SecurityHeadersMiddleware(answer)
+    worker = middleware(rf.get("/static/vendor/pdfjs/pdf.worker.min.0123abcd.mjs"))
+    assert worker["Content-Security-Policy"] == PDF_WORKER_CSP
+    assert "'wasm-unsafe-eval'" in PDF_WORKER_CSP and "unsafe-inline" not in PDF_WORKER_CSP
+    for path in ("/static/evidence/pdf-preview.mjs", "/static/js/portal.js", "/plans/"):
+        assert middleware(rf.get(path))["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
+
+
+def test_pdfjs_is_vendored_with_its_licence():
+    folder = Path(django_settings.BASE_DIR) / "static" / "vendor" / "pdfjs"
+    assert "Apache License" in (folder / "LICENSE").read_text()
+    assert "5.6.205" in (folder / "README.md").read_text()
+    for name in ("pdf.min.mjs", "pdf.worker.min.mjs", "wasm/jbig2.wasm", "standard_fonts/FoxitSerif.pfb"):
+        assert (folder / name).stat().st_size > 1000, name
+    # The preview sets isEvalSupported off and never asks for scripting.
+    script = (Path(django_settings.BASE_DIR) / "static" / "evidence" / "pdf-preview.mjs").read_text()
+    assert "isEvalSupported: false" in script and "enableScripting" not in script
 
 
 def test_an_image_preview_is_inline(world, sent):
