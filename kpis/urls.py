@@ -12,6 +12,7 @@ urlpatterns = [
     path("periods/generate/", views.period_generate, name="period_generate"),
     path("periods/<int:period_id>/lock/", views.period_lock_view, name="period_lock"),
     path("periods/<int:period_id>/reopen/", views.period_reopen_view, name="period_reopen"),
+    path("periods/<int:period_id>/remove/", views.period_remove_view, name="period_remove"),
     path("not-reported/", views.not_reported_page, name="not_reported"),
     path("flags/", views.red_flags, name="flags"),
 ]

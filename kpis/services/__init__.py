@@ -2,7 +2,15 @@
 
 from .claims import claim_approve, claim_return
 from .comments import comment_add
-from .periods import current_period, period_dates, period_lock, period_reopen, periods_ensure
+from .periods import (
+    current_period,
+    period_dates,
+    period_is_empty,
+    period_lock,
+    period_remove,
+    period_reopen,
+    periods_ensure,
+)
 from .reports import (
     ReportData,
     check_can_report,
@@ -27,7 +35,9 @@ __all__ = [
     "is_completion_claim",
     "kpi_rows",
     "period_dates",
+    "period_is_empty",
     "period_lock",
+    "period_remove",
     "period_reopen",
     "periods_ensure",
     "proposed_completion",

@@ -63,11 +63,34 @@ def _period_starts(kind: str, plan_start: datetime.date, today: datetime.date):
             year, month = year + 1, month - 12
 
 
-def periods_ensure(*, now=None, plan: Plan | None = None) -> int:
-    """Create the missing periods of every plan in force, up to the one holding today.
+def _wanted_periods(plan_start: datetime.date, today: datetime.date) -> dict:
+    """{(kind, end): dates} of the periods a plan starting on `plan_start` has by `today`. A period
+    is known by its kind and its last day: moving the plan's start moves the first period's start,
+    it does not make another period of the same month."""
+    wanted = {}
+    for kind in (PeriodKind.MONTHLY, PeriodKind.QUARTERLY):
+        for start in _period_starts(kind, plan_start, today):
+            dates = period_dates(kind, start, plan_start)
+            wanted[(kind, dates["end"])] = dates
+    return wanted
 
-    Idempotent (unique plan/kind/start, conflicts ignored), so it is safe to run from several
-    workers or on every deploy. Returns how many periods were created.
+
+def period_is_empty(period: Period) -> bool:
+    """No report was sent or drafted for it and no official report was made of it: removing it
+    loses nothing a unit or the archive wrote."""
+    from reports.archive import GeneratedReport
+
+    return not period.reports.exists() and not GeneratedReport.objects.filter(period=period).exists()
+
+
+def periods_ensure(*, now=None, plan: Plan | None = None) -> int:
+    """Give every plan in force exactly the periods its dates call for, up to the one holding today.
+
+    Creates the missing ones, moves the dates of a period whose plan's start moved (same row, so
+    its reports and flags stay and nothing is announced again), and retires periods the plan no
+    longer has (its start moved later) or duplicates of one month left by earlier versions: an empty
+    one is removed, one holding reports is kept. Idempotent (unique plan/kind/start, conflicts
+    ignored), safe from several workers or on every deploy. Returns how many periods were created.
     """
     today = timezone.localdate(now or timezone.now())
     plans = Plan.objects.filter(status=PlanStatus.IN_FORCE)
@@ -76,28 +99,83 @@ def periods_ensure(*, now=None, plan: Plan | None = None) -> int:
     created = 0
     for each in plans.only("id", "start_date", "issue_date", "code", "title"):
         plan_start = each.effective_start
-        if plan_start is None or plan_start > today:
+        if plan_start is None:
             continue
-        existing = set(Period.objects.filter(plan=each).values_list("kind", "start"))
-        missing = [
-            Period(plan=each, kind=kind, **period_dates(kind, start, plan_start))
-            for kind in (PeriodKind.MONTHLY, PeriodKind.QUARTERLY)
-            for start in _period_starts(kind, plan_start, today)
-            if (kind, start) not in existing
-        ]
-        if not missing:
+        wanted = _wanted_periods(plan_start, today) if plan_start <= today else {}
+        by_slot: dict[tuple, list[Period]] = {}
+        for period in Period.objects.filter(plan=each).order_by("pk"):
+            by_slot.setdefault((period.kind, period.end), []).append(period)
+        missing, moved, retired = [], [], []
+        for slot, dates in wanted.items():
+            rows = by_slot.pop(slot, [])
+            if not rows:
+                missing.append(Period(plan=each, kind=slot[0], **dates))
+                continue
+            # Keep the row with reports (or the one already right, or the oldest); the rest are duplicates.
+            keep = max(rows, key=lambda p: (p.reports.exists(), p.start == dates["start"], -p.pk))
+            retired += [p for p in rows if p is not keep]
+            if any(getattr(keep, k) != v for k, v in dates.items()):
+                moved.append((keep, dates))
+        for rows in by_slot.values():
+            retired += rows
+        if not (missing or moved or retired):
             continue
         with transaction.atomic():
+            removed, kept = [], []
+            for period in retired:
+                if period_is_empty(period):
+                    removed.append(period.label)
+                    period.delete()
+                else:
+                    kept.append(period.label)
+            for period, dates in moved:
+                for key, value in dates.items():
+                    setattr(period, key, value)
+                period.save(update_fields=list(dates))
             Period.objects.bulk_create(missing, ignore_conflicts=True)
             audit_record(
                 actor=None,
                 action="period.generate",
                 obj=each,
-                changes={"created": [f"{p.kind} {p.start.isoformat()}" for p in missing]},
+                changes={
+                    k: v
+                    for k, v in {
+                        "created": [_told(p.kind, p.start, p.end) for p in missing],
+                        "moved": [_told(p.kind, d["start"], d["end"]) for p, d in moved],
+                        "removed": removed,
+                        "kept": kept,
+                    }.items()
+                    if v
+                },
                 now=now,
             )
         created += len(missing)
     return created
+
+
+def _told(kind, start: datetime.date, end: datetime.date) -> str:
+    """ "Tháng 11/2025 (15/11/2025 – 30/11/2025)": a period in words for the audit trail."""
+    label = Period(kind=kind, start=start, end=end).label
+    return f"{label} ({start:%d/%m/%Y} – {end:%d/%m/%Y})"
+
+
+@transaction.atomic
+def period_remove(*, period: Period, actor, now=None) -> None:
+    """The secretariat removes an empty period (a duplicate, a month the plan no longer has).
+    Refused while it holds reports or an official report."""
+    _require_secretariat(actor)
+    if not period_is_empty(period):
+        raise ValidationError(
+            _("Kỳ báo cáo %(label)s đã có báo cáo nên không thể xoá.") % {"label": period.label}
+        )
+    audit_record(
+        actor=actor,
+        action="period.remove",
+        obj=period.plan,
+        changes={"removed": [_told(period.kind, period.start, period.end)]},
+        now=now,
+    )
+    period.delete()
 
 
 def _require_secretariat(actor):

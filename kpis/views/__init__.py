@@ -1,6 +1,13 @@
 from .comments import comment_page
 from .flags import red_flags
-from .periods import not_reported_page, period_generate, period_list, period_lock_view, period_reopen_view
+from .periods import (
+    not_reported_page,
+    period_generate,
+    period_list,
+    period_lock_view,
+    period_remove_view,
+    period_reopen_view,
+)
 from .reports import my_tasks, report_correct_view, report_form
 
 __all__ = [
@@ -10,6 +17,7 @@ __all__ = [
     "period_generate",
     "period_list",
     "period_lock_view",
+    "period_remove_view",
     "period_reopen_view",
     "report_correct_view",
     "red_flags",

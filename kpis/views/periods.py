@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from ..exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_RELATED
 from ..forms import ReasonForm
 from ..models import Period
 from ..selectors import not_reported
-from ..services import period_lock, period_reopen, periods_ensure
+from ..services import period_lock, period_remove, period_reopen, periods_ensure
 
 
 def _secretariat(request):
@@ -35,7 +36,18 @@ def period_list(request, *, failed: Period | None = None, failed_form=None):
     _secretariat(request)
     plans = list(Plan.objects.filter(status=PlanStatus.IN_FORCE).order_by("-issue_date", "pk"))
     plan_id = _plan_filter(request)
-    periods = Period.objects.select_related("plan", "locked_by").order_by("plan_id", "-start", "kind")
+    from reports.archive import GeneratedReport
+
+    from ..models import ProgressReport
+
+    periods = (
+        Period.objects.select_related("plan", "locked_by")
+        .annotate(
+            in_use=Exists(ProgressReport.objects.filter(period=OuterRef("pk")))
+            | Exists(GeneratedReport.objects.filter(period=OuterRef("pk")))
+        )
+        .order_by("plan_id", "-start", "kind")
+    )
     if plan_id:
         periods = periods.filter(plan_id=plan_id)
     page = Paginator(periods, 60).get_page(request.GET.get("page"))
@@ -73,6 +85,20 @@ def period_lock_view(request, period_id):
 @require_POST
 def period_reopen_view(request, period_id):
     return _lock_action(request, period_id, period_reopen, _("Đã mở lại kỳ báo cáo %(label)s."))
+
+
+@login_required
+@require_POST
+def period_remove_view(request, period_id):
+    _secretariat(request)
+    period = get_object_or_404(Period.objects.select_related("plan"), pk=period_id)
+    try:
+        period_remove(period=period, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã xoá kỳ báo cáo trống %(label)s.") % {"label": period.label})
+    return redirect(request.POST.get("next") or reverse("kpis:period_list"))
 
 
 @login_required
