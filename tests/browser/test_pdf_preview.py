@@ -105,6 +105,18 @@ def test_a_pdf_with_javascript_is_shown_without_running_it(journey, settings):
     assert len(reviewer.context.pages) == 1
     assert reviewer.csp_violations() == []
 
+    # On a phone the page fits the screen's width.
+    phone = journey(viewport=(390, 844), name="phone")
+    seen_on_phone = _watch(phone)
+    phone.login(world.reviewer.username, PASSWORD)
+    phone.go(reverse("evidence:preview", args=[evidence.pk]))
+    phone.page.wait_for_selector("#pdf-preview[data-rendered]", timeout=20_000)
+    shown_width = phone.page.locator(".pdf-page canvas").evaluate("c => c.getBoundingClientRect().width")
+    assert 300 < shown_width <= 390
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.shot("preview-on-a-phone")
+    assert seen_on_phone == []
+
 
 def test_the_download_is_an_attachment_never_opened_in_the_tab(journey, settings):
     settings.EVIDENCE_CLAMD_SOCKET = ""
