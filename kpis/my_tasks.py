@@ -115,6 +115,15 @@ class TaskGroup:
     plan: object
     section: object
     rows: list = field(default_factory=list)
+    title: str = ""
+
+
+URGENCY = (
+    ("overdue", _("Quá hạn")),
+    ("lagging", _("Chậm tiến độ")),
+    ("report_due", _("Chưa gửi báo cáo kỳ này")),
+    ("", _("Các nhiệm vụ khác")),
+)
 
 
 def _current_report_filter(today, status):
@@ -277,9 +286,16 @@ def _row(assignment: Assignment, today, period) -> TaskRow:
     )
 
 
-def group_rows(rows) -> list[TaskGroup]:
-    """Rows (one page of them) under their plan and section, in the order of their first row: the
-    page's most urgent section comes first, whatever its place in the appendix."""
+def group_rows(rows, *, by_urgency: bool = False) -> list[TaskGroup]:
+    """Rows (one page of them) under their plan and section, in the order of their first row; or,
+    in the priority order, under what makes them urgent (overdue, lagging, this period's report
+    still to send, the rest): the order they come in, without a heading for every other row."""
+    if by_urgency:
+        bands: dict = {}
+        for row in rows:
+            attribute, title = next((a, t) for a, t in URGENCY if not a or getattr(row, a))
+            bands.setdefault(attribute, TaskGroup(plan=None, section=None, title=title)).rows.append(row)
+        return list(bands.values())
     groups: dict = {}
     for row in rows:
         section = row.subtask.general_task.section

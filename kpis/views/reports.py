@@ -58,12 +58,14 @@ def my_tasks(request):
         return export_response(fmt, rows=rows, columns=MY_TASK_COLUMNS, name="nhiem-vu-cua-toi")
     # A department leads hundreds of assignments: a page of the most urgent ones at a time (the
     # counts above still cover them all).
+    by_urgency = filters.get("sort") not in ("deadline", "completion", "code")  # else the priority order
     page = Paginator(data["selected"], MY_TASKS_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = task_rows(user=request.user, today=today, ids=[f.pk for f in page.object_list])
     context = {
         **data,
         "page": page,
-        "groups": group_rows(page.object_list),
+        "groups": group_rows(page.object_list, by_urgency=by_urgency),
+        "by_urgency": by_urgency,
         "filters": filters,
         "today": today,
         "statuses": Status.choices,

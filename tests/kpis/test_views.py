@@ -590,3 +590,22 @@ def test_a_long_co_ordination_list_comes_when_scrolled_to(client_staff, lead, su
     assert "<html" not in fragment and 'id="task-' not in fragment
     assert all(reverse("kpis:comment_page", args=[a.pk]) in fragment for a in cos)
     assert link in client_staff.get(reverse("kpis:my_tasks"), {"co": "1"}).content.decode()
+
+
+def test_in_the_priority_order_rows_are_headed_by_what_makes_them_urgent(client, subtask, plan, current):
+    staff = UserFactory(unit=UnitFactory(name="Sở Công Thương"), roles=[Role.STAFF])
+    client.force_login(staff)
+    today = datetime.date.today()
+    late, due = _bulk_assignments(staff.unit, subtask.general_task, plan, 2)
+    SubTask.objects.filter(pk=late.subtask_id).update(deadline=today - datetime.timedelta(days=2))
+    SubTask.objects.filter(pk=due.subtask_id).update(
+        start_date=today, deadline=today + datetime.timedelta(days=300)
+    )
+    body = client.get(reverse("kpis:my_tasks")).content.decode()
+    headings = [(m.start(), m.group(1)) for m in re.finditer(r"<h2>\s*([^<]*?)\s*</h2>", body)]
+    (overdue_at, overdue), (unsent_at, unsent) = headings[:2]
+    assert (overdue, unsent) == ("Quá hạn", "Chưa gửi báo cáo kỳ này")
+    assert overdue_at < body.index(f'id="task-{late.pk}"') < unsent_at < body.index(f'id="task-{due.pk}"')
+    assert f"{plan.code} · Mục" in body  # each row says where it sits
+    by_section = client.get(reverse("kpis:my_tasks"), {"sort": "code"}).content.decode()
+    assert f"{plan.code} · Mục" not in by_section
