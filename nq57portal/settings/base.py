@@ -107,6 +107,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        # A connection kept between requests is checked before a request uses it: after a database
+        # restart (or a failover) each web worker reconnects instead of answering one 500.
+        conn_health_checks=True,
     )
 }
 # PostgreSQL deployments run the portal as a role that owns nothing (DATABASE_URL) and migrate and

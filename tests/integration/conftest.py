@@ -5,9 +5,12 @@ same test database pytest-django created, so tests using them must be transactio
 """
 
 import os
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -103,3 +106,69 @@ def wait_for(predicate, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return False
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def production_env(redis_queue, tmp_path):
+    env = subprocess_env("nq57portal.settings.production")
+    env.update(
+        SECRET_KEY="integration-test-secret-key-integration-test-secret-key-0123456789",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        STATIC_ROOT=str(tmp_path / "static"),
+        PRIVATE_ROOT=str(tmp_path / "private"),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return env
+
+
+def http_get(url: str, timeout: float = 10):
+    """(status, body) of a GET; (None, reason) when nothing answered."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 - our own test server
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+    except OSError as error:
+        return None, str(error)
+
+
+@pytest.fixture
+def gunicorn_server(production_env, transactional_db):
+    """Start gunicorn (production settings) on a free port: `start(workers=4, **env)` → base URL."""
+    procs = []
+
+    def start(workers: int = 2, **env):
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "nq57portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--timeout", "120"],
+            cwd=ROOT, env={**production_env, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        procs.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        assert wait_for(lambda: http_get(base + "/healthz", 5)[0] == 200, 60), "gunicorn did not answer"
+        return base
+
+    start.procs = procs
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

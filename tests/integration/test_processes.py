@@ -1,7 +1,6 @@
 """The processes of the production stack (gunicorn, worker, beat), started directly against the local
 PostgreSQL and Redis — what `docker compose up` runs, minus the containers."""
 
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -10,36 +9,9 @@ import pytest
 
 from audit.models import AuditEvent
 
-from .conftest import ROOT, subprocess_env, wait_for
+from .conftest import ROOT, free_port, wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def production_env(redis_queue, tmp_path):
-    env = subprocess_env("nq57portal.settings.production")
-    env.update(
-        SECRET_KEY="integration-test-secret-key-integration-test-secret-key-0123456789",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        STATIC_ROOT=str(tmp_path / "static"),
-        PRIVATE_ROOT=str(tmp_path / "private"),
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    return env
 
 
 def test_gunicorn_serves_the_portal_with_production_settings(production_env, transactional_db):
