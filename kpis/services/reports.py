@@ -134,17 +134,37 @@ def _check_completion(value) -> Decimal:
     return value
 
 
-def _write_values(report: ProgressReport, data: ReportData) -> None:
-    report.kpi_values.all().delete()
+def _values_for(subtask, data: ReportData) -> list[KpiValue]:
     values = []
-    for kpi, target in kpi_rows(report.assignment.subtask):
+    for kpi, target in kpi_rows(subtask):
         if target is not None:
             actual = data.actuals.get(target.pk)
             if actual is not None:
-                values.append(KpiValue(report=report, kpi=kpi, target=target, actual=actual))
+                values.append(KpiValue(kpi=kpi, target=target, actual=actual))
         elif data.notes.get(kpi.pk, "").strip():
-            values.append(KpiValue(report=report, kpi=kpi, note=data.notes[kpi.pk].strip()))
+            values.append(KpiValue(kpi=kpi, note=data.notes[kpi.pk].strip()))
+    return values
+
+
+def _write_values(report: ProgressReport, data: ReportData) -> None:
+    report.kpi_values.all().delete()
+    values = _values_for(report.assignment.subtask, data)
+    for value in values:
+        value.report = report
     KpiValue.objects.bulk_create(values)
+
+
+def lock_assignment(assignment_id: int) -> None:
+    """Hold this assignment for the rest of the transaction: its drafts, submissions and corrections
+    (and a double click's two requests) run one after the other, the second seeing what the first
+    wrote. The lock is taken before any report or status row, always in that order, and leaves the
+    assignment's key free (FOR NO KEY UPDATE): rows that refer to it are still written meanwhile."""
+    list(
+        Assignment.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk=assignment_id)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
 
 
 def _snapshot(report: ProgressReport) -> dict:
@@ -163,15 +183,23 @@ def _targets(assignment) -> list[KpiTarget]:
 
 @transaction.atomic
 def report_save_draft(
-    *, assignment: Assignment, period: Period, actor, data: ReportData, uploads=(), now=None
+    *,
+    assignment: Assignment,
+    period: Period,
+    actor,
+    data: ReportData,
+    uploads=(),
+    now=None,
 ) -> ProgressReport:
     """Save the draft of this assignment and period (the next version when one was already sent)."""
     now = now or timezone.now()
     check_can_report(assignment=assignment, period=period, actor=actor, today=timezone.localdate(now))
     completion = _check_completion(data.completion)
+    lock_assignment(assignment.pk)
     report = (
-        ProgressReport.objects.select_for_update()
+        ProgressReport.objects.select_for_update(of=("self",))
         .filter(assignment=assignment, period=period, status=ReportStatus.DRAFT)
+        .order_by()
         .first()
     )
     created = report is None
@@ -205,8 +233,9 @@ def report_save_draft(
 def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
     """Send a draft. A completion claim without evidence is refused; with evidence it awaits review."""
     now = now or timezone.now()
+    lock_assignment(report.assignment_id)
     report = (
-        ProgressReport.objects.select_for_update()
+        ProgressReport.objects.select_for_update(of=("self",))
         .select_related("assignment__subtask", "period")
         .get(pk=report.pk)
     )
@@ -239,6 +268,7 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
 def report_correct(*, report: ProgressReport, actor, now=None) -> ProgressReport:
     """Start a correction of a submitted report: a new draft version copied from it."""
     now = now or timezone.now()
+    lock_assignment(report.assignment_id)
     report = ProgressReport.objects.select_related("assignment__subtask", "period").get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError({"__all__": _("Chỉ sửa được báo cáo đã gửi; bản nháp thì sửa trực tiếp.")})
@@ -285,7 +315,9 @@ def _apply_submission(report: ProgressReport, now) -> tuple[str, str]:
     The status follows the latest period reported: a late correction of an older period keeps
     the figures of the newer one. A returned claim stays "Chờ hoàn thiện" until a new claim.
     """
-    state, _ = AssignmentState.objects.select_for_update().get_or_create(assignment=report.assignment)
+    state, _ = AssignmentState.objects.select_for_update(of=("self",)).get_or_create(
+        assignment=report.assignment
+    )
     before = state.status
     latest = state.latest_report
     if latest is not None and latest.period.start > report.period.start:

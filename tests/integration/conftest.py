@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -172,3 +173,51 @@ def gunicorn_server(production_env, transactional_db):
             proc.wait(20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 is an answer to record, not to follow
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+CSRF_SECRET = "integrationtestcsrfsecret0123456"  # 32 characters, as Django's own secrets
+
+
+class PortalUser:
+    """A signed-in user of a portal served by gunicorn_server, over plain HTTP.
+
+    Signed in with the test client's force_login (the test process shares the database and, through
+    the `settings` fixture, the server's SECRET_KEY); CSRF through a cookie and header of our own."""
+
+    def __init__(self, base: str, user):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        self.base = base
+        self.headers = {
+            "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF_SECRET}",
+            "X-CSRFToken": CSRF_SECRET,
+            "Referer": base + "/",
+        }
+
+    def request(self, path: str, data: dict | None = None, headers: dict | None = None, timeout=60):
+        """(status, body); a POST when `data` is given. (None, reason) when nothing answered."""
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={**self.headers, **(headers or {})}
+        )
+        try:
+            with _opener.open(request, timeout=timeout) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+        except OSError as error:
+            return None, str(error)
+
+
+@pytest.fixture
+def portal_user(gunicorn_server, production_env, settings):
+    settings.SECRET_KEY = production_env["SECRET_KEY"]  # the session's hash is checked by the server
+    return PortalUser

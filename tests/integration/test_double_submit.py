@@ -1,0 +1,112 @@
+"""Two requests for one report at the same moment (the first draft or submission posted twice) under gunicorn against PostgreSQL: one version, no 500.
+
+To make "at the same moment" certain rather than likely, the test holds the report table while
+both requests arrive (LOCK TABLE … IN EXCLUSIVE MODE: reads go on, writes and row locks wait), and
+lets go once PostgreSQL shows both waiting; they then race exactly as two clicks do."""
+
+import datetime
+import re
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from kpis.models import Period, ProgressReport, ReportStatus
+from kpis.services import periods_ensure
+from tests.factories import (
+    AssignmentFactory,
+    GeneralTaskFactory,
+    PlanFactory,
+    SectionFactory,
+    SubTaskFactory,
+    UserFactory,
+)
+from units.models import Role
+
+from .conftest import wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def _waiting_backends() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def _at_once(user, path: str, posts: list[dict]) -> list:
+    """POST each of `posts` from its own thread, all held until every one is waiting in PostgreSQL."""
+    answers = [None] * len(posts)
+
+    def send(i):
+        answers[i] = user.request(path, posts[i])
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE kpis_progressreport IN EXCLUSIVE MODE")
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(len(posts))]
+        for thread in threads:
+            thread.start()
+        assert wait_for(lambda: _waiting_backends() >= len(posts), 60), "the requests never reached the lock"
+    for thread in threads:
+        thread.join(120)
+    return answers
+
+
+@pytest.fixture
+def world(db):
+    plan = PlanFactory(issue_date=datetime.date(2025, 11, 1))
+    periods_ensure()
+    today = timezone.localdate()
+    period = Period.objects.get(plan=plan, kind="monthly", start__lte=today, end__gte=today)
+    general_task = GeneralTaskFactory(section=SectionFactory(plan=plan))
+    leads = [
+        AssignmentFactory(
+            subtask=SubTaskFactory(general_task=general_task, start_date=datetime.date(2025, 11, 1)),
+        )
+        for _ in range(3)
+    ]
+    unit = leads[0].unit
+    for lead in leads[1:]:
+        lead.unit = unit
+        lead.save()
+    return period, leads, UserFactory(unit=unit, roles=[Role.STAFF])
+
+
+def _form(user, lead, period) -> dict:
+    status, page = user.request(reverse("kpis:report_form", args=[lead.pk]) + f"?period={period.pk}")
+    assert status == 200, page[:2000]
+    seen = re.search(r'name="seen_report" value="([^"]*)"', page)
+    return {
+        "period": str(period.pk),
+        "loaded_period": str(period.pk),
+        "seen_report": seen.group(1) if seen else "",
+        "completion": "40",
+        "results": "Đã ban hành kế hoạch triển khai",
+        "difficulties": "",
+        "proposals": "",
+    }
+
+
+def test_the_first_draft_or_submission_posted_twice_makes_one_version_and_no_500(
+    gunicorn_server, portal_user, world
+):
+    period, (_drafted, first_submit, first_draft), staff = world
+    user = portal_user(gunicorn_server(workers=4), staff)
+    cases = {
+        first_submit: {**_form(user, first_submit, period), "action": "submit"},  # nothing yet, sent twice
+        first_draft: {**_form(user, first_draft, period), "action": "draft"},  # nothing yet, saved twice
+    }
+    seen, wanted = {}, {}
+    for lead, post in cases.items():
+        answers = _at_once(user, reverse("kpis:report_form", args=[lead.pk]), [post, post])
+        seen[lead.pk] = [code for code, _ in answers]
+        wanted[lead.pk] = [302, 302]
+    assert seen == wanted
+    drafts = ProgressReport.objects.filter(assignment=first_draft).values_list("version", "status")
+    assert list(drafts) == [(1, ReportStatus.DRAFT)]
