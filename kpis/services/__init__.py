@@ -22,6 +22,7 @@ from .reports import (
     report_correct,
     report_save_draft,
     report_submit,
+    report_token,
 )
 from .states import states_ensure
 
@@ -46,5 +47,6 @@ __all__ = [
     "report_correct",
     "report_save_draft",
     "report_submit",
+    "report_token",
     "states_ensure",
 ]

@@ -154,6 +154,33 @@ def _write_values(report: ProgressReport, data: ReportData) -> None:
     KpiValue.objects.bulk_create(values)
 
 
+def _value_keys(values) -> set[tuple]:
+    return {(v.kpi_id, v.target_id, v.actual, v.note or "") for v in values}
+
+
+def _same_content(report: ProgressReport, assignment, completion: Decimal, data: ReportData) -> bool:
+    """Whether saving `data` would write exactly what `report` holds."""
+    return (
+        report.completion == completion
+        and (report.results, report.difficulties, report.proposals)
+        == (data.results, data.difficulties, data.proposals)
+        and _value_keys(report.kpi_values.all()) == _value_keys(_values_for(assignment.subtask, data))
+    )
+
+
+def report_token(*, assignment_id: int, period_id: int) -> str:
+    """What a form shows of this assignment's report for the period: the latest version and its
+    status. Posted back with the form, it tells a repeat of a submission that has just been made
+    (a double click, a second tab sending the same draft) from a new one."""
+    latest = (
+        ProgressReport.objects.filter(assignment_id=assignment_id, period_id=period_id)
+        .order_by("-version")
+        .values_list("pk", "status")
+        .first()
+    )
+    return f"{period_id}:{latest[0]}:{latest[1]}" if latest else f"{period_id}:0:"
+
+
 def lock_assignment(assignment_id: int) -> None:
     """Hold this assignment for the rest of the transaction: its drafts, submissions and corrections
     (and a double click's two requests) run one after the other, the second seeing what the first
@@ -190,8 +217,13 @@ def report_save_draft(
     data: ReportData,
     uploads=(),
     now=None,
+    seen: str | None = None,
 ) -> ProgressReport:
-    """Save the draft of this assignment and period (the next version when one was already sent)."""
+    """Save the draft of this assignment and period (the next version when one was already sent).
+
+    `seen` is the form's report_token: when the version sent since the form was shown holds
+    exactly `data` (and nothing is uploaded), that version is returned, already submitted, and
+    nothing is written."""
     now = now or timezone.now()
     check_can_report(assignment=assignment, period=period, actor=actor, today=timezone.localdate(now))
     completion = _check_completion(data.completion)
@@ -203,6 +235,19 @@ def report_save_draft(
         .first()
     )
     created = report is None
+    if created and seen is not None and not uploads:
+        latest = (
+            ProgressReport.objects.filter(assignment=assignment, period=period).order_by("-version").first()
+        )
+        if (
+            latest is not None
+            and latest.is_submitted
+            and seen != report_token(assignment_id=assignment.pk, period_id=period.pk)
+            and _same_content(latest, assignment, completion, data)
+        ):
+            # The form was showing an earlier state (the draft, or nothing), and what it sends was
+            # sent a moment ago: the same submission again, answered with the version it made.
+            return latest
     if created:
         last = ProgressReport.objects.filter(assignment=assignment, period=period).aggregate(
             v=Max("version")

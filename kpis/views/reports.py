@@ -25,7 +25,14 @@ from ..forms import ReportForm
 from ..models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
 from ..selectors import FLAGS, SORTS, co_assignments, group_rows, task_rows
 from ..selectors import my_tasks as select_my_tasks
-from ..services import kpi_rows, proposed_completion, report_correct, report_save_draft, report_submit
+from ..services import (
+    kpi_rows,
+    proposed_completion,
+    report_correct,
+    report_save_draft,
+    report_submit,
+    report_token,
+)
 
 MY_TASKS_PAGE_SIZE = 50
 CO_INLINE = 20  # co-ordinated tasks listed with the page; more come when the list is scrolled to
@@ -154,6 +161,9 @@ def _form_context(request, assignment, periods, period, form, rows, **extra):
     reported = ProgressReport.objects.filter(assignment=assignment).values_list("period_id", flat=True)
     can_report = assignment.role == AssignmentRole.LEAD and can_report_on(request.user, assignment)
     return {
+        # The form posts back which version it was showing (a repeated submission is answered with
+        # the version the first one made).
+        "seen_report": report_token(assignment_id=assignment.pk, period_id=period.pk) if period else "",
         "reported_periods": " ".join(str(pk) for pk in sorted(set(reported))),
         "assignment": assignment,
         "subtask": assignment.subtask,
@@ -223,8 +233,10 @@ def report_form(request, assignment_id):
                         data=form.report_data(),
                         uploads=form.cleaned_data["evidence"],
                         now=now,
+                        seen=request.POST.get("seen_report") or None,
                     )
-                    if action == "submit":
+                    # A draft already sent (the repeat of a submission just made) is not sent again.
+                    if action == "submit" and not report.is_submitted:
                         report = report_submit(report=report, actor=request.user, now=now)
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -291,7 +303,7 @@ def _load_period(request, assignment, periods, period, rows, posted: ReportForm)
 
 
 def _saved(request, assignment, report, action):
-    if action == "submit":
+    if action == "submit" or report.is_submitted:
         text = _("Đã gửi báo cáo %(period)s (phiên bản %(version)s).") % {
             "period": report.period.label,
             "version": report.version,

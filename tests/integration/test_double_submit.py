@@ -1,4 +1,5 @@
-"""Two requests for one report at the same moment (the first draft or submission posted twice) under gunicorn against PostgreSQL: one version, no 500.
+"""Two requests for one report at the same moment (a double click on "Gửi", the first draft or
+submission posted twice) under gunicorn against PostgreSQL: one version, no 500.
 
 To make "at the same moment" certain rather than likely, the test holds the report table while
 both requests arrive (LOCK TABLE … IN EXCLUSIVE MODE: reads go on, writes and row locks wait), and
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kpis.models import Period, ProgressReport, ReportStatus
-from kpis.services import periods_ensure
+from kpis.services import ReportData, periods_ensure, report_save_draft
 from tests.factories import (
     AssignmentFactory,
     GeneralTaskFactory,
@@ -93,20 +94,24 @@ def _form(user, lead, period) -> dict:
     }
 
 
-def test_the_first_draft_or_submission_posted_twice_makes_one_version_and_no_500(
+def test_a_double_click_on_send_and_a_first_report_posted_twice_make_one_version(
     gunicorn_server, portal_user, world
 ):
-    period, (_drafted, first_submit, first_draft), staff = world
+    period, (drafted, first_submit, first_draft), staff = world
     user = portal_user(gunicorn_server(workers=4), staff)
+    report_save_draft(
+        assignment=drafted, period=period, actor=staff, data=ReportData(completion=30), now=timezone.now()
+    )
     cases = {
+        drafted: {**_form(user, drafted, period), "action": "submit"},  # a draft saved, "Gửi" twice
         first_submit: {**_form(user, first_submit, period), "action": "submit"},  # nothing yet, sent twice
         first_draft: {**_form(user, first_draft, period), "action": "draft"},  # nothing yet, saved twice
     }
     seen, wanted = {}, {}
     for lead, post in cases.items():
         answers = _at_once(user, reverse("kpis:report_form", args=[lead.pk]), [post, post])
-        seen[lead.pk] = [code for code, _ in answers]
-        wanted[lead.pk] = [302, 302]
+        status = ReportStatus.SUBMITTED if post["action"] == "submit" else ReportStatus.DRAFT
+        versions = list(ProgressReport.objects.filter(assignment=lead).values_list("version", "status"))
+        seen[lead.pk] = ([code for code, _ in answers], versions)
+        wanted[lead.pk] = ([302, 302], [(1, status)])
     assert seen == wanted
-    drafts = ProgressReport.objects.filter(assignment=first_draft).values_list("version", "status")
-    assert list(drafts) == [(1, ReportStatus.DRAFT)]
