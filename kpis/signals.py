@@ -6,7 +6,29 @@ the changed assignments up to date in the sender's transaction (the dashboard ro
 change the portal's state.
 """
 
+import contextlib
+import contextvars
+
 from django.dispatch import Signal
 
 # kwargs: now (aware datetime or None); assignment_ids (the assignments changed, when known)
 progress_changed = Signal()
+
+# Replaying months of history in one go (the demo) makes thousands of reports and decisions; each
+# would otherwise sweep its own assignment and rewrite its dashboard rows at once. Inside
+# `assignment_updates_deferred()` those per-assignment updates are skipped and the caller runs
+# the full sweep and dashboard rebuild itself, as the periodic jobs would.
+_deferred = contextvars.ContextVar("assignment_updates_deferred", default=False)
+
+
+@contextlib.contextmanager
+def assignment_updates_deferred():
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def assignment_updates_are_deferred() -> bool:
+    return _deferred.get()

@@ -30,6 +30,8 @@ class Plan(models.Model):
         verbose_name=_("thay thế kế hoạch"),
     )
     source_name = models.CharField(_("tệp nguồn"), max_length=255, blank=True)
+    # Shown on the plan page: e.g. that the demo plan's dates were moved from its appendix's.
+    note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -142,4 +142,8 @@ def rows_sync(assignment_ids) -> int:
 
 def sync_on_progress(sender=None, assignment_ids=None, **kwargs) -> int:
     """kpis.signals.progress_changed receiver: the changed assignments' rows, in the same transaction."""
-    return rows_sync(assignment_ids) if assignment_ids else 0
+    from kpis.signals import assignment_updates_are_deferred
+
+    if not assignment_ids or assignment_updates_are_deferred():
+        return 0  # deferred: the caller rebuilds every row (summary_refresh) when it is done
+    return rows_sync(assignment_ids)

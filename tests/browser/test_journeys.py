@@ -68,7 +68,7 @@ def assert_clean(*journeys, expected_status=()):
 def demo_world(monkeypatch):
     """The unit registry, the real appendix through the import, the demo users, this year's periods."""
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    call_command("load_demo", "--with-users", verbosity=0)
+    call_command("load_demo", "--with-users", "--no-history", verbosity=0)
     periods_ensure(now=timezone.now())
     plan = Plan.objects.get()
     science = Unit.objects.get(name=SCIENCE)

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_load_demo_loads_units_the_real_plan_and_one_user_per_role(capsys):
-    call_command("load_demo", "--with-users")
+    call_command("load_demo", "--with-users", "--no-history")
     out = capsys.readouterr().out
     plan = Plan.objects.get()
     assert plan.status == PlanStatus.IN_FORCE
@@ -26,10 +26,10 @@ def test_load_demo_loads_units_the_real_plan_and_one_user_per_role(capsys):
 
 
 def test_load_demo_twice_changes_nothing(capsys):
-    call_command("load_demo", "--with-users")
+    call_command("load_demo", "--with-users", "--no-history")
     counts = (Plan.objects.count(), SubTask.objects.count(), Assignment.objects.count(), User.objects.count())
     capsys.readouterr()
-    call_command("load_demo", "--with-users")
+    call_command("load_demo", "--with-users", "--no-history")
     out = capsys.readouterr().out
     assert (
         Plan.objects.count(),
@@ -42,6 +42,6 @@ def test_load_demo_twice_changes_nothing(capsys):
 
 def test_without_debug_no_demo_users_are_created_unless_asked(settings):
     settings.DEBUG = False
-    call_command("load_demo")
+    call_command("load_demo", "--no-history")
     assert not User.objects.filter(username__startswith="demo_").exists()
     assert Plan.objects.count() == 1

@@ -1,6 +1,9 @@
-"""Demo data for a newcomer: the units, the real appendix through the real import, demo users.
+"""Demo data for a newcomer: the units, the real appendix through the real import, demo users, and
+about five months of the province working the plan (tasks/demo): the plan's dates are moved so that
+today falls about five months into it, whenever the demo is loaded.
 
-Idempotent: run it again and nothing is duplicated. Everything demo is marked as such (demo
+Idempotent: run it again and nothing is duplicated; run on a later month, the story is replayed so
+that today is again five months in (`--no-history`: the appendix as written, nothing reported). Everything demo is marked as such (demo
 communes and party boards carry is_demo; demo users are named "… (demo)" with addresses at
 demo.invalid). Demo users with a shared, printed password are only created where DEBUG is on
 or when asked for explicitly (--with-users), never silently on a production deployment.
@@ -8,13 +11,18 @@ or when asked for explicitly (--with-users), never silently on a production depl
 
 import datetime
 import os
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from kpis.sweep import parse_now
+from tasks.demo.build import has_lived, live, wipe
+from tasks.demo.dates import APPENDIX_START, dates_note, demo_start, months_between, shift_plan_data
 from tasks.importing import ImportFileError, read_and_resolve
 from tasks.models import Plan, PlanStatus
 from tasks.services import plan_import_apply
@@ -61,19 +69,71 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--with-users", action="store_true", help="Tạo tài khoản demo cả khi DEBUG tắt")
         parser.add_argument("--no-users", action="store_true", help="Không tạo tài khoản demo")
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Chỉ nạp phụ lục như văn bản gốc, không dựng tiến độ mẫu",
+        )
+        parser.add_argument("--now", help="Thời điểm 'hôm nay' của dữ liệu mẫu (mặc định: bây giờ)")
+        parser.add_argument("--seed", type=int, default=57, help="Hạt giống ngẫu nhiên (mặc định 57)")
+        parser.add_argument(
+            "--months", type=int, default=5, help="Số tháng đã thực hiện kế hoạch (mặc định 5)"
+        )
+        parser.add_argument(
+            "--report-months", type=int, default=None, help="Chỉ lưu báo cáo chính thức của N tháng gần nhất"
+        )
+        parser.add_argument(
+            "--communes",
+            type=int,
+            default=None,
+            help="Chỉ N xã, phường mẫu tham gia báo cáo (dữ liệu rút gọn)",
+        )
 
-    def handle(self, *args, with_users, no_users, **options):
+    def handle(self, *args, with_users, no_users, no_history, **options):
         units = load_units([UNITS_CSV, DEMO_COMMUNES_CSV])
         self.stdout.write(f"Danh mục đơn vị: {units.summary()}.")
-        plan = self.load_plan()
-        if no_users or not (settings.DEBUG or with_users):
+        with_logins = not no_users and (settings.DEBUG or with_users)
+        if no_history or not with_logins:
+            plan = self.load_plan()
+        else:
+            now = parse_now(options["now"]) or timezone.now()
+            start = demo_start(timezone.localdate(now), options["months"])
+            plan = self.load_plan(start=start, stale_ok=False)
+        if not with_logins:
             self.stdout.write("Không tạo tài khoản demo (DEBUG tắt; dùng --with-users nếu thật sự cần).")
+            if not no_history:
+                self.stdout.write("Không dựng tiến độ mẫu khi không có tài khoản demo.")
             return
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         rows = self.load_users(password)
+        if not no_history:
+            self.live(plan, now, options)
         self.print_logins(rows, password, plan)
 
-    def load_plan(self) -> Plan:
+    def live(self, plan, now, options) -> None:
+        if has_lived(plan):
+            self.stdout.write("Tiến độ mẫu đã có (đúng mốc thời gian): không dựng lại.")
+            return
+        started = time.monotonic()
+        communes = None
+        if options["communes"] is not None:
+            communes = set(
+                Unit.objects.filter(kind="commune", is_demo=True)
+                .order_by("name")
+                .values_list("pk", flat=True)[: options["communes"]]
+            )
+        story = live(
+            plan=plan,
+            now=now,
+            seed=options["seed"],
+            demo_users={u.username: u for u in User.objects.filter(username__in=[r[0] for r in DEMO_USERS])},
+            report_months=options["report_months"],
+            active_communes=communes,
+        )
+        self.stdout.write(f"Tiến độ mẫu đến {timezone.localdate(now):%d/%m/%Y}: {story.summary()} ")
+        self.stdout.write(f"({time.monotonic() - started:.1f} giây).")
+
+    def load_plan(self, start: datetime.date | None = None, stale_ok: bool = True) -> Plan:
         path = appendix_path()
         try:
             plan_data = read_and_resolve(path)
@@ -81,8 +141,17 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if plan_data.errors:
             raise CommandError("; ".join(str(p) for p in plan_data.errors))
+        issue_date, note = PLAN_ISSUE_DATE, ""
+        if start is not None:
+            months = months_between(APPENDIX_START, start)
+            shift_plan_data(plan_data, months)
+            issue_date, note = start, dates_note(months, start)
         with transaction.atomic():
             plan = Plan.objects.filter(code="", title=PLAN_TITLE).order_by("pk").first()
+            if plan is not None and not stale_ok and plan.issue_date != issue_date and has_lived(plan):
+                self.stdout.write("Tiến độ mẫu đã cũ (mốc thời gian khác): dựng lại từ đầu.")
+                wipe(plan)
+                plan = None
             plan, diff = plan_import_apply(
                 plan_data=plan_data,
                 plan=plan,
@@ -94,7 +163,8 @@ class Command(BaseCommand):
             changed = False
             for field, value in (
                 ("issuer", PLAN_ISSUER),
-                ("issue_date", PLAN_ISSUE_DATE),
+                ("issue_date", issue_date),
+                ("note", note),
                 ("status", PlanStatus.IN_FORCE),
             ):
                 if getattr(plan, field) != value:

@@ -1,0 +1,1 @@
+"""The demo province: the real appendix, moved in time, and months of work replayed through the services."""
