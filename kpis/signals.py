@@ -15,9 +15,10 @@ from django.dispatch import Signal
 progress_changed = Signal()
 
 # Replaying months of history in one go (the demo) makes thousands of reports and decisions; each
-# would otherwise sweep its own assignment and rewrite its dashboard rows at once. Inside
-# `assignment_updates_deferred()` those per-assignment updates are skipped and the caller runs
-# the full sweep and dashboard rebuild itself, as the periodic jobs would.
+# would otherwise sweep its own assignment, rewrite its dashboard rows and send the e-mail outbox
+# at once. Inside `assignment_updates_deferred()` those per-assignment updates are skipped and the
+# caller runs the full sweep and dashboard rebuild itself, as the periodic jobs would (the e-mails
+# of a replayed past are not sent).
 _deferred = contextvars.ContextVar("assignment_updates_deferred", default=False)
 
 

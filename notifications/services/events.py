@@ -212,7 +212,10 @@ def notify_claim_decision(*, assignment, decision: str, reason: str = "", actor=
         obj=assignment,
         now=now,
     )
+    from kpis.signals import assignment_updates_are_deferred
+
     from ..jobs import send_outbox_job
 
-    enqueue_on_commit(send_outbox_job)
+    if not assignment_updates_are_deferred():  # replaying history: its e-mails are in the past
+        enqueue_on_commit(send_outbox_job)
     return len(users)

@@ -39,6 +39,9 @@ PLAN_TITLE = (
 PLAN_ISSUER = "Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh Đồng Nai"
 PLAN_ISSUE_DATE = datetime.date(2025, 11, 1)
 DEFAULT_DEMO_PASSWORD = "demo-NQ57-2025"
+# Rendering a month's official report costs about 7 s of CPU; the months before these are not
+# archived so that the whole demo loads in about a minute and a half on two cores.
+DEFAULT_REPORT_MONTHS = 2
 SCIENCE = "Sở Khoa học và Công nghệ"
 
 # username, full name, role, unit ("": none; None: the first demo commune), admin site access
@@ -80,7 +83,10 @@ class Command(BaseCommand):
             "--months", type=int, default=5, help="Số tháng đã thực hiện kế hoạch (mặc định 5)"
         )
         parser.add_argument(
-            "--report-months", type=int, default=None, help="Chỉ lưu báo cáo chính thức của N tháng gần nhất"
+            "--report-months",
+            type=int,
+            default=DEFAULT_REPORT_MONTHS,
+            help=f"Lưu báo cáo chính thức của N tháng gần nhất (mặc định {DEFAULT_REPORT_MONTHS})",
         )
         parser.add_argument(
             "--communes",
