@@ -19,6 +19,9 @@ class Evidence(models.Model):
     scanned = models.BooleanField(_("đã quét virus"), default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("tải lên lúc"))
+    # The PDF's digital signatures as checked at upload (evidence.signatures.verify_pdf): None for
+    # a file that is not a PDF or was kept before signatures were checked.
+    signatures = models.JSONField(_("chữ ký số"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["report", "uploaded_at", "id"]
@@ -42,6 +45,15 @@ class Evidence(models.Model):
         from .validation.kinds import IMAGE_KINDS
 
         return self.kind in IMAGE_KINDS
+
+    @property
+    def signature_summary(self):
+        """The stored signature result in Vietnamese, for the pages (None when not a PDF)."""
+        if self.kind != "pdf" and self.signatures is None:
+            return None
+        from .signatures import describe
+
+        return describe(self.signatures)
 
     @property
     def label(self) -> str:

@@ -10,6 +10,7 @@ from .files import (
     report_evidence_bytes,
 )
 from .review import claim_conflict, return_reason_text, review_approve, review_approve_many, review_return
+from .signatures import evidence_signatures_check
 
 __all__ = [
     "FOLDER",
@@ -18,6 +19,7 @@ __all__ = [
     "evidence_add",
     "evidence_add_many",
     "evidence_remove",
+    "evidence_signatures_check",
     "private_storage",
     "report_evidence_bytes",
     "return_reason_text",

@@ -28,6 +28,7 @@ from units.permissions import can_report_on
 
 from ..models import Evidence
 from ..validation import UploadRejected, check_report_size, check_upload
+from .signatures import signature_audit_summary, signatures_of_upload
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,7 @@ def evidence_add(*, report, upload, actor, now=None) -> Evidence:
         check_report_size(name=name, size=checked.size, report_bytes=report_evidence_bytes(report))
     except UploadRejected as exc:
         raise _rejected(exc) from exc
+    signatures = signatures_of_upload(upload, kind=checked.kind, now=now)
     stored = _store(upload, checked, now)
     try:
         with transaction.atomic():
@@ -148,6 +150,7 @@ def evidence_add(*, report, upload, actor, now=None) -> Evidence:
                 scanned=checked.scanned,
                 uploaded_by=actor,
                 uploaded_at=now,
+                signatures=signatures,
             )
     except BaseException:
         if _stored_in_block.get() is None:
@@ -164,6 +167,7 @@ def evidence_add(*, report, upload, actor, now=None) -> Evidence:
             "name": checked.display_name,
             "kind": checked.kind,
             "scanned": checked.scanned,
+            **({"signatures": signature_audit_summary(signatures)} if signatures is not None else {}),
         },
         now=now,
     )

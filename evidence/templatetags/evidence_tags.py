@@ -42,3 +42,9 @@ def evidence_attached(context, draft, assignment):
 def evidence_links(files):
     """A sent report's files as download links (each link goes through the access check)."""
     return {"files": files}
+
+
+@register.inclusion_tag("evidence/_signatures.html")
+def evidence_signatures(file):
+    """What the file's digital signatures were found to be (nothing for a file that is not a PDF)."""
+    return {"summary": file.signature_summary}

@@ -267,6 +267,12 @@ EVIDENCE_CLAMD_SOCKET = env("EVIDENCE_CLAMD_SOCKET", "")
 EVIDENCE_CLAMD_HOST = env("EVIDENCE_CLAMD_HOST", "")
 EVIDENCE_CLAMD_PORT = int(env("EVIDENCE_CLAMD_PORT", "3310"))
 EVIDENCE_CLAMD_TIMEOUT = float(env("EVIDENCE_CLAMD_TIMEOUT", "30"))
+# Digital signatures in evidence PDFs are checked against the certificates (PEM or DER: .pem, .crt,
+# .cer, .der) in this folder: the national root and the government CAs the province installs. None
+# ship with the portal; unset or empty → pages say "chưa cấu hình" for the issuer's trust.
+EVIDENCE_TRUST_ROOTS_DIR = env("EVIDENCE_TRUST_ROOTS_DIR", "")
+EVIDENCE_SIGNATURE_TIMEOUT = float(env("EVIDENCE_SIGNATURE_TIMEOUT", "60"))
+EVIDENCE_SIGNATURE_MAX_MEMORY = int(env("EVIDENCE_SIGNATURE_MAX_MEMORY", str(1024 * 1024 * 1024)))
 
 # Red flags, reminders and notifications (issue 6). The sweep runs every FLAG_SWEEP_MINUTES; the
 # outbox sender every minute; reminders and digests once a day (Vietnam time).

@@ -2,6 +2,8 @@
 
 Lists files that are missing, altered (content no longer matches) and orphaned (in the private
 evidence folder with no row). Exits 1 when any is found, so a cron job or a monitor can alert.
+With --signatures, the digital signatures of every intact PDF are checked again (after the
+province installs or changes its trust roots) and the new result is stored and audited.
 """
 
 import datetime
@@ -48,13 +50,32 @@ class Command(BaseCommand):
             help="Bỏ qua tệp mồ côi mới ghi trong số phút này (có thể là tệp đang được tải lên).",
         )
 
-    def handle(self, *args, orphan_grace_minutes=10, **options):
+        parser.add_argument(
+            "--signatures",
+            action="store_true",
+            help="Kiểm tra lại chữ ký số của mọi tệp PDF (sau khi cài hoặc đổi chứng thư gốc tin cậy).",
+        )
+
+    def _recheck_signatures(self, pks) -> None:
+        from evidence.services import evidence_signatures_check
+
+        count = 0
+        for evidence in (
+            Evidence.objects.filter(pk__in=pks, kind="pdf").order_by("pk").iterator(chunk_size=100)
+        ):
+            evidence_signatures_check(evidence=evidence)
+            count += 1
+        self.stdout.write(f"Đã kiểm tra lại chữ ký số của {count} tệp PDF.")
+
+    def handle(self, *args, orphan_grace_minutes=10, signatures=False, **options):
         storage = private_storage()
         missing, altered, checked = [], [], 0
         known = set()
+        known_pks = []
         rows = Evidence.objects.only("pk", "stored_name", "sha256", "size", "original_name").order_by("pk")
         for evidence in rows.iterator(chunk_size=500):
             known.add(evidence.stored_name)
+            known_pks.append(evidence.pk)
             checked += 1
             try:
                 sha256, size = _sha256(storage, evidence.stored_name)
@@ -89,6 +110,9 @@ class Command(BaseCommand):
             f"Đã kiểm tra {checked} tệp minh chứng: {len(missing)} thiếu, {len(altered)} bị sửa, "
             f"{len(orphans)} tệp mồ côi."
         )
+        if signatures:
+            broken = {evidence.pk for evidence in missing} | {evidence.pk for evidence, _s, _z in altered}
+            self._recheck_signatures(pk for pk in known_pks if pk not in broken)
         if missing or altered or orphans:
             raise CommandError(summary, returncode=1)
         self.stdout.write(self.style.SUCCESS(summary))
