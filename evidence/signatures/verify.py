@@ -13,6 +13,8 @@ memory, so a structure built to make the parser loop or swell costs the upload n
 "could not be checked" line.
 """
 
+import asyncio
+import concurrent.futures
 import contextlib
 import datetime
 import io
@@ -142,6 +144,18 @@ def _certificate_facts(cert, now) -> dict:
     return facts
 
 
+def call_outside_event_loop(fn, *args, **kwargs):
+    """pyHanko's synchronous calls use asyncio.run, which refuses to start inside a running event
+    loop (an ASGI server, a browser driver in the same thread): run them on a thread of their own
+    then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
 def _one_signature(embedded, context, trust_state, now) -> dict:
     from pyhanko.sign.validation import validate_pdf_signature
 
@@ -154,7 +168,7 @@ def _one_signature(embedded, context, trust_state, now) -> dict:
         entry["error"] = f"certificate: {type(exc).__name__}"
         return entry
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = call_outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception as exc:  # noqa: BLE001 - a broken signature is a finding
         entry["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
         entry.update(intact=False, valid=False, trust="not_checked")

@@ -45,7 +45,7 @@ class SignatureSummary:
                 return _("Có chữ ký số — nguyên vẹn, tổ chức cấp tin cậy")
             if self.tone == "warn":
                 return _("Có chữ ký số — cần lưu ý")
-            return _("Có chữ ký số — không hợp lệ")
+            return _("Có chữ ký số — có vấn đề, xem chi tiết")
         return self.note
 
 

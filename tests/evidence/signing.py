@@ -20,6 +20,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers, timestamps
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from evidence.signatures.verify import call_outside_event_loop
 from tests.evidence.corpus import pdf_bytes
 
 UTC = datetime.UTC
@@ -158,7 +159,8 @@ def sign_pdf(
             fixed_dt=timestamp_at,
         )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    out = signers.sign_pdf(
+    out = call_outside_event_loop(
+        signers.sign_pdf,
         writer,
         signers.PdfSignatureMetadata(field_name=field_name),
         signer=pdf_signer,
