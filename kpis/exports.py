@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 
 from nq57portal.exporting import Column
 
+from .flags import FlagKind, RedFlag
 from .models import Status
 
 
@@ -30,16 +31,36 @@ def _plan(subtask) -> str:
     return subtask.plan.code or subtask.plan.title
 
 
+# The long lists (thousands of overdue assignments or flags) are read as plain values, not models:
+# five model instances a row cost 1.7 ms a row at 10,000 rows.
+def _plan_of(row, prefix="subtask__plan__") -> str:
+    return row[prefix + "code"] or row[prefix + "title"]
+
+
+def _deadline_of(row) -> object:
+    return row["subtask__deadline"] or row["subtask__deadline_text"] or "Thường xuyên"
+
+
+ASSIGNMENT_FIELDS = (
+    "unit__name",
+    "subtask__plan__code",
+    "subtask__plan__title",
+    "subtask__code",
+    "subtask__title",
+    "subtask__deadline",
+    "subtask__deadline_text",
+    "state__status",
+    "state__latest_completion",
+)
 ASSIGNMENT_COLUMNS = [
-    Column("Đơn vị chủ trì", lambda a: a.unit.name, 32),
-    Column("Kế hoạch", lambda a: _plan(a.subtask), 16),
-    Column("Mã", lambda a: a.subtask.code, 8),
-    Column("Tiểu nhiệm vụ", lambda a: a.subtask.title, 60),
-    Column("Thời hạn", lambda a: _deadline(a.subtask), 14),
-    Column("Trạng thái", _status_label, 18),
-    Column("Tỷ lệ hoàn thành (%)", _completion, 12),
+    Column("Đơn vị chủ trì", lambda r: r["unit__name"], 32),
+    Column("Kế hoạch", _plan_of, 16),
+    Column("Mã", lambda r: r["subtask__code"], 8),
+    Column("Tiểu nhiệm vụ", lambda r: r["subtask__title"], 60),
+    Column("Thời hạn", _deadline_of, 14),
+    Column("Trạng thái", lambda r: Status(r["state__status"] or Status.NOT_STARTED).label, 18),
+    Column("Tỷ lệ hoàn thành (%)", lambda r: r["state__latest_completion"], 12),
 ]
-ASSIGNMENT_RELATED = ("unit", "subtask__plan", "state")
 
 SUBTASK_COLUMNS = [
     Column("Kế hoạch", _plan, 16),
@@ -48,24 +69,40 @@ SUBTASK_COLUMNS = [
     Column("Thời hạn", _deadline, 14),
 ]
 
+FLAG_FIELDS = (
+    "kind",
+    "numbers",
+    "message_vi",
+    "resolved_at",
+    "raised_at",
+    "live_actual",
+    "unit__name",
+    "subtask__plan__code",
+    "subtask__plan__title",
+    "subtask__code",
+    "subtask__title",
+    "period__start",
+)
 
-def _flag_message(flag) -> str:
+
+def _flag_message(row) -> str:
+    flag = RedFlag(kind=row["kind"], numbers=row["numbers"], message_vi=row["message_vi"])
+    flag.resolved_at, flag.live_actual = row["resolved_at"], row["live_actual"]
     with translation.override("vi"):
         return flag.current_message(timezone.localdate())
 
 
 FLAG_COLUMNS = [
-    Column("Loại cảnh báo", lambda f: f.get_kind_display(), 16),
-    Column("Đơn vị", lambda f: f.unit.name, 32),
-    Column("Kế hoạch", lambda f: _plan(f.subtask), 16),
-    Column("Mã", lambda f: f.subtask.code, 8),
-    Column("Tiểu nhiệm vụ", lambda f: f.subtask.title, 60),
+    Column("Loại cảnh báo", lambda r: FlagKind(r["kind"]).label, 16),
+    Column("Đơn vị", lambda r: r["unit__name"], 32),
+    Column("Kế hoạch", _plan_of, 16),
+    Column("Mã", lambda r: r["subtask__code"], 8),
+    Column("Tiểu nhiệm vụ", lambda r: r["subtask__title"], 60),
     Column("Nội dung", _flag_message, 60),
-    Column("Kỳ báo cáo", lambda f: f.period.label if f.period_id else "", 14),
-    Column("Phát sinh lúc", lambda f: f.raised_at, 16),
-    Column("Hết cảnh báo lúc", lambda f: f.resolved_at, 16),
+    Column("Tháng báo cáo", lambda r: f"{r['period__start']:%m/%Y}" if r["period__start"] else "", 14),
+    Column("Phát sinh lúc", lambda r: r["raised_at"], 16),
+    Column("Hết cảnh báo lúc", lambda r: r["resolved_at"], 16),
 ]
-FLAG_RELATED = ("unit", "subtask__plan", "period")
 
 QUEUE_COLUMNS = [
     Column("Gửi lúc", lambda s: s.claimed_at, 16),

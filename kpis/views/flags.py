@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from nq57portal.exporting import export_response, requested_format
 
-from ..exports import FLAG_COLUMNS, FLAG_RELATED
+from ..exports import FLAG_COLUMNS, FLAG_FIELDS
 from ..flag_selectors import (
     flag_list,
     flags_visible_to,
@@ -55,7 +55,7 @@ def red_flags(request):
         include_resolved=include_resolved,
     )
     if fmt := requested_format(request):
-        rows = flags.select_related(*FLAG_RELATED)
+        rows = flags.values(*FLAG_FIELDS)
         return export_response(fmt, rows=rows, columns=FLAG_COLUMNS, name="canh-bao-do")
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     visible = flags_visible_to(request.user)

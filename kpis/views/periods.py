@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from nq57portal.exporting import export_response, requested_format
 from tasks.models import Plan, PlanStatus
 
-from ..exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_RELATED
+from ..exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS
 from ..forms import ReasonForm
 from ..models import Period
 from ..selectors import not_reported
@@ -135,7 +135,7 @@ def not_reported_page(request):
         if unit_id:
             assignments = assignments.filter(unit_id=unit_id)
         if fmt := requested_format(request):
-            rows = assignments.select_related(*ASSIGNMENT_RELATED)
+            rows = assignments.values(*ASSIGNMENT_FIELDS)
             return export_response(fmt, rows=rows, columns=ASSIGNMENT_COLUMNS, name="chua-bao-cao")
         page = Paginator(assignments, 100).get_page(request.GET.get("page"))
         context.update(

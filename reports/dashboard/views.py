@@ -20,7 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from kpis.exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_RELATED, SUBTASK_COLUMNS
+from kpis.exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS, SUBTASK_COLUMNS
 from kpis.flags import RULES, RedFlag, kind_label
 from kpis.models import Status
 from nq57portal.exporting import export_response, requested_format
@@ -274,7 +274,7 @@ def dashboard_list(request):
         "unit__name", "subtask__plan_id", "subtask__order", "pk"
     )
     if fmt := requested_format(request):
-        rows = qs.select_related(*ASSIGNMENT_RELATED)
+        rows = qs.values(*ASSIGNMENT_FIELDS)
         return export_response(fmt, rows=rows, columns=ASSIGNMENT_COLUMNS, name="danh-sach-phan-cong")
     page = Paginator(qs, LIST_PAGE).get_page(get.get("page"))
     context = {
