@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "unit.member_add": _("Thêm thành viên nhóm đơn vị"),
     "unit.member_remove": _("Bỏ thành viên nhóm đơn vị"),
     "report.create_draft": _("Lưu bản nháp báo cáo"),
+    "report.update_draft": _("Sửa bản nháp báo cáo"),
     "report.submit": _("Gửi báo cáo tiến độ"),
     "report.correct": _("Đính chính báo cáo"),
     "evidence.add": _("Đính kèm minh chứng"),
@@ -102,10 +103,21 @@ FIELD_LABELS = {
     "start_date": _("Ngày bắt đầu"),
     "changed": _("Đã sửa"),
     "confirmed": _("Đã xác nhận"),
+    "results": _("Kết quả đạt được"),
+    "difficulties": _("Khó khăn, vướng mắc"),
+    "proposals": _("Đề xuất, kiến nghị"),
+    "text": _("Nội dung"),
+    "sha256": _("Mã SHA-256"),
+    "evidence": _("Tệp minh chứng của báo cáo"),
 }
+
+# A report's KPI values are recorded as "kpi:<the KPI as written> (≥ target)" (kpis.models.KpiValue).
+KPI_PREFIX = "kpi:"
 
 
 def field_label(field: str) -> str:
+    if field.startswith(KPI_PREFIX):
+        return _("KPI “%(kpi)s”") % {"kpi": field[len(KPI_PREFIX) :]}
     return str(FIELD_LABELS.get(field, field))
 
 
@@ -118,13 +130,14 @@ def role_labels(value):
 
 def choice_labels(key: str, value):
     """A recorded status or decision code in words ("awaiting_review" → "Chờ thẩm định")."""
-    from evidence.models import Decision
+    from evidence.models import Decision, ReturnReason
     from kpis.models import ReportStatus, Status
 
     choices = {
         "status": {**dict(ReportStatus.choices), **dict(Status.choices)},
         "assignment_status": dict(Status.choices),
         "decision": dict(Decision.choices),
+        "reason_code": dict(ReturnReason.choices),
     }.get(key)
     if choices is None or not isinstance(value, str):
         return value

@@ -52,9 +52,15 @@ def audit_record(
 
 
 def diff(before: dict, after: dict) -> dict:
-    """{field: [before, after]} for the fields that changed."""
+    """{field: [before, after]} for the fields that changed. A field missing on one side (an object
+    created or removed, a KPI value added or cleared) is None there; an empty text counts as missing."""
+
+    def value(snapshot, key):
+        found = snapshot.get(key)
+        return None if found == "" else found
+
     return {
-        key: [_jsonable(before.get(key)), _jsonable(after.get(key))]
+        key: [_jsonable(value(before, key)), _jsonable(value(after, key))]
         for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
+        if value(before, key) != value(after, key)
     }

@@ -221,6 +221,19 @@ class KpiValue(models.Model):
         return f"{self.kpi_id}/{self.target_id}: {self.actual}"
 
     @property
+    def audit_entry(self) -> tuple[str, str]:
+        """(name, value) the audit trail records this value under: "kpi:" and the KPI as written, with
+        its target in signs (the same in every language); the figure, or what was written."""
+        name = " ".join(self.kpi.text.split())[:80]
+        target = self.target
+        if target is None:
+            return f"kpi:{name}", self.note
+        sign = "≤" if target.direction == Direction.AT_MOST else "≥"
+        percent = "%" if target.measure == Measure.PERCENT else ""
+        value = "" if self.actual is None else _plain(self.actual)
+        return f"kpi:{name} ({sign} {_plain(target.value)}{percent})", value
+
+    @property
     def met(self) -> bool:
         return self.target is not None and target_met(self.target, self.actual)
 

@@ -22,7 +22,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
+from audit.services import audit_record, diff
 from kpis.models import ProgressReport, ReportStatus
 from units.permissions import can_report_on
 
@@ -156,22 +156,39 @@ def evidence_add(*, report, upload, actor, now=None) -> Evidence:
         if _stored_in_block.get() is None:
             _delete_quietly([stored])
         raise
+    before = _file_names(report, leaving_out=evidence)
     audit_record(
         actor=actor,
         action="evidence.add",
         obj=evidence,
         changes={
             "report": report.pk,
-            "sha256": checked.sha256,
-            "size": checked.size,
-            "name": checked.display_name,
-            "kind": checked.kind,
-            "scanned": checked.scanned,
+            **diff({}, _snapshot(evidence)),
+            "evidence": [before, [*before, evidence.original_name]],
             **({"signatures": signature_audit_summary(signatures)} if signatures is not None else {}),
         },
         now=now,
     )
     return evidence
+
+
+def _snapshot(evidence: Evidence) -> dict:
+    """What the audit trail keeps of a file: added, every field from nothing; removed, to nothing."""
+    return {
+        "name": evidence.original_name,
+        "sha256": evidence.sha256,
+        "size": evidence.size,
+        "kind": evidence.kind,
+        "scanned": evidence.scanned,
+    }
+
+
+def _file_names(report, *, leaving_out: Evidence | None = None) -> list[str]:
+    """The report's files (but one), by name: the audit trail lists them before and after a change."""
+    files = Evidence.objects.filter(report=report).order_by("pk")
+    if leaving_out is not None:
+        files = files.exclude(pk=leaving_out.pk)
+    return list(files.values_list("original_name", flat=True))
 
 
 def evidence_add_many(*, report, uploads, actor, now=None) -> list[Evidence]:
@@ -202,10 +219,18 @@ def evidence_remove(*, evidence: Evidence, actor, now=None) -> None:
     report = _editable_draft(evidence.report)
     if not can_report_on(actor, report.assignment):
         raise ValidationError({"evidence": _("Bạn không được gỡ minh chứng của báo cáo này.")})
-    stored, snapshot = (
-        evidence.stored_name,
-        {"report": report.pk, "sha256": evidence.sha256, "name": evidence.original_name},
+    stored = evidence.stored_name
+    files = _file_names(report)
+    audit_record(
+        actor=actor,
+        action="evidence.remove",
+        obj=evidence,
+        changes={
+            "report": report.pk,
+            **diff(_snapshot(evidence), {}),
+            "evidence": [files, _file_names(report, leaving_out=evidence)],
+        },
+        now=now,
     )
-    audit_record(actor=actor, action="evidence.remove", obj=evidence, changes=snapshot, now=now)
     evidence.delete()
     transaction.on_commit(lambda: _delete_quietly([stored]))

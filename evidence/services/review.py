@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
+from audit.services import audit_record, diff
 from kpis.models import AssignmentState, Status
 from kpis.services.claims import claim_approve, claim_return
 from tasks.models import Assignment
@@ -60,10 +60,17 @@ def _record(*, state, assignment, reviewer, decision, reason_code="", reason_tex
         changes={
             "assignment": assignment.pk,
             "report": state.claim_report_id,
-            "decision": decision,
-            "reason_code": reason_code,
-            "reason": reason_text,
-            "on_time": state.completed_on_time if decision == Decision.APPROVED else None,
+            # The review is new: each of its fields from nothing; the assignment from awaiting review.
+            **diff(
+                {},
+                {
+                    "decision": decision,
+                    "reason_code": reason_code,
+                    "reason": reason_text,
+                    "on_time": state.completed_on_time if decision == Decision.APPROVED else None,
+                },
+            ),
+            "assignment_status": [Status.AWAITING_REVIEW, state.status],
         },
         now=now,
     )

@@ -54,9 +54,9 @@ def claim_approve(*, assignment: Assignment, reviewer, now=None, note: str = "")
         obj=assignment,
         changes={
             "status": [Status.AWAITING_REVIEW, Status.COMPLETED],
-            "on_time": on_time,
+            "on_time": [None, on_time],
             "report": state.claim_report_id,
-            "note": note,
+            **({"note": [None, note]} if note else {}),
         },
         now=now,
     )
@@ -74,6 +74,7 @@ def claim_return(*, assignment: Assignment, reviewer, reason: str, now=None) -> 
         raise ValidationError({"reason": _("Vui lòng ghi lý do trả lại.")})
     now = now or timezone.now()
     state = _awaiting(assignment)
+    reason_before = state.return_reason or None  # the reason an earlier claim was returned with
     updated = AssignmentState.objects.filter(pk=state.pk, status=Status.AWAITING_REVIEW).update(
         status=Status.RETURNED, returned_at=now, return_reason=reason, updated_at=now
     )
@@ -86,7 +87,7 @@ def claim_return(*, assignment: Assignment, reviewer, reason: str, now=None) -> 
         obj=assignment,
         changes={
             "status": [Status.AWAITING_REVIEW, Status.RETURNED],
-            "reason": reason,
+            "reason": [reason_before, reason],
             "report": state.claim_report_id,
         },
         now=now,

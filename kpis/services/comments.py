@@ -27,6 +27,10 @@ def comment_add(*, assignment: Assignment, author, text: str, now=None) -> Comme
         subtask_id=assignment.subtask_id, assignment=assignment, author=author, text=text, created_at=now
     )
     audit_record(
-        actor=author, action="comment.add", obj=comment, changes={"subtask": assignment.subtask_id}, now=now
+        actor=author,
+        action="comment.add",
+        obj=comment,
+        changes={"subtask": assignment.subtask_id, "assignment": assignment.pk, "text": [None, text]},
+        now=now,
     )
     return comment

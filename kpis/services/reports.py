@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record
+from audit.services import audit_record, diff
 from evidence.services import evidence_add
 from tasks.models import Assignment, AssignmentRole
 from units.permissions import can_report_on
@@ -195,13 +195,19 @@ def lock_assignment(assignment_id: int) -> None:
 
 
 def _snapshot(report: ProgressReport) -> dict:
-    return {
-        "period": report.period_id,
-        "version": report.version,
+    """What the audit trail keeps of a report version: status, figures, texts and KPI values, so an
+    event can say what each field was before and after (audit.services.diff)."""
+    snapshot = {
         "status": report.status,
-        "completion": str(report.completion),
+        "completion": str(Decimal(report.completion).quantize(Decimal("0.01"))),
         "is_claim": report.is_claim,
+        "results": report.results,
+        "difficulties": report.difficulties,
+        "proposals": report.proposals,
     }
+    if report.pk:
+        snapshot.update(v.audit_entry for v in report.kpi_values.select_related("kpi", "target"))
+    return snapshot
 
 
 def _targets(assignment) -> list[KpiTarget]:
@@ -248,6 +254,7 @@ def report_save_draft(
             # The form was showing an earlier state (the draft, or nothing), and what it sends was
             # sent a moment ago: the same submission again, answered with the version it made.
             return latest
+    before = {} if created else _snapshot(report)
     if created:
         last = ProgressReport.objects.filter(assignment=assignment, period=period).aggregate(
             v=Max("version")
@@ -268,7 +275,7 @@ def report_save_draft(
         actor=actor,
         action="report.create_draft" if created else "report.update_draft",
         obj=report,
-        changes=_snapshot(report),
+        changes={"period": report.period_id, "version": report.version, **diff(before, _snapshot(report))},
         now=now,
     )
     return report
@@ -301,7 +308,14 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
         actor=actor,
         action="report.submit",
         obj=report,
-        changes={**_snapshot(report), "assignment_status": [before, after]},
+        changes={
+            "period": report.period_id,
+            "version": report.version,
+            "completion": str(report.completion),
+            "is_claim": report.is_claim,
+            "status": [ReportStatus.DRAFT, report.status],
+            "assignment_status": [before, after],
+        },
         now=now,
     )
     sweep(now=now, assignment_ids=[report.assignment_id])  # e.g. the missing report, resolved at once
@@ -348,7 +362,14 @@ def report_correct(*, report: ProgressReport, actor, now=None) -> ProgressReport
         actor=actor,
         action="report.correct",
         obj=copy,
-        changes={**_snapshot(copy), "corrects": report.pk},
+        changes={
+            "period": copy.period_id,
+            "corrects": report.pk,
+            "version": [report.version, copy.version],
+            # The new version starts as a copy: what differs from the corrected one (its later edits
+            # are recorded by report.update_draft, field by field).
+            **diff(_snapshot(report), _snapshot(copy)),
+        },
         now=now,
     )
     return copy

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per deployment come from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -149,6 +150,13 @@ AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.25"))  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client's address, for the audit trail and for lockouts: X-Real-IP / X-Forwarded-For are believed
+# only from these proxies (addresses or networks, e.g. 127.0.0.1,::1 or 172.16.0.0/12); a request from
+# anywhere else is recorded with the address it came from (audit/middleware.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)  # a mistyped entry stops the start, never a request
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
