@@ -207,6 +207,10 @@ REPORT_DUE_DAY = int(env("REPORT_DUE_DAY", "20"))
 # Jobs: with REDIS_URL, Celery with Redis as broker; without, the same jobs run in-process.
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if CELERY_BROKER_URL.startswith("redis://"):
+    # Redis as kombu ships it, except that a worker holding a message survives Redis going away
+    # (nq57portal/broker.py).
+    CELERY_BROKER_TRANSPORT = "nq57portal.broker:Transport"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -5,6 +5,7 @@ same test database pytest-django created, so tests using them must be transactio
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -221,3 +222,75 @@ class PortalUser:
 def portal_user(gunicorn_server, production_env, settings):
     settings.SECRET_KEY = production_env["SECRET_KEY"]  # the session's hash is checked by the server
     return PortalUser
+
+
+class RedisServer:
+    """A redis-server of this test's own, on a free port, that the test may stop and start again
+    (the machine's shared Redis is never touched)."""
+
+    def __init__(self, tmp_path):
+        self.port = free_port()
+        self.dir = tmp_path
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--daemonize", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert wait_for(self.answers, 20), "redis-server did not start"
+        return self
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(20)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    _requires_stack()
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server")
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+def start_celery(kind: str, env: dict, queue: str, *extra) -> subprocess.Popen:
+    """`celery worker` (on `queue`) or `celery beat`, output kept for the assertion messages."""
+    if kind == "worker":
+        args = ["worker", "-Q", queue, "--concurrency", "2", "--pool", "prefork", "--without-gossip",
+                "--without-mingle", "--without-heartbeat", "-n", f"{queue}@%h"]  # fmt: skip
+    else:
+        args = ["beat"]
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "nq57portal", *args, "-l", "info", *extra],
+        cwd=ROOT, env={**env, "CELERY_DEFAULT_QUEUE": queue}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+
+
+def stop_process(proc: subprocess.Popen) -> str:
+    """Stop it (if still running) and return what it printed."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+    return proc.stdout.read() if proc.stdout else ""
