@@ -1,10 +1,14 @@
 """The generation of an official report, as a Celery job.
 
-Idempotent by report id: the job takes the row with a conditional update (queued → running), so
-a duplicate message does nothing; a row left running by a worker that died (acks_late
-redelivers the message) is taken over once it is older than the hard time limit. The files are
-written under fresh names before the row is marked done in one conditional update, so a done
-report always points at complete files and is never changed afterwards.
+Idempotent by report id: the job takes the row with a conditional update (queued → running, or
+running whose lease has run out), so a duplicate message does nothing. The job holds a lease of
+REPORT_LEASE_SECONDS, renewed by a thread while it renders: a job that died (its pool process
+killed, its worker gone) stops renewing, and once the lease has run out `reports.resume_reports`
+(every minute) sends the report again; so does a report still queued long after it was sent (its
+message lost while the broker was down). Every write of a run is conditional on its lease token,
+so a run that lost its lease changes nothing. The files are written under fresh names before the
+row is marked done in one conditional update, so a done report always points at complete files
+and is never changed afterwards.
 """
 
 from __future__ import annotations
@@ -14,11 +18,15 @@ import hashlib
 import io
 import logging
 import secrets
+import threading
+import time
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -36,20 +44,72 @@ def private_storage():
     return storages["private"]
 
 
-def _progress(pk: int, value: int) -> None:
-    GeneratedReport.objects.filter(pk=pk, status=GeneratedReportStatus.RUNNING).update(progress=value)
+def lease_seconds() -> int:
+    return int(getattr(settings, "REPORT_LEASE_SECONDS", 120))
 
 
-def _take(pk: int, now) -> bool:
-    stale = now - datetime.timedelta(seconds=TIME_LIMIT)
+def _mine(pk: int, token: str):
+    return GeneratedReport.objects.filter(pk=pk, status=GeneratedReportStatus.RUNNING, lease_token=token)
+
+
+def _progress(pk: int, token: str, value: int) -> None:
+    _mine(pk, token).update(progress=value)
+
+
+def _take(pk: int, now, token: str) -> bool:
+    lapsed = Q(status=GeneratedReportStatus.RUNNING, lease_until__lt=now)
+    # Rows taken before leases existed: the hard time limit is their lease.
+    unleased = Q(
+        status=GeneratedReportStatus.RUNNING,
+        lease_until__isnull=True,
+        started_at__lt=now - datetime.timedelta(seconds=TIME_LIMIT),
+    )
     return bool(
         GeneratedReport.objects.filter(pk=pk)
-        .filter(
-            Q(status=GeneratedReportStatus.QUEUED)
-            | Q(status=GeneratedReportStatus.RUNNING, started_at__lt=stale)
+        .filter(Q(status=GeneratedReportStatus.QUEUED) | lapsed | unleased)
+        .update(
+            status=GeneratedReportStatus.RUNNING,
+            started_at=now,
+            lease_until=now + datetime.timedelta(seconds=lease_seconds()),
+            lease_token=token,
+            progress=5,
+            error="",
         )
-        .update(status=GeneratedReportStatus.RUNNING, started_at=now, progress=5, error="")
     )
+
+
+class _LeaseRenewal(threading.Thread):
+    """Renews the run's lease every third of its length until stopped (or the lease is lost)."""
+
+    daemon = True
+
+    def __init__(self, pk: int, token: str):
+        super().__init__(name=f"report-{pk}-lease")
+        self.pk, self.token, self.stopped = pk, token, threading.Event()
+
+    def run(self):
+        seconds = lease_seconds()
+        try:
+            while not self.stopped.wait(seconds / 3):
+                try:
+                    until = timezone.now() + datetime.timedelta(seconds=seconds)
+                    if not _mine(self.pk, self.token).update(lease_until=until):
+                        return
+                except Exception:  # a database blip: try again at the next turn
+                    log.warning("report %s: lease not renewed", self.pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def stop(self):
+        self.stopped.set()
+        self.join(10)
+
+
+def _test_delay():
+    # Only the integration test that kills a worker in the middle of a render sets this.
+    delay = float(getattr(settings, "REPORT_RENDER_TEST_DELAY_SECONDS", 0) or 0)
+    if delay:
+        time.sleep(delay)
 
 
 def _store(report: GeneratedReport, data: bytes, ext: str) -> str:
@@ -71,6 +131,7 @@ def render_files(report: GeneratedReport, *, on_progress=lambda p: None) -> dict
     inputs = assemble(scope_of(report))
     digest = inputs_sha256(inputs)
     on_progress(30)
+    _test_delay()
     doc = build_document(inputs, report.header, report.narrative)
     doc = dataclasses.replace(doc, sha256=digest)
     pdf = render_report_pdf(doc)
@@ -91,22 +152,34 @@ def render_files(report: GeneratedReport, *, on_progress=lambda p: None) -> dict
 )
 def generate_report(report_id: int, now: str | None = None) -> str:
     started = datetime.datetime.fromisoformat(now) if now else timezone.now()
-    if not _take(report_id, started):
+    token = secrets.token_hex(16)
+    if not _take(report_id, started, token):
         return "skipped"
+    lease = _LeaseRenewal(report_id, token)
+    lease.start()
+    try:
+        return _generate(report_id, token)
+    finally:
+        lease.stop()
+
+
+def _generate(report_id: int, token: str) -> str:
     report = GeneratedReport.objects.select_related("period", "plan", "unit").get(pk=report_id)
     try:
-        made = render_files(report, on_progress=lambda p: _progress(report_id, p))
+        made = render_files(report, on_progress=lambda p: _progress(report_id, token, p))
         pdf_name = _store(report, made["pdf"], "pdf")
         xlsx_name = _store(report, made["xlsx"], "xlsx")
     except SoftTimeLimitExceeded:
-        _fail(report_id, "Quá thời gian cho phép khi tạo báo cáo; vui lòng thử lại hoặc thu hẹp phạm vi.")
+        _fail(
+            report_id, token, "Quá thời gian cho phép khi tạo báo cáo; vui lòng thử lại hoặc thu hẹp phạm vi."
+        )
         raise
     except Exception as error:
         log.exception("report %s failed", report_id)
-        _fail(report_id, f"Không tạo được báo cáo: {error.__class__.__name__}.")
+        _fail(report_id, token, f"Không tạo được báo cáo: {error.__class__.__name__}.")
         return "failed"
     finished = timezone.now()
-    done = GeneratedReport.objects.filter(pk=report_id, status=GeneratedReportStatus.RUNNING).update(
+    done = _mine(report_id, token).update(
         status=GeneratedReportStatus.DONE,
         progress=100,
         inputs=made["inputs"],
@@ -119,7 +192,7 @@ def generate_report(report_id: int, now: str | None = None) -> str:
         pages=made["pages"],
         finished_at=finished,
     )
-    if not done:  # another worker took over a row it believed stale: keep its result, drop ours
+    if not done:  # another run took over a lease it found lapsed: keep its result, drop ours
         for name in (pdf_name, xlsx_name):
             private_storage().delete(name)
         return "superseded"
@@ -133,10 +206,45 @@ def generate_report(report_id: int, now: str | None = None) -> str:
     return "done"
 
 
-def _fail(report_id: int, message: str) -> None:
-    GeneratedReport.objects.filter(pk=report_id, status=GeneratedReportStatus.RUNNING).update(
+def _fail(report_id: int, token: str, message: str) -> None:
+    _mine(report_id, token).update(
         status=GeneratedReportStatus.FAILED, error=message, finished_at=timezone.now()
     )
+
+
+def reports_resume(*, now=None) -> list[int]:
+    """Send again the reports whose job was lost: still queued, or running with a lapsed lease, and
+    not sent for REPORT_RESEND_SECONDS (so a message waiting its turn is not sent again every
+    minute). Returns the ids sent."""
+    from nq57portal.queue import enqueue
+
+    now = now or timezone.now()
+    quiet = now - datetime.timedelta(seconds=int(getattr(settings, "REPORT_RESEND_SECONDS", 120)))
+    lost = (
+        Q(status=GeneratedReportStatus.QUEUED)
+        | Q(status=GeneratedReportStatus.RUNNING, lease_until__lt=now)
+        | Q(
+            status=GeneratedReportStatus.RUNNING,
+            lease_until__isnull=True,
+            started_at__lt=now - datetime.timedelta(seconds=TIME_LIMIT),
+        )
+    )
+    not_sent_lately = Q(enqueued_at__lt=quiet) | Q(enqueued_at__isnull=True, created_at__lt=quiet)
+    sent = []
+    for pk in (
+        GeneratedReport.objects.filter(lost & not_sent_lately).order_by("pk").values_list("pk", flat=True)
+    ):
+        if enqueue(generate_report, pk):
+            GeneratedReport.objects.filter(pk=pk).update(enqueued_at=now)
+            sent.append(pk)
+    return sent
+
+
+@shared_task(name="reports.resume_reports")
+def resume_reports_job(now: str | None = None) -> list[int]:
+    from kpis.sweep import parse_now
+
+    return reports_resume(now=parse_now(now))
 
 
 @shared_task(name="reports.refresh_dashboard", acks_late=True, time_limit=900, soft_time_limit=840)

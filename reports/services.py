@@ -183,6 +183,7 @@ def report_generate(*, draft: ReportDraft, actor, now=None) -> GeneratedReport:
         status=GeneratedReportStatus.QUEUED,
         created_by=actor,
         created_at=now,
+        enqueued_at=now,
     )
     audit_record(
         actor=actor,

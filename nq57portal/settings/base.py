@@ -297,7 +297,10 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 NOTIFICATION_EMAIL_BATCH = int(env("NOTIFICATION_EMAIL_BATCH", "200"))
 NOTIFICATION_DIGEST_HOUR = int(env("NOTIFICATION_DIGEST_HOUR", "7"))
 # An unacknowledged message (worker killed) is handed to another worker after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+# It must outlast the longest a message is held unacknowledged: a job's hard time limit (900 s) plus
+# the longest countdown a job is sent with (the sweep's retries, up to 300 s). Reports do not wait
+# for it: their lease and reports.resume_reports re-send them within minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "1200"))}
 if env("CELERY_UNACKED_RESTORE_SECONDS"):  # how often a worker looks for such messages (kombu: ~100 s)
     CELERY_BROKER_TRANSPORT_OPTIONS.update(
         unacked_restore_interval=int(env("CELERY_UNACKED_RESTORE_SECONDS")), unacked_restore_throttle=1
@@ -327,6 +330,17 @@ DASHBOARD_REFRESH_MINUTES = int(env("DASHBOARD_REFRESH_MINUTES", "10"))
 # After a report, a review decision or a sweep, one rebuild is queued this many seconds later;
 # the changes within that window share it (reports/dashboard/refresh.py).
 DASHBOARD_REFRESH_DELAY_SECONDS = int(env("DASHBOARD_REFRESH_DELAY_SECONDS", "30"))
+# Official reports (issue 16): a generation job holds a lease this long, renewed while it renders;
+# reports whose job was lost (lease lapsed, or still queued REPORT_RESEND_SECONDS after being sent)
+# are sent again every REPORT_RESUME_SECONDS.
+REPORT_LEASE_SECONDS = int(env("REPORT_LEASE_SECONDS", "120"))
+REPORT_RESEND_SECONDS = int(env("REPORT_RESEND_SECONDS", "120"))
+# Only the integration test that kills a worker in the middle of a render sets this.
+REPORT_RENDER_TEST_DELAY_SECONDS = float(env("REPORT_RENDER_TEST_DELAY_SECONDS", "0"))
+CELERY_BEAT_SCHEDULE["reports.resume_reports"] = {
+    "task": "reports.resume_reports",
+    "schedule": float(env("REPORT_RESUME_SECONDS", "60")),
+}
 CELERY_BEAT_SCHEDULE["reports.refresh_dashboard"] = {
     "task": "reports.refresh_dashboard",
     "schedule": 60.0 * DASHBOARD_REFRESH_MINUTES,
