@@ -70,12 +70,14 @@ def lead_assignments(today: datetime.date, ids=None) -> QuerySet:
     )
 
 
+def overdue_q(today: datetime.date, status: str = "flag_status") -> Q:
+    """Past its deadline (the day after it) and not completed, over assignments whose status is
+    annotated as `status` (lead_assignments() names it flag_status)."""
+    return Q(subtask__ongoing=False, subtask__deadline__lt=today) & ~Q(**{status: Status.COMPLETED})
+
+
 def overdue_condition(today: datetime.date, ids=None) -> QuerySet:
-    return (
-        lead_assignments(today, ids)
-        .filter(subtask__ongoing=False, subtask__deadline__lt=today)
-        .exclude(flag_status=Status.COMPLETED)
-    )
+    return lead_assignments(today, ids).filter(overdue_q(today))
 
 
 def lagging_condition(today: datetime.date, ids=None) -> QuerySet:
@@ -83,7 +85,8 @@ def lagging_condition(today: datetime.date, ids=None) -> QuerySet:
     minimum = float(settings.FLAG_LAGGING_MIN_EXPECTED)
     qs = (
         lead_assignments(today, ids)
-        .filter(subtask__ongoing=False, subtask__deadline__isnull=False, s_date__isnull=False)
+        # Lagging ends where overdue begins: up to the deadline day, never beside an overdue flag.
+        .filter(subtask__ongoing=False, subtask__deadline__gte=today, s_date__isnull=False)
         .exclude(flag_status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
         .annotate(
             total_days=DaysBetween(F("subtask__deadline"), F("s_date")),
@@ -169,6 +172,8 @@ def no_report_condition(today: datetime.date, ids=None) -> QuerySet:
     return (
         lead_assignments(today, ids)
         .exclude(flag_status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
+        # An overdue task is told by its overdue flag: a missed monthly report adds no second alarm.
+        .exclude(overdue_q(today))
         .annotate(started=started)
         .annotate(due_period=due_period)
         .filter(due_period__isnull=False)

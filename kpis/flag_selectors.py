@@ -1,6 +1,7 @@
 """Reads of red flags: what a user may see, a sub-task's flags, and roll-ups in one query each.
 
-Roll-ups count OPEN flags. A group assignment ("UBND xã phường" on one sub-task) is the set of
+Roll-ups and totals count flagged assignments, each under its most severe OPEN flag (one picture
+per assignment: the kinds add up to the whole). A group assignment ("UBND xã phường" on one sub-task) is the set of
 its members' assignments (Assignment.via_group), so a group of 95 communes of which one lags
 rolls up as 1.
 """
@@ -59,14 +60,15 @@ def flag_list(*, user, subtask_id=None, unit_id=None, plan_id=None, kind=None, i
             Value(0),
             output_field=DecimalField(max_digits=5, decimal_places=2),
         )
-    ).order_by("resolved_at", "-raised_at", "-id")
+    ).by_severity()
 
 
 def open_flag_counts(*, by: str, ids=None, queryset: QuerySet | None = None) -> dict:
-    """{key: {"total": n, "<kind>": n, …}} of open flags, grouped by one level of the plan or by
-    unit / group. `key` is the id, or (subtask_id, group_id) for "group_assignment". One query."""
+    """{key: {"total": n, "<kind>": n, …}} of flagged assignments under their most severe open flag,
+    grouped by one level of the plan or by unit / group. `key` is the id, or (subtask_id, group_id)
+    for "group_assignment". One query."""
     fields = ROLLUPS[by]
-    qs = (queryset if queryset is not None else RedFlag.objects.all()).filter(resolved_at__isnull=True)
+    qs = (queryset if queryset is not None else RedFlag.objects.all()).topmost()
     if ids is not None:
         qs = qs.filter(**{f"{fields[-1]}__in": list(ids)})
     if by in ("group", "group_assignment"):
@@ -80,8 +82,9 @@ def open_flag_counts(*, by: str, ids=None, queryset: QuerySet | None = None) -> 
 
 
 def open_flag_totals(queryset: QuerySet | None = None) -> dict:
-    """Open flags by kind over everything the queryset holds (one query)."""
-    qs = (queryset if queryset is not None else RedFlag.objects.all()).filter(resolved_at__isnull=True)
+    """Flagged assignments by their most severe open flag, over everything the queryset holds: the
+    kinds add up to "total" (one query). The flag page's, the dashboards' and the notices' figures."""
+    qs = (queryset if queryset is not None else RedFlag.objects.all()).topmost()
     totals = dict.fromkeys(flag_kinds(), 0)
     for row in qs.values("kind").annotate(n=Count("id")).order_by():
         totals[row["kind"]] = row["n"]

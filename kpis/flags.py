@@ -63,6 +63,10 @@ RULES: dict[str, FlagRule] = {}
 
 
 def register(rule: FlagRule) -> FlagRule:
+    # One severity per kind: an assignment is counted under exactly one kind.
+    taken = {r.severity: r.kind for r in RULES.values() if r.kind != rule.kind}
+    if rule.severity in taken:
+        raise ValueError(f"severity {rule.severity} is {taken[rule.severity]}'s")
     RULES[rule.kind] = rule
     return rule
 
@@ -102,6 +106,32 @@ def severity_order(field: str = "kind") -> models.Case:
 class RedFlagQuerySet(models.QuerySet):
     def open(self):
         return self.filter(resolved_at__isnull=True)
+
+    def topmost(self):
+        """The open flags that are their assignment's most severe open flag: one per flagged
+        assignment, so counting them counts assignments, by the kind that describes each best
+        (the kinds add up to the flagged assignments)."""
+        rules = flag_rules()
+        picked = Q(pk__in=[])
+        for rule in rules:
+            worse = [r.kind for r in rules if r.severity < rule.severity]
+            this = Q(kind=rule.kind)
+            if worse:
+                this &= ~models.Exists(
+                    RedFlag.objects.filter(
+                        assignment_id=models.OuterRef("assignment_id"),
+                        resolved_at__isnull=True,
+                        kind__in=worse,
+                    )
+                )
+            picked |= this
+        return self.filter(resolved_at__isnull=True).filter(picked)
+
+    def by_severity(self):
+        """Open first, most severe first, then the oldest first (the longest waiting for action)."""
+        return self.order_by(
+            models.F("resolved_at").desc(nulls_first=True), severity_order(), "raised_at", "id"
+        )
 
 
 class RedFlag(models.Model):

@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from tasks.models import Assignment, AssignmentRole, Plan
 from units.naming import search_key
 
+from .flag_conditions import lagging_condition, overdue_condition
 from .models import Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
-from .progress import expected_progress, is_lagging, is_overdue
+from .progress import expected_progress
 
 SORTS = {
     "priority": _("Ưu tiên (quá hạn, chậm trước)"),
@@ -35,8 +36,12 @@ FLAGS = {
 }
 
 
-def _assess(*, status, completion, deadline, start_date, plan_start, today, period, reported) -> dict:
-    """What My tasks says of one assignment: one home for the list, its counts and its order."""
+def _assess(
+    *, status, completion, deadline, start_date, plan_start, today, period, reported, overdue, lagging
+) -> dict:
+    """What My tasks says of one assignment: one home for the list, its counts and its order.
+    Overdue and lagging are the red-flag conditions themselves (kpis.flag_conditions), asked of
+    the database with the list, so My tasks and the sweep cannot disagree."""
     status = status or Status.NOT_STARTED
     completed = status == Status.COMPLETED
     expected = expected_progress(start=start_date or plan_start, deadline=deadline, today=today)
@@ -46,8 +51,8 @@ def _assess(*, status, completion, deadline, start_date, plan_start, today, peri
         "completion": completion,
         "expected": expected,
         "days_left": (deadline - today).days if deadline else None,
-        "overdue": is_overdue(deadline=deadline, today=today, completed=completed),
-        "lagging": is_lagging(expected=expected, completion=completion, completed=completed),
+        "overdue": overdue,
+        "lagging": lagging,
         "report_due": period is not None and started and not completed and not reported,
     }
 
@@ -78,7 +83,14 @@ class TaskFacts:
 
     @property
     def priority(self):
-        return (not self.overdue, not self.lagging, not self.report_due, self.deadline or datetime.date.max)
+        # As the red flags' severity: overdue, returned, lagging, then a report due.
+        return (
+            not self.overdue,
+            self.status != Status.RETURNED,
+            not self.lagging,
+            not self.report_due,
+            self.deadline or datetime.date.max,
+        )
 
 
 @dataclass
@@ -143,6 +155,8 @@ def _unit_leads(user, today):
         .annotate(
             reported_now=Exists(_current_report_filter(today, ReportStatus.SUBMITTED)),
             draft_now=Exists(_current_report_filter(today, ReportStatus.DRAFT)),
+            overdue_now=Exists(overdue_condition(today).filter(pk=OuterRef("pk"))),
+            lagging_now=Exists(lagging_condition(today).filter(pk=OuterRef("pk"))),
         )
     )
 
@@ -169,6 +183,8 @@ FACT_FIELDS = (
     "state__status",
     "state__latest_completion",
     "reported_now",
+    "overdue_now",
+    "lagging_now",
 )
 
 
@@ -191,7 +207,22 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
     plan_ids = {v[1] for v in values}
     periods = _current_periods(plan_ids, today)
     facts = []
-    for pk, plan_id, deadline, start, plan_start, issued, code, s_order, g_order, status, done, rep in values:
+    for (
+        pk,
+        plan_id,
+        deadline,
+        start,
+        plan_start,
+        issued,
+        code,
+        s_order,
+        g_order,
+        status,
+        done,
+        rep,
+        late,
+        lags,
+    ) in values:
         facts.append(
             TaskFacts(
                 pk=pk,
@@ -208,6 +239,8 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
                     today=today,
                     period=periods.get(plan_id),
                     reported=rep,
+                    overdue=late,
+                    lagging=lags,
                 ),
             )
         )
@@ -273,6 +306,8 @@ def _row(assignment: Assignment, today, period) -> TaskRow:
         today=today,
         period=period,
         reported=assignment.reported_now,
+        overdue=assignment.overdue_now,
+        lagging=assignment.lagging_now,
     )
     return TaskRow(
         assignment=assignment,

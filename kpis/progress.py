@@ -1,9 +1,8 @@
-"""Expected progress and the flags shown on lists (DESIGN.md, "Rules"). Pure functions, no queries."""
+"""Expected progress (DESIGN.md, "Rules"), as lists show it. Pure functions, no queries; whether an
+assignment is overdue or lagging is kpis.flag_conditions' to say."""
 
 import datetime
 from decimal import Decimal
-
-from django.conf import settings
 
 
 def expected_progress(*, start: datetime.date | None, deadline: datetime.date | None, today: datetime.date):
@@ -14,14 +13,3 @@ def expected_progress(*, start: datetime.date | None, deadline: datetime.date | 
         return Decimal(100) if today >= deadline else Decimal(0)
     ratio = Decimal((today - start).days) / Decimal((deadline - start).days)
     return (min(max(ratio, Decimal(0)), Decimal(1)) * 100).quantize(Decimal("0.1"))
-
-
-def is_lagging(*, expected, completion, completed: bool) -> bool:
-    """Below half of the expected progress once that reaches 20 %; never reported counts as 0 %."""
-    if completed or expected is None or expected < Decimal(str(settings.FLAG_LAGGING_MIN_EXPECTED)):
-        return False
-    return (completion or Decimal(0)) < Decimal(str(settings.FLAG_LAGGING_RATIO)) * expected
-
-
-def is_overdue(*, deadline, today, completed: bool) -> bool:
-    return deadline is not None and today > deadline and not completed

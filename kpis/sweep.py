@@ -19,11 +19,14 @@ Rules and the decisions taken where DESIGN.md is silent:
 - lagging: expected ≥ FLAG_LAGGING_MIN_EXPECTED and actual < FLAG_LAGGING_RATIO × expected, actual
   being the latest reported completion (0 when never reported); not for completed assignments
   nor those awaiting review (the unit has claimed completion: the next move is the reviewer's);
-  it goes on after the deadline (expected is then 100 %), beside the overdue flag;
+  it ends at the deadline, where overdue begins: the two never stand open together (one picture
+  per assignment: a late task is overdue, not also lagging);
 - quality: the latest claim was returned (status "Chờ hoàn thiện");
 - no-report: an ongoing sub-task, or a running one (started by the period's cut-off, not
-  completed, not awaiting review), whose lead unit has no submitted report for the last monthly
-  period whose due date has passed; a later missed month is a new flag;
+  completed, not awaiting review, not overdue), whose lead unit has no submitted report for the
+  last monthly period whose due date has passed; a later missed month is a new flag;
+- the kinds, their figures and severities are kpis.flags.RULES; lists and headlines read an
+  assignment under its most severe open flag (RedFlag.objects.topmost()).
 - ongoing sub-tasks have no deadline and are never overdue or lagging.
 """
 

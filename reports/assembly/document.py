@@ -257,7 +257,8 @@ def build_document(inputs: dict, header: dict, narrative: dict, *, sha256: str =
     kinds = inputs["flags"]["by_kind"]
     flag_table = FigureTable(
         caption="Bảng 3. Cảnh báo đỏ đang mở tại thời điểm chốt số liệu",
-        columns=("Loại cảnh báo", "Số lượt"),
+        # One row per flagged lead assignment, under its most severe flag: the kinds add up.
+        columns=("Loại cảnh báo (nặng nhất)", "Số lượt giao"),
         rows=tuple((kind_label(k), kinds.get(k, 0)) for k in flag_kinds()),
         total=("Tổng cộng", sum(kinds.values())),
     )

@@ -12,7 +12,7 @@ import json
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from kpis.flags import flag_kinds, kind_label
+from kpis.flags import flag_kinds, kind_label, severity
 from kpis.models import Kpi, Status
 from tasks.models import Plan, SubTask
 from units.models import Unit
@@ -21,7 +21,7 @@ from units.naming import vi_sort_key
 from .scope import ReportScope
 from .snapshot import LeadState, by_subtask, lead_states, units_by_id
 
-INPUTS_VERSION = 1
+INPUTS_VERSION = 2  # 2: flags counted per assignment under its most severe kind
 TEXT_LIMIT = 60
 FLAG_LIMIT = 200
 NEXT_LIMIT = 200
@@ -223,7 +223,11 @@ def assemble(scope: ReportScope) -> dict:
         key=lambda r: vi_sort_key(r["label"]),  # Vietnamese dictionary order
     )
 
-    flagged = [s for s in ordered if s.flags]
+    # Most severe first, then the longest flagged; each assignment counted under its most severe flag.
+    flagged = sorted(
+        (s for s in ordered if s.flags),
+        key=lambda s: (severity(s.flags[0][0]), s.flagged_since, s.assignment_id),
+    )
     flag_items = [
         {
             "code": subs[s.subtask_id]["code"],
@@ -234,7 +238,7 @@ def assemble(scope: ReportScope) -> dict:
         }
         for s in flagged
     ]
-    by_kind = Counter(k for s in flagged for k, _ in s.flags)
+    by_kind = Counter(s.flags[0][0] for s in flagged)
 
     def texts(attr):
         items = [

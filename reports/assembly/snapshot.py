@@ -27,7 +27,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from evidence.models import Decision, Evidence, Review
-from kpis.flags import RedFlag
+from kpis.flags import RedFlag, severity
 from kpis.models import ProgressReport, ReportStatus, Status
 from tasks.models import Assignment, AssignmentRole
 from units.models import Unit
@@ -46,8 +46,10 @@ class LeadState:
     completion: Decimal | None = None
     latest_reported_on: datetime.date | None = None
     evidence: int = 0
-    # (kind, message as raised) of the flags open at the cut-off
+    # (kind, message as raised) of the flags open at the cut-off, most severe first
     flags: list[tuple[str, str]] = field(default_factory=list)
+    # when the most severe of them was raised (the lists order by severity, then age)
+    flagged_since: datetime.datetime | None = None
     # the report of this period (latest version sent by the cut-off)
     results: str = ""
     difficulties: str = ""
@@ -138,11 +140,17 @@ def lead_states(scope: ReportScope) -> dict[int, LeadState]:
     flags = (
         RedFlag.objects.filter(assignment__in=leads, raised_at__lte=at)
         .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gt=at))
-        .order_by("assignment_id", "kind", "raised_at", "id")
-        .values_list("assignment_id", "kind", "message_vi")
+        .order_by("assignment_id", "raised_at", "id")
+        .values_list("assignment_id", "kind", "message_vi", "raised_at")
     )
-    for a, kind, message in flags:
+    raised = {}
+    for a, kind, message, raised_at in flags:
         states[a].flags.append((kind, message))
+        raised[(a, kind)] = raised_at
+    for a, state in states.items():
+        if state.flags:
+            state.flags.sort(key=lambda flag: severity(flag[0]))
+            state.flagged_since = raised[(a, state.flags[0][0])]
     return states
 
 

@@ -45,8 +45,11 @@ def lead_assignments():
 
 
 def _open_flags(kind: str):
+    # 1 when `kind` is the assignment's most severe open flag: the cells count flagged assignments,
+    # each under one kind, so the kinds add up.
     counted = (
-        RedFlag.objects.filter(assignment_id=OuterRef("pk"), kind=kind, resolved_at__isnull=True)
+        RedFlag.objects.topmost()
+        .filter(assignment_id=OuterRef("pk"), kind=kind)
         .order_by()
         .values("assignment_id")
         .annotate(n=Count("pk"))

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kpis.exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS, SUBTASK_COLUMNS
+from kpis.flag_conditions import overdue_q
 from kpis.flags import RULES, RedFlag, kind_label
 from kpis.models import Status
 from nq57portal.exporting import export_response, requested_format
@@ -247,25 +248,18 @@ def dashboard_list(request):
         qs = qs.filter(st=Status.COMPLETED, state__completed_on_time=True)
         title.append(_("Hoàn thành đúng hạn"))
     if get.get("overdue") == "1":
-        qs = qs.filter(subtask__ongoing=False, subtask__deadline__lt=today).exclude(st=Status.COMPLETED)
+        qs = qs.filter(overdue_q(today, status="st"))
         title.append(_("Quá hạn"))
     flag = get.get("flag", "")
     if flag in RULES or flag == "any":
-        open_flags = RedFlag.objects.filter(assignment=OuterRef("pk"), resolved_at__isnull=True)
+        # As the tiles count them: an assignment under its most severe open flag.
+        open_flags = RedFlag.objects.topmost().filter(assignment=OuterRef("pk"))
         if flag != "any":
             open_flags = open_flags.filter(kind=flag)
             title.append(_("Cảnh báo: %(kind)s") % {"kind": kind_label(flag)})
         else:
             title.append(_("Có cảnh báo đỏ"))
         qs = qs.filter(Exists(open_flags))
-        # The tile counts flags; this list, assignments (one may be overdue, lagging and unreported).
-        flags_counted = RedFlag.objects.filter(
-            resolved_at__isnull=True,
-            assignment__in=qs.values("pk"),
-            **({} if flag == "any" else {"kind": flag}),
-        ).count()
-    else:
-        flags_counted = None
     if get.get("missing") == "1" and scope.month:
         qs = qs.filter(pk__in=missing_queryset(scope.month).values("pk"))
         title.append(_("Thiếu báo cáo tháng %(month)s") % {"month": f"{scope.month:%m/%Y}"})
@@ -285,6 +279,5 @@ def dashboard_list(request):
         "unit": unit,
         "today": today,
         "kind_label": UnitKind(scope.kind).label if scope.kind else "",
-        "flags_counted": flags_counted,
     }
     return render(request, "reports/dashboard_list.html", context)

@@ -89,9 +89,24 @@ def test_a_deadline_before_the_start_reads_in_english(make_lead, plan):
     plan.start_date = datetime.date(2025, 11, 1)
     plan.save(update_fields=["start_date"])
     lead = make_lead(start_date=None, deadline=datetime.date(2025, 9, 30))
-    set_state(lead, completion=0)
-    sweep(now=at(datetime.date(2026, 11, 23)))
-    flag = RedFlag.objects.get(kind=FlagKind.LAGGING)
+    # Raised before lagging ended at the deadline (one kept in the history), read again today.
+    numbers = {
+        "expected": 100.0,
+        "actual": 0.0,
+        "day": -32,
+        "total_days": -32,
+        "start": "2025-11-01",
+        "deadline": "2025-09-30",
+    }
+    flag = RedFlag.objects.create(
+        kind=FlagKind.LAGGING,
+        assignment=lead,
+        subtask=lead.subtask,
+        unit=lead.unit,
+        numbers=numbers,
+        message_vi="x",
+        raised_at=at(datetime.date(2026, 11, 23)),
+    )
     with translation.override("en"):
         assert (
             flag.current_message()

@@ -130,7 +130,7 @@ def test_a_second_sweep_changes_nothing(make_lead):
     first = sweep(now=at(DEADLINE + datetime.timedelta(days=3)))
     before = list(RedFlag.objects.order_by("pk").values())
     second = sweep(now=at(DEADLINE + datetime.timedelta(days=3), 18))
-    assert sum(first.raised.values()) == 5  # three overdue, two lagging
+    assert sum(first.raised.values()) == 3  # three overdue (lagging ends at the deadline)
     assert not second.changed
     assert list(RedFlag.objects.order_by("pk").values()) == before
 
@@ -269,15 +269,39 @@ def test_the_period_owed_is_the_latest_due_whose_cutoff_the_subtask_had_started_
     assert february.pk in periods and len(periods) >= 2 and len(owed_in_april) < len(leads)
 
 
-def test_a_deadline_before_the_start_lags_without_a_negative_span(make_lead, plan):
+def test_a_deadline_before_the_start_is_overdue_not_lagging(make_lead, plan):
     # Sub-task 6.2 of the real appendix: "30/9/2025 (đã thực hiện)" in a plan starting on 01/11/2025.
     plan.start_date = datetime.date(2025, 11, 1)
     plan.save(update_fields=["start_date"])
     lead = make_lead(start_date=None, deadline=datetime.date(2025, 9, 30))
     set_state(lead, completion=0)
     sweep(now=at(datetime.date(2026, 11, 23)))
-    flag = open_flags(FlagKind.LAGGING).get()
-    expected = "Chậm tiến độ: đã hết thời hạn 30/09/2025, dự kiến đạt 100 %, báo cáo mới 0 %."
-    assert flag.message_vi == expected
-    assert flag.current_message(datetime.date(2026, 12, 1)) == expected
+    assert not open_flags(FlagKind.LAGGING).exists()  # lagging ends where overdue begins
     assert open_flags(FlagKind.OVERDUE).get().assignment == lead  # and overdue says by how many days
+
+
+def test_a_lagging_flag_of_a_deadline_before_the_start_reads_without_a_negative_span(make_lead):
+    """Flags raised before lagging ended at the deadline stay in the history with their words."""
+    lead = make_lead()
+    numbers = {
+        "expected": 100.0,
+        "actual": 0.0,
+        "day": -32,
+        "total_days": -32,
+        "start": "2025-11-01",
+        "deadline": "2025-09-30",
+    }
+    flag = RedFlag.objects.create(
+        kind=FlagKind.LAGGING,
+        assignment=lead,
+        subtask=lead.subtask,
+        unit=lead.unit,
+        numbers=numbers,
+        message_vi="x",
+        raised_at=at(datetime.date(2026, 11, 23)),
+    )
+    expected = "Chậm tiến độ: đã hết thời hạn 30/09/2025, dự kiến đạt 100 %, báo cáo mới 0 %."
+    from kpis.flags import message_for
+
+    assert message_for(FlagKind.LAGGING, numbers) == expected
+    assert flag.current_message(datetime.date(2026, 12, 1)) == expected

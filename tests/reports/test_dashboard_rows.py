@@ -249,6 +249,8 @@ def test_a_decision_resolves_or_raises_its_flags_at_once_and_the_board_agrees(sm
     claim_return(assignment=returned, reviewer=reviewer, reason="Thiếu biên bản nghiệm thu", now=now)
     quality = RedFlag.objects.get(assignment=returned, kind=FlagKind.QUALITY, resolved_at__isnull=True)
     assert "Thiếu biên bản nghiệm thu" in quality.message_vi
-    assert DashboardAssignment.objects.get(pk=returned.pk).flags_quality == 1
-    assert scope_totals()["flags_quality"] == after["flags_quality"] + 1
+    # Overdue and returned: counted once, under its most severe flag (overdue).
+    row = DashboardAssignment.objects.get(pk=returned.pk)
+    assert (row.flags_overdue, row.flags_quality) == (1, 0)
+    assert scope_totals()["flags_quality"] == after["flags_quality"]
     assert rows() == rebuilt()

@@ -7,16 +7,15 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from kpis.flags import RedFlag, kind_choices
+from kpis.flags import RedFlag, flag_rules, kind_choices
 from kpis.models import AssignmentState
 from tasks.models import GeneralTask, SubTask
 from units.models import Unit
 
 from .scope import FLAG_PAGE, Scope
 
-# Open flags, newest first: plain SQL written once (as counting.py), not composed by the ORM per view.
-# The sweep inserts each flag as it raises it (raised_at = now), so the newest have the highest ids:
-# ordering by id walks the primary key backwards and stops after one page. The latest reported
+# Open flags, most severe first, then the oldest (kpis.flags: severity then age, as every list):
+# plain SQL written once (as counting.py), not composed by the ORM per view. The latest reported
 # completion (which keeps a lagging flag's message current) is a subquery, so it is read for the
 # page's rows only, never for every open flag. Open flags are of plans in force only: the sweep
 # resolves the others' (kpis/sweep.py).
@@ -28,7 +27,7 @@ _FLAGS_SQL = (
     f" FROM {RedFlag._meta.db_table} f"
     f" JOIN {SubTask._meta.db_table} s ON s.id = f.subtask_id"
     f" JOIN {Unit._meta.db_table} u ON u.id = f.unit_id"
-    " WHERE f.resolved_at IS NULL{filters} ORDER BY f.id DESC LIMIT %s OFFSET %s"
+    " WHERE f.resolved_at IS NULL{filters} ORDER BY {severity}, f.raised_at, f.id LIMIT %s OFFSET %s"
 )
 _SECTION = (
     f" AND s.general_task_id IN (SELECT g.id FROM {GeneralTask._meta.db_table} g WHERE g.section_id = %s)"  # noqa: S608
@@ -36,7 +35,7 @@ _SECTION = (
 
 
 def flag_page(scope: Scope) -> tuple[list[dict], bool]:
-    """Open flags, newest first, one page (and whether there are more), ready to print."""
+    """Open flags, most severe then oldest first, one page (and whether there are more), ready to print."""
     filters, params = [], []
     for clause, value in (
         (" AND s.plan_id = %s", scope.plan.pk if scope.plan else None),
@@ -47,9 +46,12 @@ def flag_page(scope: Scope) -> tuple[list[dict], bool]:
         if value is not None:
             filters.append(clause)
             params.append(value)
-    sql = _FLAGS_SQL.format(filters="".join(filters))
+    rules = flag_rules()
+    severity = "CASE f.kind " + " ".join("WHEN %s THEN %s" for _ in rules) + f" ELSE {len(rules) + 1} END"
+    sql = _FLAGS_SQL.format(filters="".join(filters), severity=severity)
+    ranks = [value for r in rules for value in (r.kind, r.severity)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, FLAG_PAGE + 1, scope.flag_offset])
+        cursor.execute(sql, [*params, *ranks, FLAG_PAGE + 1, scope.flag_offset])
         found = cursor.fetchall()
     today = timezone.localdate()
     labels = {kind: str(label) for kind, label in kind_choices()}
