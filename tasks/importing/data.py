@@ -92,6 +92,7 @@ class PlanData:
     title: str = ""
     sheet_name: str = ""
     header_row: int = 0
+    columns: list[tuple[str, str, str]] = field(default_factory=list)  # (letter, title, how it is read)
     sections: list[SectionData] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 

@@ -12,7 +12,9 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp phụ lục (.xlsx)"),
         help_text=_(
-            "Bảng 7 cột như phụ lục kế hoạch; dòng tiêu đề có thể nằm ở bất kỳ dòng nào trong 10 dòng đầu."
+            "Bảng 7 cột như phụ lục kế hoạch, hoặc có cột STT (I, II là mục; 1, 2 là nhiệm vụ; 1.1 là tiểu "
+            "nhiệm vụ) và tiêu đề hai dòng gộp ô; dòng tiêu đề nằm trong 10 dòng đầu. Trang xem trước cho biết "
+            "từng cột được hiểu thế nào."
         ),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -68,3 +68,20 @@ def test_the_secretariat_re_imports_an_amended_appendix(journey, tmp_path):
     assert Plan.objects.count() == 1
     j.shot("applied")
     assert_clean(j)
+
+
+def test_the_secretariat_imports_an_office_layout(journey, tmp_path):
+    from tests.tasks.layouts import office_stt
+
+    call_command("load_units", verbosity=0)
+    UserFactory(username="thuongtruc", roles=[Role.SECRETARIAT], unit=None)
+    j = journey(name="secretariat")
+    j.login("thuongtruc", PASSWORD)
+    _upload(j, office_stt(tmp_path / "phu-luc-van-phong.xlsx"))
+    main = j.page.locator("main").inner_text()
+    assert "Các cột được hiểu như sau" in main and "Nhiệm vụ › Nhiệm vụ cụ thể" in main
+    j.shot("office-layout-preview")
+    j.page.click("button:has-text('Áp dụng')")
+    j.page.wait_for_load_state("networkidle")
+    assert SubTask.objects.filter(plan=Plan.objects.get()).count() == 5
+    assert_clean(j)

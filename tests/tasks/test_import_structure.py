@@ -97,7 +97,7 @@ def test_sections_merged_general_tasks_and_codes(tmp_path):
     assert [(s.code, s.title) for s in plan_data.subtasks] == [
         ("1.1", "Việc một"),
         ("1.2", "Việc hai"),
-        ("a", "Việc chữ"),
+        ("2.a", "Việc chữ"),  # numbered within its task: "a)" under every task is no duplicate
     ]
 
 

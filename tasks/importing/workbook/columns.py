@@ -25,7 +25,13 @@ COLUMN_PHRASES = {
     "deadline": ("thoi han", "thoi gian hoan thanh", "tien do hoan thanh"),
 }
 REQUIRED = ("general", "subtask", "lead", "deadline")
+# A running-number column ("STT", "TT") may stand in for the general-task column: its "I", "II"
+# mark section rows, "1", "2" general tasks and "1.1" sub-tasks (seed 000's list is laid out so).
+NUMBER_KEYS = {"stt", "tt", "so tt", "so thu tu", "thu tu"}
+# A task column named by one bare word: the tasks when the numbers say which level a row is.
+BARE_TASK_KEYS = {"nhiem vu", "noi dung", "ten nhiem vu", "cong viec", "nhiem vu giai phap"}
 FIELD_LABELS = {
+    "number": "Số thứ tự (STT)",
     "general": "Nhiệm vụ tổng quát",
     "subtask": "Tiểu nhiệm vụ",
     "output": "Sản phẩm đầu ra",
@@ -56,13 +62,28 @@ def _field_of(header_text) -> str | None:
 def _map_columns(texts: list) -> dict[str, int]:
     mapping: dict[str, int] = {}
     for index, text in enumerate(texts):
-        field = _field_of(text)
+        key = header_key(text)
+        field = "number" if key in NUMBER_KEYS else _field_of(text)
         if field and field not in mapping:
             mapping[field] = index
+    if "subtask" not in mapping:
+        taken = set(mapping.values())
+        for index, text in enumerate(texts):
+            if index not in taken and header_key(text) in BARE_TASK_KEYS:
+                mapping["subtask"] = index
+                break
     return mapping
 
 
-def _two_row_texts(top: list, bottom: list) -> list[str]:
+def is_complete(mapping: dict[str, int]) -> bool:
+    """Enough columns to read tasks: the general-task column, or a running-number column saying
+    which rows are general tasks."""
+    return all(f in mapping for f in REQUIRED if f != "general") and (
+        "general" in mapping or "number" in mapping
+    )
+
+
+def _two_row_texts(top: list, bottom: list, joiner: str = " ") -> list[str]:
     """Column titles of a header spanning two rows: a title merged across columns on the
     top row ("Đơn vị thực hiện" over "Chủ trì" | "Phối hợp") belongs to each column under it."""
     width = max(len(top), len(bottom))
@@ -75,15 +96,14 @@ def _two_row_texts(top: list, bottom: list) -> list[str]:
             carried = t
         elif b:
             t = carried
-        texts.append(f"{t} {b}".strip())
+        texts.append(joiner.join(part for part in (t, b) if part))
     return texts
 
 
 def find_header(rows: list[list]) -> tuple[int, int, dict[str, int]] | None:
     """(first and last row index of the header, field → column index), or None."""
 
-    def complete(mapping):
-        return all(f in mapping for f in REQUIRED)
+    complete = is_complete
 
     last = min(len(rows), HEADER_SEARCH_ROWS)
     for r in range(last):
@@ -93,7 +113,7 @@ def find_header(rows: list[list]) -> tuple[int, int, dict[str, int]] | None:
         if complete(single):
             # "Đơn vị thực hiện (chủ trì, phối hợp)" over "Chủ trì" | "Phối hợp": the second
             # row refines the first when it names more columns and holds no task text.
-            task_cols = (single["general"], single["subtask"])
+            task_cols = (single.get("general", single.get("number")), single["subtask"])
             if len(double) > len(single) and not any(
                 i < len(below) and clean_text(below[i]) for i in task_cols
             ):
@@ -102,3 +122,46 @@ def find_header(rows: list[list]) -> tuple[int, int, dict[str, int]] | None:
         if below is not None and not complete(_map_columns(below)) and complete(double):
             return r, r + 1, double
     return None
+
+
+def columns_understood(header_rows: list[list], columns: dict[str, int]) -> list[tuple[str, str, str]]:
+    """(column letter, title as written, how it is read) for every titled column of the header,
+    so the preview can say how the workbook was understood."""
+    from django.utils.translation import gettext as _
+    from openpyxl.utils import get_column_letter
+
+    if len(header_rows) > 1:
+        texts = _two_row_texts(header_rows[0], header_rows[-1], joiner=" › ")
+    else:
+        texts = [clean_text(t) for t in header_rows[0]]
+    field_at = {index: field for field, index in columns.items()}
+    one_task_column = "general" not in columns
+    meanings = {
+        "number": _(
+            "Số thứ tự: “I, II…” là dòng mục (tên mục ở cột nhiệm vụ), “1, 2…” là nhiệm vụ tổng quát%(sub)s"
+        )
+        % {
+            "sub": _(", “1.1…” là tiểu nhiệm vụ")
+            if one_task_column
+            else _("; trên dòng tiểu nhiệm vụ chỉ là số đếm")
+        },
+        "general": _("Nhiệm vụ tổng quát (mã ở đầu ô, hoặc theo số thứ tự)"),
+        "subtask": _("Nhiệm vụ tổng quát hoặc tiểu nhiệm vụ, theo số thứ tự")
+        if one_task_column
+        else _("Tiểu nhiệm vụ (mã ở đầu ô; không có thì đánh số trong nhiệm vụ)"),
+        "output": _("Sản phẩm đầu ra"),
+        "kpi": _("KPI, đọc chỉ tiêu số"),
+        "lead": _("Đơn vị chủ trì, khớp với danh mục đơn vị"),
+        "co": _("Đơn vị phối hợp, khớp với danh mục đơn vị"),
+        "deadline": _("Thời hạn hoàn thành, đọc ra ngày"),
+    }
+    result = []
+    for index, text in enumerate(texts):
+        text = clean_text(text)
+        field = field_at.get(index)
+        if not text and field is None:
+            continue
+        result.append(
+            (get_column_letter(index + 1), text, str(meanings[field]) if field else _("Không dùng"))
+        )
+    return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -12,7 +14,15 @@ from ..data import GeneralTaskData, ImportFileError, PlanData, SectionData, SubT
 from ..deadlines import DeadlineError, parse_deadline
 from ..kpi import propose_targets
 from ..text import dash_items, parse_code, parse_roman
-from .columns import _NUMBERING_CELL, COLUMN_PHRASES, FIELD_LABELS, HEADER_SEARCH_ROWS, REQUIRED, find_header
+from .columns import (
+    _NUMBERING_CELL,
+    COLUMN_PHRASES,
+    FIELD_LABELS,
+    HEADER_SEARCH_ROWS,
+    REQUIRED,
+    columns_understood,
+    find_header,
+)
 from .files import open_workbook
 
 EMPTY_ROWS_BEFORE_STOP = 1000
@@ -25,14 +35,63 @@ def _cell(cell):
     return value, is_formula
 
 
+_ROMAN_NUMBER = re.compile(r"^[IVXL]+$")
+_INTEGER = re.compile(r"^\d{1,3}$")
+_DOTTED = re.compile(r"^\d{1,3}(?:\.\d{1,3})+$")
+_LOCAL_CODE = re.compile(r"^(?:\d{1,3}|[a-zđ])$")
+
+
 class _Reader:
     def __init__(self, plan: PlanData, columns: dict[str, int]):
         self.plan = plan
         self.columns = columns
         self.section: SectionData | None = None
         self.task: GeneralTaskData | None = None
+        # The general task's own row in a layout with one task column (the numbers say the level):
+        # it is its own sub-task when no sub-task rows follow.
+        self.pending: tuple | None = None
+        self.task_code_hint = ""
+        self.subtask_code_hint = ""
+
+    def finish(self) -> None:
+        if self.pending is not None:
+            raw, text, number = self.pending
+            self.pending = None
+            if self.task is not None and not self.task.subtasks:
+                self.plan.warn(
+                    _("Nhiệm vụ tổng quát không có tiểu nhiệm vụ: lấy chính nhiệm vụ làm tiểu nhiệm vụ."),
+                    number,
+                )
+                self.add_subtasks(
+                    {**raw, "subtask": self.task.title}, {**text, "subtask": self.task.title}, number
+                )
+
+    def numbered(self, raw: dict, text: dict, number: int) -> bool:
+        """A row whose running-number cell says its level; True when the row is fully read."""
+        key = text["number"].rstrip(".").strip()
+        if _ROMAN_NUMBER.match(key):
+            title = text.get("general") or text.get("subtask") or ""
+            roman = parse_roman(title)
+            self.finish()
+            self.start_section(key, roman[1] if roman and roman[0] == key else title, number)
+            return True
+        if _INTEGER.match(key):
+            if "general" in self.columns:
+                # A general task's number; on a sub-task row it is only a running count.
+                self.task_code_hint = key if text.get("general") else ""
+                return False
+            self.finish()
+            self.task_code_hint = key
+            self.start_task(text.get("subtask", "").rstrip(":").strip(), number)
+            if any(text.get(f) for f in ("output", "kpi", "lead", "deadline")):
+                self.pending = (raw, text, number)
+            return True
+        if _DOTTED.match(key):
+            self.subtask_code_hint = key
+        return False
 
     def row(self, number: int, cells) -> None:
+        self.task_code_hint = self.subtask_code_hint = ""
         raw: dict[str, object] = {}
         for field, index in self.columns.items():
             value, is_formula = _cell(cells[index]) if index < len(cells) else (None, False)
@@ -51,6 +110,11 @@ class _Reader:
         filled = [field for field, value in text.items() if value]
         if not filled:
             return
+        if text.get("number") and self.numbered(raw, text, number):
+            return
+        filled = [field for field in filled if field != "number"]
+        if not filled:
+            return
         if (
             len(filled) == 1
             and (roman := parse_roman(text[filled[0]]))
@@ -59,6 +123,7 @@ class _Reader:
             self.start_section(roman[0], roman[1], number)
             return
         if text.get("general"):
+            self.finish()
             self.start_task(text["general"], number)
         if text.get("subtask"):
             self.add_subtasks(raw, text, number)
@@ -74,12 +139,17 @@ class _Reader:
             )
 
     def start_section(self, code: str, title: str, number: int) -> None:
+        self.finish()
         self.section = SectionData(code=code, title=title, row=number)
         self.plan.sections.append(self.section)
         self.task = None
 
     def start_task(self, value: str, number: int) -> None:
         code, title = parse_code(value)
+        if not code and self.task_code_hint:
+            code = self.task_code_hint
+        if code and not code.isdigit() and "." not in code and self.task_code_hint:
+            code = self.task_code_hint  # "a)" written in the cell, the number column says 3
         if self.section is None:
             self.plan.warn(_("Nhiệm vụ nằm trước mọi mục (I, II…): đưa vào mục “I”."), number)
             self.start_section("I", "Nhiệm vụ", number)
@@ -106,6 +176,17 @@ class _Reader:
             )
             return
         code, title = parse_code(text["subtask"])
+        if not code and self.subtask_code_hint:
+            code = self.subtask_code_hint
+        elif code and _LOCAL_CODE.match(code) and not code.startswith(self.task.code + "."):
+            # Numbered within its task ("1.", "a)"): the same "1." under every task is no duplicate.
+            local = code
+            code = f"{self.task.code}.{local}"
+            self.plan.warn(
+                _("Tiểu nhiệm vụ đánh số “%(local)s” trong nhiệm vụ %(task)s: lấy mã “%(code)s”.")
+                % {"local": local, "task": self.task.code, "code": code},
+                number,
+            )
         # A cell listing several projects, one per "-" line, is one sub-task per project.
         items = dash_items(raw.get("subtask")) if not code else []
         if items:
@@ -208,7 +289,11 @@ def _read_sheet(sheet, head_cells: list, rows_iter, found) -> PlanData:
     head = [[getattr(c, "value", None) for c in cells] for cells in head_cells]
     plan = PlanData(sheet_name=sheet.title, header_row=header_start + 1)
     plan.title = _title_from(head[:header_start])
-    missing = [FIELD_LABELS[f] for f in COLUMN_PHRASES if f not in columns]
+    missing = [
+        FIELD_LABELS[f]
+        for f in COLUMN_PHRASES
+        if f not in columns and not (f == "general" and "number" in columns)
+    ]
     if missing:
         plan.warn(_("Không có cột: %(columns)s.") % {"columns": ", ".join(missing)})
     reader = _Reader(plan, columns)
@@ -243,6 +328,8 @@ def _read_sheet(sheet, head_cells: list, rows_iter, found) -> PlanData:
         ):
             continue  # the "(1) (2) … (7)" numbering row under the header
         reader.row(number, cells)
+    reader.finish()
+    plan.columns = columns_understood(head[header_start : header_end + 1], columns)
     _check_duplicates(plan)
     if not plan.subtasks and not plan.errors:
         plan.error(_("Không tìm thấy tiểu nhiệm vụ nào dưới dòng tiêu đề."))
