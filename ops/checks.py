@@ -9,6 +9,7 @@ NON_DELIVERING_BACKENDS = {
     "django.core.mail.backends.locmem.EmailBackend",
     "django.core.mail.backends.dummy.EmailBackend",
     "django.core.mail.backends.filebased.EmailBackend",
+    "nq57portal.mail.OneLineEmailBackend",
 }
 
 

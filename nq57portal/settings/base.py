@@ -229,7 +229,7 @@ if env("HEARTBEAT_SECONDS"):  # operational check of worker + beat (and the inte
         "args": ("beat",),
     }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "nq57portal.mail.OneLineEmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "NQ57 <no-reply@nq57.local>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The mail server (SMTP). EMAIL_HOST left empty means "not configured": production's deploy check
