@@ -43,7 +43,9 @@ def flags_visible_to(user) -> QuerySet:
 
 def flag_list(*, user, subtask_id=None, unit_id=None, plan_id=None, kind=None, include_resolved=False):
     """Flags with what their rows show (one query; `live_actual` keeps a lagging message current)."""
-    qs = flags_visible_to(user).select_related("unit", "subtask", "period")
+    qs = flags_visible_to(user).select_related(
+        "unit", "subtask", "period", "acknowledgement__acknowledged_by", "escalation"
+    )
     if subtask_id:
         qs = qs.filter(subtask_id=subtask_id)
     if unit_id:

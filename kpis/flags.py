@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -94,6 +95,19 @@ def severity(kind: str) -> int:
     return rule.severity if rule else len(RULES) + 1
 
 
+def severity_now(today) -> models.Expression:
+    """A flag's severity as of `today` in SQL: its kind's, one step more severe when the remediation
+    date its unit head gave has passed and the flag is still open (RedFlag.current_severity)."""
+    past_due = models.Case(
+        models.When(
+            Q(resolved_at__isnull=True, acknowledgement__expected_finish__lt=today), then=models.Value(1)
+        ),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+    return severity_order() - past_due
+
+
 def severity_order(field: str = "kind") -> models.Case:
     """The severity of `field` (a kind) as SQL, for ordering most severe first."""
     return models.Case(
@@ -128,9 +142,13 @@ class RedFlagQuerySet(models.QuerySet):
         return self.filter(resolved_at__isnull=True).filter(picked)
 
     def by_severity(self):
-        """Open first, most severe first, then the oldest first (the longest waiting for action)."""
+        """Open first, most severe first (a flag whose remediation date has passed one step more,
+        `severity_now`), then the oldest first (the longest waiting for action)."""
         return self.order_by(
-            models.F("resolved_at").desc(nulls_first=True), severity_order(), "raised_at", "id"
+            models.F("resolved_at").desc(nulls_first=True),
+            severity_now(timezone.localdate()),
+            "raised_at",
+            "id",
         )
 
 
@@ -183,6 +201,33 @@ class RedFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    # The unit head's answer and the escalation (kpis.remediation); None when there is none.
+    @property
+    def acknowledgement_or_none(self):
+        try:
+            return self.acknowledgement
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def escalation_or_none(self):
+        try:
+            return self.escalation
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def current_severity(self) -> int:
+        """The kind's severity, one step more severe once the unit's own remediation date has
+        passed with the flag still open (as `severity_now` in SQL)."""
+        return severity(self.kind) - (1 if self.remediation_past_due else 0)
+
+    @property
+    def remediation_past_due(self) -> bool:
+        """The unit's own remediation date has passed and the flag still stands."""
+        ack = self.acknowledgement_or_none
+        return bool(ack and self.is_open and ack.is_past_due(timezone.localdate()))
 
     def current_message(self, today: datetime.date | None = None) -> str:
         """The message as of today, in the active language, for an open flag: overdue days keep

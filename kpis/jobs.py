@@ -38,7 +38,8 @@ TRANSIENT_ERRORS = (
     max_retries=5,
 )
 def sweep_flags_job(now: str | None = None) -> dict:
-    """Raise/resolve red flags, then write the notifications of the new ones and send them.
+    """Raise/resolve red flags, then write the notifications of the new ones and send them; then
+    escalate the overdue and lagging flags left unacknowledged (kpis.remediation).
 
     Idempotent: a redelivered or doubled message finds nothing more to do.
     """
@@ -46,6 +47,7 @@ def sweep_flags_job(now: str | None = None) -> dict:
     from notifications.services import notify_raised_flags
     from nq57portal.queue import enqueue
 
+    from .services.remediation import flags_escalate
     from .sweep import parse_now, sweep
 
     moment = parse_now(now)
@@ -53,5 +55,6 @@ def sweep_flags_job(now: str | None = None) -> dict:
     result["notifications"] = notify_raised_flags(now=moment)
     if result["notifications"]:
         enqueue(send_outbox_job)
+    result["escalated"] = len(flags_escalate(now=moment))
     progress_changed.send(sender="kpis.sweep", now=moment)
     return result

@@ -311,3 +311,4 @@ class Comment(models.Model):
 
 
 from .flags import RedFlag  # noqa: E402,F401
+from .remediation import FlagAcknowledgement, FlagEscalation  # noqa: E402,F401

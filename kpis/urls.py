@@ -15,4 +15,5 @@ urlpatterns = [
     path("periods/<int:period_id>/remove/", views.period_remove_view, name="period_remove"),
     path("not-reported/", views.not_reported_page, name="not_reported"),
     path("flags/", views.red_flags, name="flags"),
+    path("flags/<int:flag_id>/acknowledge/", views.flag_acknowledge_view, name="flag_acknowledge"),
 ]

@@ -101,7 +101,26 @@ def _report(p):
     return subject, body
 
 
+def _escalated(p):
+    subject = (
+        ngettext(
+            "%(count)s cảnh báo đỏ cần lãnh đạo quyết định (đơn vị chưa xác nhận)",
+            "%(count)s cảnh báo đỏ cần lãnh đạo quyết định (đơn vị chưa xác nhận)",
+            p["count"],
+        )
+        % p
+    )
+    lines = [gettext("Thủ trưởng đơn vị chưa xác nhận và nêu biện pháp khắc phục trong thời hạn quy định:")]
+    lines += [
+        f"• {i['code']} {i['title']} — {i['unit']} ({kind_label(i['kind']).lower()})" for i in p["items"]
+    ]
+    if p["count"] > len(p["items"]):
+        lines.append(gettext("… và %(n)s cảnh báo khác.") % {"n": p["count"] - len(p["items"])})
+    return subject, "\n".join(lines)
+
+
 _WRITERS = {
+    "escalated": _escalated,
     "flag": _flag,
     "flags": _flags,
     "approved": _approved,

@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     CLAIM_APPROVED = "claim_approved", _("Được công nhận hoàn thành")
     DEADLINE_REMINDER = "deadline_reminder", _("Nhắc thời hạn")
     REPORT_REMINDER = "report_reminder", _("Nhắc báo cáo tháng")
+    FLAG_ESCALATED = "flag_escalated", _("Cảnh báo cần lãnh đạo quyết định")
 
 
 class Notification(models.Model):

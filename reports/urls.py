@@ -23,3 +23,12 @@ urlpatterns += [
         "archive/<int:generatedreport_id>/<str:fmt>/", builder_views.archive_download, name="archive_download"
     ),
 ]
+
+# Reminder letters ("công văn đôn đốc") about escalated red flags.
+from . import letter_views  # noqa: E402
+
+urlpatterns += [
+    path("letters/new/<int:flag_id>/", letter_views.letter_new, name="letter_new"),
+    path("letters/<int:letter_id>/", letter_views.letter_detail, name="letter_detail"),
+    path("letters/<int:letter_id>/pdf/", letter_views.letter_download, name="letter_download"),
+]

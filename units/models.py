@@ -132,6 +132,10 @@ class User(AbstractUser):
         return self.has_role(Role.LEADERSHIP)
 
     @property
+    def is_unit_head(self) -> bool:
+        return self.unit_id is not None and self.has_role(Role.HEAD)
+
+    @property
     def is_unit_member(self) -> bool:
         return self.unit_id is not None and self.has_role(Role.STAFF, Role.HEAD)
 

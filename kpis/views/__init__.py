@@ -8,10 +8,12 @@ from .periods import (
     period_remove_view,
     period_reopen_view,
 )
+from .remediation import flag_acknowledge_view
 from .reports import my_tasks, report_correct_view, report_form
 
 __all__ = [
     "comment_page",
+    "flag_acknowledge_view",
     "my_tasks",
     "not_reported_page",
     "period_generate",

@@ -219,3 +219,39 @@ def notify_claim_decision(*, assignment, decision: str, reason: str = "", actor=
     if not assignment_updates_are_deferred():  # replaying history: its e-mails are in the past
         enqueue_on_commit(send_outbox_job)
     return len(users)
+
+
+def notify_escalated(*, flag_ids, now=None) -> int:
+    """The committee's leaders and the secretariat: flags whose units did not acknowledge them in
+    time, one notification per person per escalation run, leading to the dashboard's list of
+    flags that need their decision."""
+    flags = list(
+        RedFlag.objects.filter(pk__in=flag_ids).select_related("subtask", "unit").order_by("unit__name", "pk")
+    )
+    if not flags:
+        return 0
+    users = list(
+        User.objects.filter(is_active=True, roles__role__in=[Role.LEADERSHIP, Role.SECRETARIAT])
+        .distinct()
+        .order_by("pk")
+    )
+    items = [
+        {"code": f.subtask.code, "title": f.subtask.title[:120], "unit": f.unit.name, "kind": f.kind}
+        for f in flags[:FLAGS_LISTED]
+    ]
+    notify_users(
+        users=users,
+        kind=NotificationKind.FLAG_ESCALATED,
+        template="escalated",
+        params={"count": len(flags), "items": items},
+        url=reverse("reports:dashboard") + "#decisions",
+        key=f"escalated:{flags[0].pk}:{flags[-1].pk}:{len(flags)}",
+        now=now,
+    )
+    from kpis.signals import assignment_updates_are_deferred
+
+    from ..jobs import send_outbox_job
+
+    if not assignment_updates_are_deferred():
+        enqueue_on_commit(send_outbox_job)
+    return len(users)

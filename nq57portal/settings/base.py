@@ -202,6 +202,15 @@ IMPORT_UPLOAD_KEEP_HOURS = float(env("IMPORT_UPLOAD_KEEP_HOURS", "24"))
 # Red flags (DESIGN.md): thresholds are settings.
 FLAG_LAGGING_RATIO = float(env("FLAG_LAGGING_RATIO", "0.5"))
 FLAG_LAGGING_MIN_EXPECTED = float(env("FLAG_LAGGING_MIN_EXPECTED", "20"))
+# An overdue or lagging flag its unit head has not acknowledged (with a remediation plan) within
+# this many working days goes to the committee's leaders and the secretariat.
+FLAG_ESCALATION_WORKING_DAYS = int(env("FLAG_ESCALATION_WORKING_DAYS", "5"))
+# Days that are not working days besides weekends: "MM-DD" every year (the fixed public holidays
+# of the Labour Code, art. 112) and "YYYY-MM-DD" for the lunar ones (Tết, Hùng Kings), which move
+# each year and are announced by the Government: add them to PUBLIC_HOLIDAYS_EXTRA (comma-separated).
+PUBLIC_HOLIDAYS = ("01-01", "04-30", "05-01", "09-01", "09-02") + tuple(
+    d.strip() for d in env("PUBLIC_HOLIDAYS_EXTRA", "").split(",") if d.strip()
+)
 REPORT_DUE_DAY = int(env("REPORT_DUE_DAY", "20"))
 
 # Jobs: with REDIS_URL, Celery with Redis as broker; without, the same jobs run in-process.

@@ -24,6 +24,7 @@ from kpis.exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS, SUBTASK_COLUMNS
 from kpis.flag_conditions import overdue_q
 from kpis.flags import RULES, RedFlag, kind_label
 from kpis.models import Status
+from kpis.remediation import flags_needing_decision
 from nq57portal.exporting import export_response, requested_format
 from reports.models import DashboardSubtask
 from tasks.models import Assignment, AssignmentRole, SubTask
@@ -145,7 +146,19 @@ def province_dashboard(request):
     scope = selectors.scope_from_request(
         request, base_url=reverse("reports:dashboard"), list_url=reverse("reports:dashboard_list"), snap=snap
     )
-    return _respond(request, "reports/dashboard.html", scope, snap)
+    decisions = flags_needing_decision()
+    return _respond(
+        request,
+        "reports/dashboard.html",
+        scope,
+        snap,
+        decisions=decisions[:DECISIONS_SHOWN],
+        decisions_count=decisions.count(),
+    )
+
+
+# The flags that need the committee's decision, listed on the province dashboard.
+DECISIONS_SHOWN = 20
 
 
 @login_required

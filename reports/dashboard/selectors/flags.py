@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kpis.flags import RedFlag, flag_rules, kind_choices
-from kpis.models import AssignmentState
+from kpis.models import AssignmentState, FlagAcknowledgement, FlagEscalation
 from tasks.models import GeneralTask, SubTask
 from units.models import Unit
 
@@ -24,6 +24,10 @@ _FLAGS_SQL = (
     "SELECT f.id, f.kind, f.numbers, f.message_vi, f.raised_at, f.subtask_id, s.code, s.title,"  # noqa: S608
     " u.name, u.short_name,"
     f" (SELECT a.latest_completion FROM {AssignmentState._meta.db_table} a WHERE a.assignment_id = f.assignment_id)"
+    # The unit head's remediation plan and the escalation, shown beside the flag (kpis.remediation).
+    f", (SELECT k.remedy FROM {FlagAcknowledgement._meta.db_table} k WHERE k.flag_id = f.id)"
+    f", (SELECT k.expected_finish FROM {FlagAcknowledgement._meta.db_table} k WHERE k.flag_id = f.id)"
+    f", (SELECT e.escalated_at FROM {FlagEscalation._meta.db_table} e WHERE e.flag_id = f.id)"
     f" FROM {RedFlag._meta.db_table} f"
     f" JOIN {SubTask._meta.db_table} s ON s.id = f.subtask_id"
     f" JOIN {Unit._meta.db_table} u ON u.id = f.unit_id"
@@ -56,9 +60,22 @@ def flag_page(scope: Scope) -> tuple[list[dict], bool]:
     today = timezone.localdate()
     labels = {kind: str(label) for kind, label in kind_choices()}
     flags = []
-    for pk, kind, numbers, message, raised_at, subtask_id, code, title, unit, short, live in found[
-        :FLAG_PAGE
-    ]:
+    for (
+        pk,
+        kind,
+        numbers,
+        message,
+        raised_at,
+        subtask_id,
+        code,
+        title,
+        unit,
+        short,
+        live,
+        remedy,
+        finish,
+        escalated,
+    ) in found[:FLAG_PAGE]:
         # The model's own wording of the message as of today (overdue days, expected progress).
         flag = RedFlag(kind=kind, numbers=_json(numbers), message_vi=message)
         flag.live_actual = live or 0
@@ -73,9 +90,21 @@ def flag_page(scope: Scope) -> tuple[list[dict], bool]:
                 "title": title,
                 "unit": short or unit,
                 "text": flag.current_message(today),
+                "remedy": remedy or "",
+                "expected_finish": _day(finish),
+                "remedy_past_due": bool(finish) and _as_date(finish) < today,
+                "escalated": bool(escalated) and not remedy,
             }
         )
     return flags, len(found) > FLAG_PAGE
+
+
+def _as_date(value) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _day(value) -> str:
+    return f"{_as_date(value):%d/%m/%Y}" if value else ""
 
 
 def _json(value):
