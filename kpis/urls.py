@@ -14,6 +14,7 @@ urlpatterns = [
     path("periods/<int:period_id>/reopen/", views.period_reopen_view, name="period_reopen"),
     path("periods/<int:period_id>/remove/", views.period_remove_view, name="period_remove"),
     path("not-reported/", views.not_reported_page, name="not_reported"),
+    path("not-reported/remind/", views.not_reported_remind, name="not_reported_remind"),
     path("flags/", views.red_flags, name="flags"),
     path("flags/<int:flag_id>/acknowledge/", views.flag_acknowledge_view, name="flag_acknowledge"),
 ]

@@ -2,6 +2,7 @@ from .comments import comment_page
 from .flags import red_flags
 from .periods import (
     not_reported_page,
+    not_reported_remind,
     period_generate,
     period_list,
     period_lock_view,
@@ -16,6 +17,7 @@ __all__ = [
     "flag_acknowledge_view",
     "my_tasks",
     "not_reported_page",
+    "not_reported_remind",
     "period_generate",
     "period_list",
     "period_lock_view",

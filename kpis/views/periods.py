@@ -111,6 +111,29 @@ def period_generate(request):
 
 
 @login_required
+@require_POST
+def not_reported_remind(request):
+    """Remind every unit listed for the period (or the one unit shown) in one step."""
+    from notifications.services import report_reminders_to_units
+
+    _secretariat(request)
+    period = get_object_or_404(Period.objects.select_related("plan"), pk=request.POST.get("period") or 0)
+    by_unit, _assignments = not_reported(period=period)
+    unit_raw = request.POST.get("unit", "")
+    counts = {
+        row["unit_id"]: row["count"] for row in by_unit if not unit_raw or str(row["unit_id"]) == unit_raw
+    }
+    reminded = report_reminders_to_units(period=period, counts=counts, actor=request.user)
+    messages.success(
+        request,
+        _("Đã nhắc %(n)s đơn vị báo cáo kỳ %(label)s (trên cổng và qua thư điện tử).")
+        % {"n": reminded, "label": period.label},
+    )
+    query = f"?period={period.pk}" + (f"&unit={unit_raw}" if unit_raw.isdigit() else "")
+    return redirect(reverse("kpis:not_reported") + query)
+
+
+@login_required
 def not_reported_page(request):
     """Per period: the lead assignments without a submitted report, counted by unit."""
     _secretariat(request)

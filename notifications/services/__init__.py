@@ -3,7 +3,7 @@
 from .events import notify_claim_decision, notify_raised_flags, notify_users, unit_recipients
 from .outbox import digests_send, outbox_send
 from .reading import notification_mark_read, notifications_mark_all_read, preference_set
-from .reminders import reminders_send
+from .reminders import reminders_send, report_reminders_to_units
 
 __all__ = [
     "digests_send",
@@ -15,5 +15,6 @@ __all__ = [
     "outbox_send",
     "preference_set",
     "reminders_send",
+    "report_reminders_to_units",
     "unit_recipients",
 ]

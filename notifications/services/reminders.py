@@ -133,3 +133,48 @@ def reminders_send(*, now=None) -> int:
     return Notification.objects.filter(
         created_at=now, kind__in=[NotificationKind.DEADLINE_REMINDER, NotificationKind.REPORT_REMINDER]
     ).count()
+
+
+def report_reminders_to_units(*, period, counts, actor, now=None) -> int:
+    """The secretariat reminds, in one step, the units listed as not having reported for `period`
+    ({unit id: how many of its sub-tasks lack the report}). In-app and by e-mail, the same words as
+    the daily reminder; a unit is reminded at most once a day for a period. Returns how many units
+    were reminded now."""
+    from audit.services import audit_record
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    recipients = unit_recipients(counts)
+    rows = []
+    reminded = 0
+    for unit_id, missing in counts.items():
+        users = recipients.get(unit_id, [])
+        if not users or not missing:
+            continue
+        reminded += 1
+        rows += notifications_for(
+            users=users,
+            kind=NotificationKind.REPORT_REMINDER,
+            template="report",
+            params={
+                "period_kind": period.kind,
+                "period_end": period.end.isoformat(),
+                "due": period.due_date.isoformat(),
+                "missing": missing,
+                "plan": period.plan.code or period.plan.title[:60],
+            },
+            url="/",
+            object_type="kpis.period",
+            object_id=period.pk,
+            key=f"report-asked:{period.pk}:{unit_id}:{today.isoformat()}",
+            now=now,
+        )
+    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    audit_record(
+        actor=actor,
+        action="period.remind",
+        obj=period,
+        changes={"units": reminded, "period": period.label},
+        now=now,
+    )
+    return reminded
