@@ -73,7 +73,7 @@ def letter_new(request, flag_id):
                 messages.success(request, _("Đã soạn và lưu công văn đôn đốc."))
                 return redirect("reports:letter_detail", letter.pk)
     else:
-        initial = {**defaults, "date": datetime.date.fromisoformat(defaults["date"])}
+        initial = {**defaults, "date": f"{datetime.date.fromisoformat(defaults['date']):%d/%m/%Y}"}
         for key in ("distribution", "authority"):
             initial[key] = "\n".join(defaults[key])
         form = LetterForm(initial=initial)
