@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import PeriodKind
+from .models import PeriodKind, ProgressReport, number_misfit
 from .services import ReportData
 
 NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)?([.,]\d+)?$")
@@ -108,6 +108,9 @@ class ReportForm(forms.Form):
             raise forms.ValidationError(gettext("Vui lòng nhập tỷ lệ hoàn thành (0–100)."))
         if value < 0 or value > 100:
             raise forms.ValidationError(gettext("Tỷ lệ hoàn thành phải từ 0 đến 100%."))
+        misfit = number_misfit(ProgressReport._meta.get_field("completion"), value)
+        if misfit:
+            raise forms.ValidationError(misfit)
         return value
 
     def clean(self):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
@@ -236,6 +238,22 @@ class KpiValue(models.Model):
     @property
     def met(self) -> bool:
         return self.target is not None and target_met(self.target, self.actual)
+
+
+def number_misfit(field: models.DecimalField, value) -> str | None:
+    """Why a number typed by a user cannot be kept as typed in `field` (None when it can).
+
+    Numbers are never rounded on the way in: 99,999 % kept as 100,00 would be a completion claim
+    nobody made (and so none evidenced or reviewed). It is refused with a message for the field it
+    was typed in."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value != value.quantize(Decimal(1).scaleb(-field.decimal_places)):
+        return gettext(
+            "Chỉ ghi tối đa %(places)s chữ số sau dấu phẩy (ví dụ 99,99); số không được làm tròn khi lưu."
+        ) % {"places": field.decimal_places}
+    return None
 
 
 def target_met(target: KpiTarget, actual) -> bool:

@@ -27,6 +27,7 @@ from ..models import (
     ProgressReport,
     ReportStatus,
     Status,
+    number_misfit,
     target_met,
 )
 from ..signals import progress_changed
@@ -131,6 +132,9 @@ def _check_completion(value) -> Decimal:
     value = Decimal(value)
     if value < 0 or value > HUNDRED:
         raise ValidationError({"completion": _("Tỷ lệ hoàn thành phải từ 0 đến 100%.")})
+    misfit = number_misfit(ProgressReport._meta.get_field("completion"), value)
+    if misfit:
+        raise ValidationError({"completion": misfit})
     return value
 
 

@@ -89,6 +89,15 @@ def test_completion_outside_0_100_is_refused(lead, staff, november, value):
     assert not ProgressReport.objects.exists()
 
 
+def test_a_completion_finer_than_kept_is_refused_not_rounded_to_100(lead, staff, november):
+    with pytest.raises(ValidationError) as exc:
+        report_save_draft(
+            assignment=lead, period=november, actor=staff, data=data("99.999"), now=at(2025, 11, 5)
+        )
+    assert "tối đa 2 chữ số sau dấu phẩy" in exc.value.message_dict["completion"][0]
+    assert not ProgressReport.objects.exists()
+
+
 def test_a_locked_period_takes_no_report_except_from_the_secretariat(lead, staff, secretariat, november):
     period_lock(period=november, actor=secretariat, reason="Đã tổng hợp", now=at(2025, 11, 21))
     with pytest.raises(ValidationError) as exc:

@@ -211,6 +211,28 @@ def test_bad_values_are_shown_beside_their_field_and_everything_typed_is_kept(
     assert not ProgressReport.objects.exists()
 
 
+def test_a_completion_finer_than_kept_is_refused_beside_the_field_not_rounded_into_a_claim(
+    client_staff, lead, current
+):
+    """99,999 % would be kept as 100,00: a completion claim without evidence or review. It is refused
+    as typed (the column keeps two decimals), with everything else the user typed kept."""
+    for action in ("submit", "draft"):
+        response = client_staff.post(
+            url(lead),
+            form_data(current, completion="99,999", results="Gần xong", action=action),
+            **HTMX,
+        )
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Chỉ ghi tối đa 2 chữ số sau dấu phẩy" in body
+        assert 'value="99,999"' in body and "Gần xong" in body
+    assert not ProgressReport.objects.exists()
+    assert not AssignmentState.objects.filter(assignment=lead, status=Status.AWAITING_REVIEW).exists()
+    # Two decimals are kept as typed.
+    client_staff.post(url(lead), form_data(current, completion="99,99", action="draft"), **HTMX)
+    assert ProgressReport.objects.get().completion == Decimal("99.99")
+
+
 def test_a_draft_then_a_submission_through_the_form(client_staff, lead, current, target):
     on_my_tasks = {**HTMX, "HTTP_HX_CURRENT_URL": "http://testserver" + reverse("kpis:my_tasks")}
     response = client_staff.post(
