@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import PeriodKind, ProgressReport, number_misfit
+from .models import KpiValue, PeriodKind, ProgressReport, number_misfit
 from .services import ReportData
 
 NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)?([.,]\d+)?$")
@@ -126,6 +126,10 @@ class ReportForm(forms.Form):
                 continue
             if value is not None and value < 0:
                 self.add_error(name, gettext("Giá trị thực hiện không được âm."))
+                continue
+            misfit = number_misfit(KpiValue._meta.get_field("actual"), value)
+            if misfit:
+                self.add_error(name, misfit)
                 continue
             cleaned[name] = value
         return cleaned

@@ -244,11 +244,17 @@ def number_misfit(field: models.DecimalField, value) -> str | None:
     """Why a number typed by a user cannot be kept as typed in `field` (None when it can).
 
     Numbers are never rounded on the way in: 99,999 % kept as 100,00 would be a completion claim
-    nobody made (and so none evidenced or reviewed). It is refused with a message for the field it
-    was typed in."""
+    nobody made (and so none evidenced or reviewed), and a value wider than the column would fail
+    the whole report. Either is refused with a message for the field it was typed in."""
     if value is None:
         return None
     value = Decimal(value)
+    whole = field.max_digits - field.decimal_places
+    if not value.is_finite() or value.adjusted() >= whole:
+        largest = f"{Decimal(10) ** whole - Decimal(1).scaleb(-field.decimal_places):,}"
+        return gettext("Giá trị quá lớn: tối đa %(max)s.") % {
+            "max": largest.replace(",", " ").replace(".", ",").replace(" ", ".")
+        }
     if value != value.quantize(Decimal(1).scaleb(-field.decimal_places)):
         return gettext(
             "Chỉ ghi tối đa %(places)s chữ số sau dấu phẩy (ví dụ 99,99); số không được làm tròn khi lưu."

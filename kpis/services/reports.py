@@ -138,6 +138,17 @@ def _check_completion(value) -> Decimal:
     return value
 
 
+def _check_actuals(data: ReportData) -> None:
+    """Each KPI value must be kept as typed (the form says so beside the field first)."""
+    field = KpiValue._meta.get_field("actual")
+    for target_id, actual in data.actuals.items():
+        misfit = number_misfit(field, actual)
+        if misfit:
+            target = KpiTarget.objects.select_related("kpi").filter(pk=target_id).first()
+            label = (target.label or target.kpi.text) if target else ""
+            raise ValidationError({"__all__": f"{label}: {misfit}" if label else misfit})
+
+
 def _values_for(subtask, data: ReportData) -> list[KpiValue]:
     values = []
     for kpi, target in kpi_rows(subtask):
@@ -237,6 +248,7 @@ def report_save_draft(
     now = now or timezone.now()
     check_can_report(assignment=assignment, period=period, actor=actor, today=timezone.localdate(now))
     completion = _check_completion(data.completion)
+    _check_actuals(data)
     lock_assignment(assignment.pk)
     report = (
         ProgressReport.objects.select_for_update(of=("self",))

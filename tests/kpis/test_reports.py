@@ -98,6 +98,25 @@ def test_a_completion_finer_than_kept_is_refused_not_rounded_to_100(lead, staff,
     assert not ProgressReport.objects.exists()
 
 
+def test_a_kpi_value_too_large_for_its_column_is_refused(lead, staff, november):
+    from kpis.models import KpiTarget
+    from tests.factories import KpiFactory
+
+    target = KpiTarget.objects.create(
+        kpi=KpiFactory(subtask=lead.subtask, text="Số hồ sơ"), value=Decimal(10), measure="count"
+    )
+    with pytest.raises(ValidationError) as exc:
+        report_save_draft(
+            assignment=lead,
+            period=november,
+            actor=staff,
+            data=data("10", actuals={target.pk: Decimal("9999999999999")}),
+            now=at(2025, 11, 5),
+        )
+    assert "Giá trị quá lớn" in exc.value.messages[0]
+    assert not ProgressReport.objects.exists()
+
+
 def test_a_locked_period_takes_no_report_except_from_the_secretariat(lead, staff, secretariat, november):
     period_lock(period=november, actor=secretariat, reason="Đã tổng hợp", now=at(2025, 11, 21))
     with pytest.raises(ValidationError) as exc:

@@ -233,6 +233,34 @@ def test_a_completion_finer_than_kept_is_refused_beside_the_field_not_rounded_in
     assert ProgressReport.objects.get().completion == Decimal("99.99")
 
 
+def test_a_kpi_value_too_large_to_keep_is_refused_beside_its_field(client_staff, lead, current, target):
+    """9999999999999 does not fit the KPI value column (12 digits before the comma): a message beside
+    the field, not a server error, and nothing typed is lost."""
+    response = client_staff.post(
+        url(lead),
+        form_data(
+            current,
+            completion="40",
+            results="Đã ban hành kế hoạch",
+            **{f"target_{target.pk}": "9999999999999"},
+            action="draft",
+        ),
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Giá trị quá lớn: tối đa 999.999.999.999,99." in body
+    assert 'value="9999999999999"' in body and "Đã ban hành kế hoạch" in body and 'value="40"' in body
+    assert not ProgressReport.objects.exists()
+    response = client_staff.post(
+        url(lead),
+        form_data(current, completion="40", **{f"target_{target.pk}": "0,125"}, action="draft"),
+        **HTMX,
+    )
+    assert "Chỉ ghi tối đa 2 chữ số sau dấu phẩy" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
 def test_a_draft_then_a_submission_through_the_form(client_staff, lead, current, target):
     on_my_tasks = {**HTMX, "HTTP_HX_CURRENT_URL": "http://testserver" + reverse("kpis:my_tasks")}
     response = client_staff.post(
