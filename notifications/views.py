@@ -4,9 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from nq57portal.redirects import next_url
 
 from . import selectors
 from .services import notification_mark_read, notifications_mark_all_read, preference_set
@@ -55,8 +58,9 @@ def notification_list(request):
 
 
 def _back(request):
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/notifications/") else "notifications:list")
+    default = reverse("notifications:list")
+    target = next_url(request, default=default)
+    return redirect(target if target.startswith("/notifications/") else default)
 
 
 @login_required

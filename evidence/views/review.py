@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kpis.exports import QUEUE_COLUMNS
 from kpis.models import AssignmentState
 from nq57portal.exporting import export_response, requested_format
+from nq57portal.redirects import next_url
 
 from ..forms import ApproveForm, ReturnForm, posted_report_id, posted_report_ids, queue_filters
 from ..models import ReturnReason
@@ -68,7 +68,7 @@ def _claim_context(
         "return_form": return_form or ReturnForm(),
         "decision_errors": list(decision_errors),
         "unsaved": unsaved if decision_errors and not data["awaiting"] else "",
-        "next_url": _next(request, default=reverse("evidence:queue")),
+        "next_url": next_url(request, default=reverse("evidence:queue")),
     }
 
 
@@ -95,15 +95,6 @@ def _typed_return(form) -> str:
     return text
 
 
-def _next(request, *, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 @login_required
 def claim(request, assignment_id):
     assignment = access_claim_for_user(request.user, assignment_id)
@@ -115,7 +106,7 @@ def claim(request, assignment_id):
 
 def _done(request, text: str):
     messages.success(request, text)
-    return redirect(_next(request, default=reverse("evidence:queue")))
+    return redirect(next_url(request, default=reverse("evidence:queue")))
 
 
 @login_required
@@ -191,7 +182,7 @@ def return_claim(request, assignment_id):
 def approve_many(request):
     require_reviewer(request.user)
     ids = [raw for raw in request.POST.getlist("assignment") if raw.isdigit()][:200]
-    back = _next(request, default=reverse("evidence:queue"))
+    back = next_url(request, default=reverse("evidence:queue"))
     if not ids:
         messages.error(request, _("Chưa chọn đề nghị nào để công nhận."))
         return redirect(back)

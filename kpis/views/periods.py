@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nq57portal.exporting import export_response, requested_format
+from nq57portal.redirects import next_url
 from tasks.models import Plan, PlanStatus
 
 from ..exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS
@@ -71,7 +72,7 @@ def _lock_action(request, period_id, service, done):
             form.add_error(None, exc)
         else:
             messages.success(request, done % {"label": period.label})
-            return redirect(request.POST.get("next") or reverse("kpis:period_list"))
+            return redirect(next_url(request, default=reverse("kpis:period_list")))
     return period_list(request, failed=period, failed_form=form)
 
 

@@ -382,6 +382,25 @@ def test_periods_and_not_reported_are_for_the_secretariat(client, staff, secreta
     assert lead.unit.name in body and "1 nhiệm vụ chủ trì chưa có báo cáo" in body
 
 
+@pytest.mark.parametrize(
+    "next_value",
+    ["https://evil.invalid/", "//evil.invalid/kpis/periods/", "http://evil.invalid/", "javascript:alert(1)"],
+)
+def test_locking_and_reopening_go_back_only_to_a_page_of_the_portal(client, secretariat, current, next_value):
+    """`next` is where the form came from; another site is never a place to send the secretariat."""
+    client.force_login(secretariat)
+    for name, reason in (("kpis:period_lock", "Chốt số liệu"), ("kpis:period_reopen", "Bổ sung")):
+        response = client.post(
+            reverse(name, args=[current.pk]), {f"p{current.pk}-reason": reason, "next": next_value}
+        )
+        assert response.status_code == 302 and response["Location"] == reverse("kpis:period_list"), name
+    back = reverse("kpis:period_list") + f"?plan={current.plan_id}"
+    response = client.post(
+        reverse("kpis:period_lock", args=[current.pk]), {f"p{current.pk}-reason": "Chốt", "next": back}
+    )
+    assert response["Location"] == back
+
+
 def test_the_subtask_progress_include_renders_history_for_the_lead(rf, staff, lead, subtask, current):
     from django.template import Context, Template
 
