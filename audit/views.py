@@ -18,8 +18,8 @@ def _require_secretariat(user) -> None:
         raise Http404
 
 
-@require_GET
 @login_required
+@require_GET
 def event_list(request):
     _require_secretariat(request.user)
     form = EventFilterForm(request.GET or None)
@@ -44,8 +44,8 @@ def event_list(request):
     return response
 
 
-@require_GET
 @login_required
+@require_GET
 def event_export(request, fmt="csv"):
     _require_secretariat(request.user)
     form = EventFilterForm(request.GET or None)

@@ -1,8 +1,10 @@
 """Walk the whole URL configuration and prove that ids can't be probed.
 
-For every route that takes a value (int/str/slug/uuid/path converter) and every method, the
-walk asks as an anonymous user (→ redirect to login, 404 or 405) and as the staff of another
-unit (→ 404 or 405, exactly what an id that does not exist gets). Ids are filled generically:
+One rule for every route and every method: an anonymous visitor is sent to the login page (before
+anything else: not 404, not 405); a signed-in user who may not use a page or an object gets what an
+id that does not exist gets (404, or 405 for a method the route does not take) and never 403, which
+would say that there is something there. For every route that takes a value (int/str/slug/uuid/path
+converter) the walk asks as an anonymous user and as the staff of another unit. Ids are filled generically:
 a kwarg `<model>_id` gets an object of that model owned by unit A — found by following foreign
 keys up to `Unit`, or built when none exists — so a route added later is covered without
 anyone touching this file. Routes that every signed-in user may read are listed below, each
@@ -47,6 +49,7 @@ PUBLIC_PAGES = {
     "password_reset_complete",
     "healthz",
     "set_language",
+    "logout",  # signing out is for anyone (POST only); nothing to protect behind it
 }
 METHODS = ["get", "post", "put", "patch", "delete"]
 DENIED = {404, 405}
@@ -271,8 +274,9 @@ def test_anonymous_gets_login_or_nothing(route):
         if route.name in PUBLIC:
             assert response.status_code in {200, 302, 405}, (method, url, response.status_code)
             continue
-        assert _is_login_redirect(response) or response.status_code in DENIED, (
-            f"{method.upper()} {url} as anonymous answered {response.status_code}"
+        assert _is_login_redirect(response), (
+            f"{method.upper()} {url} as anonymous answered {response.status_code}; "
+            f"every page sends an anonymous visitor to the login page first"
         )
 
 
@@ -281,9 +285,9 @@ def _outsider_problems(route: Route, world: World) -> list[str]:
     missing_url = _url(route, _kwargs(route, world, missing=True))
     client = Client(raise_request_exception=False)
     client.force_login(world.outsider)
-    # Objects of no unit (a period, one's own notification) may be refused with 403 or answered
-    # with the same redirect whether the id exists or not; a unit's objects must answer 404.
-    denied = DENIED if _unit_owned(route) else DENIED | {403, 302, 303}
+    # Objects of no unit (a period, one's own notification) may be answered with the same redirect
+    # whether the id exists or not; a unit's objects must answer 404. Nothing answers 403.
+    denied = DENIED if _unit_owned(route) else DENIED | {302, 303}
     problems = []
     for method in METHODS:
         response = _call(client, method, url)
@@ -355,11 +359,28 @@ def test_the_walk_catches_a_leaky_route(settings):
 @pytest.mark.parametrize("route", [r for r in PLAIN_ROUTES if r.name not in PUBLIC_PAGES], ids=str)
 def test_pages_without_ids_need_a_sign_in(route):
     url = _url(route, {})
-    for method in ("get", "post"):
+    for method in METHODS:
         response = _call(Client(), method, url)
-        assert _is_login_redirect(response) or response.status_code in DENIED, (
-            f"{method.upper()} {url} as anonymous answered {response.status_code}"
+        assert _is_login_redirect(response), (
+            f"{method.upper()} {url} as anonymous answered {response.status_code}; "
+            f"every page sends an anonymous visitor to the login page first"
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in PLAIN_ROUTES if r.name not in PUBLIC_PAGES], ids=str)
+@pytest.mark.parametrize("role", [Role.STAFF, Role.HEAD, Role.LEADERSHIP, Role.REVIEWER])
+def test_pages_without_ids_are_not_there_for_who_may_not_use_them(route, role):
+    """A page of another role (the secretariat's periods, the reviewers' queue) answers as a page
+    that does not exist: 404 (405 for a method it does not take), never 403."""
+    url = _url(route, {})
+    unit = UnitFactory(name="Đơn vị C (walk)") if role in (Role.STAFF, Role.HEAD) else None
+    user = UserFactory(username=f"walk-{role}", unit=unit, roles=[role])
+    for method in METHODS:
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        response = _call(client, method, url)
+        assert response.status_code != 403, f"{method.upper()} {url} as {role} answered 403, not 404"
 
 
 @pytest.mark.django_db

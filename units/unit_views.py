@@ -14,8 +14,8 @@ from .unit_forms import AliasForm, MemberForm, MergeForm, UnitFilterForm, UnitFo
 from .views import secretariat_required
 
 
-@require_http_methods(["GET"])
 @secretariat_required
+@require_http_methods(["GET"])
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -23,8 +23,8 @@ def unit_list(request):
     return render(request, "units/unit_list.html", {"form": form, "units": units})
 
 
-@require_http_methods(["GET", "POST"])
 @secretariat_required
+@require_http_methods(["GET", "POST"])
 def unit_create(request):
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -63,8 +63,8 @@ def _unit(unit_id) -> Unit:
     return get_object_or_404(Unit, pk=unit_id)
 
 
-@require_http_methods(["GET", "POST"])
 @secretariat_required
+@require_http_methods(["GET", "POST"])
 def unit_detail(request, unit_id):
     unit = _unit(unit_id)
     if request.method == "POST":
@@ -89,8 +89,8 @@ def unit_detail(request, unit_id):
     return _detail(request, unit)
 
 
-@require_POST
 @secretariat_required
+@require_POST
 def unit_alias_add(request, unit_id):
     unit = _unit(unit_id)
     form = AliasForm(request.POST)
@@ -105,8 +105,8 @@ def unit_alias_add(request, unit_id):
     return _detail(request, unit, status=400, alias_form=form)
 
 
-@require_POST
 @secretariat_required
+@require_POST
 def unit_alias_remove(request, unit_id, alias_id):
     unit = _unit(unit_id)
     alias = get_object_or_404(UnitAlias, pk=alias_id, unit=unit)
@@ -115,8 +115,8 @@ def unit_alias_remove(request, unit_id, alias_id):
     return redirect("units:unit_detail", unit_id=unit.pk)
 
 
-@require_POST
 @secretariat_required
+@require_POST
 def unit_member_add(request, unit_id):
     unit = _unit(unit_id)
     form = MemberForm(request.POST, group=unit)
@@ -131,8 +131,8 @@ def unit_member_add(request, unit_id):
     return _detail(request, unit, status=400, member_form=form)
 
 
-@require_POST
 @secretariat_required
+@require_POST
 def unit_member_remove(request, unit_id, member_id):
     unit = _unit(unit_id)
     member = get_object_or_404(Unit, pk=member_id)
@@ -145,8 +145,8 @@ def unit_member_remove(request, unit_id, member_id):
     return redirect("units:unit_detail", unit_id=unit.pk)
 
 
-@require_POST
 @secretariat_required
+@require_POST
 def unit_merge(request, unit_id):
     unit = _unit(unit_id)
     form = MergeForm(request.POST, unit=unit)
@@ -175,8 +175,8 @@ def unit_merge(request, unit_id):
     return _detail(request, unit, status=400, merge_form=form)
 
 
-@require_POST
 @secretariat_required
+@require_POST
 def unit_set_active(request, unit_id):
     unit = _unit(unit_id)
     active = request.POST.get("active") == "1"

@@ -33,8 +33,8 @@ def secretariat_required(view):
     return wrapped
 
 
-@require_http_methods(["GET"])
 @secretariat_required
+@require_http_methods(["GET"])
 def user_list(request):
     form = UserFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -62,8 +62,8 @@ def _initial(user) -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
 @secretariat_required
+@require_http_methods(["GET", "POST"])
 def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -87,15 +87,15 @@ def user_create(request):
     return render(request, "units/user_form.html", {"form": form, "creating": True})
 
 
-@require_http_methods(["GET"])
 @secretariat_required
+@require_http_methods(["GET"])
 def user_detail(request, user_id):
     account = access_user_for_user(request.user, user_id)
     return render(request, "units/user_detail.html", {"account": account})
 
 
-@require_http_methods(["GET", "POST"])
 @secretariat_required
+@require_http_methods(["GET", "POST"])
 def user_edit(request, user_id):
     account = access_user_for_user(request.user, user_id)
     form = UserForm(request.POST or None, initial=_initial(account), account=account, actor=request.user)
@@ -120,8 +120,8 @@ def user_edit(request, user_id):
     return render(request, "units/user_form.html", {"form": form, "account": account, "creating": False})
 
 
-@require_POST
 @secretariat_required
+@require_POST
 def user_deactivate(request, user_id):
     account = access_user_for_user(request.user, user_id)
     try:
@@ -136,8 +136,8 @@ def user_deactivate(request, user_id):
     return redirect("units:user_detail", user_id=account.pk)
 
 
-@require_POST
 @secretariat_required
+@require_POST
 def user_activate(request, user_id):
     account = access_user_for_user(request.user, user_id)
     services.user_activate(user=account, actor=request.user)

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +24,9 @@ from ..services import period_lock, period_remove, period_reopen, periods_ensure
 
 
 def _secretariat(request):
+    # To anyone else these pages do not exist (404), as everywhere in the portal.
     if not request.user.is_secretariat:
-        raise PermissionDenied
+        raise Http404
 
 
 def _plan_filter(request):

@@ -34,16 +34,16 @@ def _render(request, template, fragment, context):
     return response
 
 
-@require_GET
 @login_required
+@require_GET
 def plan_list(request):
     plans = selectors.plans_for_user(user=request.user)
     page = Paginator(plans, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(request, "tasks/plan_list.html", "plans", {"page": page})
 
 
-@require_GET
 @login_required
+@require_GET
 def plan_detail(request, plan_id):
     plan = access_plan_for_user(request.user, plan_id)
     plan = selectors.plan_with_counts(plan=plan, user=request.user)
@@ -75,8 +75,8 @@ def plan_detail(request, plan_id):
     return _render(request, "tasks/plan_detail.html", "results", context)
 
 
-@require_GET
 @login_required
+@require_GET
 def subtask_detail(request, subtask_id):
     subtask = access_subtask_for_user(request.user, subtask_id)
     subtask = selectors.subtask_for_page(subtask)
@@ -93,8 +93,8 @@ def subtask_detail(request, subtask_id):
     return render(request, "tasks/subtask_detail.html", context)
 
 
-@require_GET
 @login_required
+@require_GET
 def plan_export_xlsx(request, plan_id):
     plan = access_plan_for_user(request.user, plan_id)
     # Imported here: the exporter pulls in openpyxl, which the browsing pages never need.

@@ -365,8 +365,12 @@ def test_a_co_ordinating_unit_comments_and_the_lead_sees_it(client, client_staff
 
 def test_periods_and_not_reported_are_for_the_secretariat(client, staff, secretariat, lead, current):
     client.force_login(staff)
-    assert client.get(reverse("kpis:period_list")).status_code == 403
-    assert client.get(reverse("kpis:not_reported")).status_code == 403
+    # Not 403: to anyone else these pages do not exist, as everywhere in the portal.
+    assert client.get(reverse("kpis:period_list")).status_code == 404
+    assert client.get(reverse("kpis:not_reported")).status_code == 404
+    assert client.post(reverse("kpis:period_generate")).status_code == 404
+    response = client.post(reverse("kpis:period_lock", args=[current.pk]), {f"p{current.pk}-reason": "x"})
+    assert response.status_code == 404
     client.force_login(secretariat)
     assert client.get(reverse("kpis:period_list")).status_code == 200
     response = client.post(reverse("kpis:period_lock", args=[current.pk]), {f"p{current.pk}-reason": ""})
