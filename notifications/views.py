@@ -33,7 +33,7 @@ def bell(request):
         {"notification_unread": selectors.unread_count(user=request.user)},
     )
     patch_vary_headers(response, ["HX-Request", "Cookie"])
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -1,7 +1,9 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.utils.cache import patch_cache_control
 
 
 class SecurityHeadersMiddleware:
@@ -9,6 +11,12 @@ class SecurityHeadersMiddleware:
 
     Set in every environment so that development and the browser tests meet the same policy as
     production. Responses that set their own policy (file previews) keep it.
+
+    Every response to a signed-in user is `Cache-Control: private, no-store`: each page shows that
+    user's tasks, unit figures, flags or notifications, so no shared cache (a proxy) may keep it, and
+    neither may the browser's disk: on an office computer shared by several civil servants, Back after
+    signing out must not show the previous user's pages. These pages are rendered for each request
+    anyway (no page cache), so storing them saves nothing.
     """
 
     def __init__(self, get_response):
@@ -28,7 +36,16 @@ class SecurityHeadersMiddleware:
         response.setdefault("Referrer-Policy", "same-origin")
         response.setdefault("X-Content-Type-Options", "nosniff")
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if _signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def _signed_in(request) -> bool:
+    """A request of a signed-in session. Read only when the request already opened its session (every
+    signed-in page does): a request that never did (health check, static files) gains no query."""
+    session = getattr(request, "session", None)
+    return session is not None and session.accessed and SESSION_KEY in session
 
 
 class VietnameseFirstMiddleware:

@@ -147,3 +147,49 @@ def test_the_interface_stays_vietnamese_when_the_browser_asks_for_english(client
     assert response.headers["Content-Language"] == "vi"
     client.cookies["django_language"] = "en"
     assert client.get(reverse("login")).headers["Content-Language"] == "en"
+
+
+def test_the_language_cookie_is_secure_in_production():
+    result = _manage(
+        "diffsettings",
+        "--all",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "nq57portal.settings.production",
+            "SECRET_KEY": "x" * 20 + "-production-like-secret-key-for-the-check-only-0123456789",
+            "ALLOWED_HOSTS": "nq57.example.gov.vn",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    settings_text = result.stdout
+    for line in (
+        "LANGUAGE_COOKIE_SECURE = True",
+        "LANGUAGE_COOKIE_SAMESITE = 'Lax'",
+        "LANGUAGE_COOKIE_HTTPONLY = True",
+    ):
+        assert line in settings_text, line
+
+
+@pytest.mark.django_db
+def test_the_language_cookie_goes_to_this_sites_pages_only_and_not_to_scripts(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    cookie = response.cookies["django_language"]
+    assert cookie.value == "en"
+    assert cookie["samesite"] == "Lax" and cookie["httponly"] is True
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_private_and_not_stored(client):
+    from tests.factories import UserFactory
+    from units.models import Role
+
+    # Nobody is signed in: a page open to all (the health check) carries no such rule.
+    assert "Cache-Control" not in client.get(reverse("healthz"))
+    assert "Cache-Control" not in client.get(reverse("home"))  # the way to the login page
+    client.force_login(UserFactory(roles=[Role.STAFF]))
+    for url in (reverse("home"), reverse("kpis:my_tasks"), reverse("notifications:bell")):
+        response = client.get(url)
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, (url, response.get("Cache-Control"))
+    # Signed out, the next answer is anyone's again.
+    client.post(reverse("logout"))
+    assert "Cache-Control" not in client.get(reverse("home"))

@@ -261,6 +261,18 @@ def test_a_kpi_value_too_large_to_keep_is_refused_beside_its_field(client_staff,
     assert not ProgressReport.objects.exists()
 
 
+def test_a_nul_byte_is_refused_beside_the_field_in_vietnamese(client_staff, lead, current):
+    response = client_staff.post(
+        url(lead),
+        form_data(current, completion="40", results="Kết quả\x00 tháng", proposals="Giữ lại", action="draft"),
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert "Null characters" not in body
+    assert "Nội dung có ký tự không hợp lệ (ký tự NUL)" in body and "Giữ lại" in body
+    assert not ProgressReport.objects.exists()
+
+
 def test_a_draft_then_a_submission_through_the_form(client_staff, lead, current, target):
     on_my_tasks = {**HTMX, "HTTP_HX_CURRENT_URL": "http://testserver" + reverse("kpis:my_tasks")}
     response = client_staff.post(

@@ -27,7 +27,7 @@ def test_the_bell_shows_the_unread_count_and_polls_itself(client, staff, flagged
     assert 'class="bell-count">1<' in page
     assert "<script>" not in page and " style=" not in page
     bell = client.get(reverse("notifications:bell"), HTTP_HX_REQUEST="true")
-    assert bell["Cache-Control"] == "no-store"
+    assert bell["Cache-Control"] == "private, no-store"
     assert 'class="bell-count">1<' in bell.content.decode()
 
 
