@@ -41,6 +41,7 @@ def prepare(users: int) -> dict:
 
     django.setup()
     from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
     from django.db.models import Count
     from django.utils import timezone
 
@@ -57,6 +58,7 @@ def prepare(users: int) -> dict:
         store.create()
         return store.session_key
 
+    call_command("migrate", verbosity=0)
     today = timezone.localdate()
     open_months = {
         p.plan_id: p.pk

@@ -169,6 +169,7 @@ def main():
     from tasks.models import Plan
     from units.models import User
 
+    call_command("migrate", verbosity=0)
     bench_db = "bench" in connection.settings_dict["NAME"]
     if args.build:
         if not bench_db:
