@@ -1,20 +1,25 @@
 """CSV and Excel export of the audit trail, through the portal's one list export
 (`nq57portal.exporting`: formula-safe cells, Vietnamese headers, streamed CSV)."""
 
-import json
-
 from django.utils import timezone
 
 from nq57portal.exporting import Column, export_response, iter_csv, safe_cell
 
-from .labels import action_label
+from .labels import action_label, value_words
 from .selectors import unit_names
 
 __all__ = ["COLUMNS", "export", "iter_csv_of", "safe_cell"]
 
 
 def _changes(event) -> str:
-    return json.dumps(event.changes, ensure_ascii=False, sort_keys=True) if event.changes else ""
+    """The changes in words, as the list shows them ("Trạng thái: Dự thảo → Đang thực hiện")."""
+    from .templatetags.audit_tags import audit_changes
+
+    parts = []
+    for label, before, after in audit_changes(event.changes, event.object_type):
+        words = value_words(after) if before is None else f"{value_words(before)} → {value_words(after)}"
+        parts.append(f"{label}: {words}")
+    return "; ".join(parts)
 
 
 COLUMNS = [

@@ -1,5 +1,7 @@
 """Vietnamese names of the audit actions. Actions other apps record keep their code if unnamed here."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
@@ -111,6 +113,21 @@ FIELD_LABELS = {
     "text": _("Nội dung"),
     "sha256": _("Mã SHA-256"),
     "evidence": _("Tệp minh chứng của báo cáo"),
+    "today": _("Ngày"),
+    "raised": _("Cảnh báo mới"),
+    "resolved": _("Hết cảnh báo"),
+    "source": _("Tệp nguồn"),
+    "new_plan": _("Kế hoạch mới"),
+    "section_create": _("Mục tạo mới"),
+    "section_change": _("Mục thay đổi"),
+    "general_task_create": _("Nhiệm vụ tổng quát tạo mới"),
+    "general_task_change": _("Nhiệm vụ tổng quát thay đổi"),
+    "subtask_create": _("Tiểu nhiệm vụ tạo mới"),
+    "subtask_change": _("Tiểu nhiệm vụ thay đổi"),
+    "assignments_create": _("Phân công mới"),
+    "assignments_change": _("Phân công đổi vai trò"),
+    "assignments_remove": _("Phân công đóng (giữ báo cáo)"),
+    "from_import": _("Tạo khi nhập phụ lục"),
 }
 
 # A report's KPI values are recorded as "kpi:<the KPI as written> (≥ target)" (kpis.models.KpiValue).
@@ -130,13 +147,19 @@ def role_labels(value):
     return [str(labels.get(v, v)) for v in value] if isinstance(value, list) else value
 
 
-def choice_labels(key: str, value):
-    """A recorded status or decision code in words ("awaiting_review" → "Chờ thẩm định")."""
+def choice_labels(key: str, value, object_type: str = ""):
+    """A recorded status or decision code in words ("awaiting_review" → "Chờ thẩm định"); a plan's
+    status in the plan's words ("draft" of a plan is "Dự thảo", of a report "Bản nháp")."""
     from evidence.models import Decision, ReturnReason
     from kpis.models import ReportStatus, Status
+    from tasks.models import PlanStatus
 
+    plan_status = dict(PlanStatus.choices)
+    work_status = {**dict(ReportStatus.choices), **dict(Status.choices)}
     choices = {
-        "status": {**dict(ReportStatus.choices), **dict(Status.choices)},
+        "status": {**work_status, **plan_status}
+        if object_type == "tasks.plan"
+        else {**plan_status, **work_status},
         "assignment_status": dict(Status.choices),
         "decision": dict(Decision.choices),
         "reason_code": dict(ReturnReason.choices),
@@ -144,3 +167,44 @@ def choice_labels(key: str, value):
     if choices is None or not isinstance(value, str):
         return value
     return str(choices.get(value, value))
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
+def value_words(value) -> str:
+    """A recorded value as a person reads it: dates dd/mm/yyyy, moments in local time, "100.00" as
+    "100", yes/no, a count by flag kind ("Quá hạn: 923; Chậm tiến độ: 12"), never a code or a repr."""
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from kpis.flags import FlagKind
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("có") if value else gettext("không")
+    if isinstance(value, dict):
+        kinds = dict(FlagKind.choices)
+        parts = [f"{kinds.get(k) or field_label(str(k))}: {value_words(v)}" for k, v in value.items()]
+        return "; ".join(parts) or "—"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_words(v) for v in value) or "—"
+    if isinstance(value, str):
+        if _ISO_DATE.match(value):
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        if _ISO_MOMENT.match(value):
+            try:
+                moment = datetime.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.strftime("%d/%m/%Y %H:%M")
+        if _DECIMAL.match(value):
+            return value.rstrip("0").rstrip(".").replace(".", ",")
+    return str(value)

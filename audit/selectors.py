@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from units.models import Unit
@@ -30,7 +30,11 @@ def events_visible_to(*, user, filters: dict | None = None) -> QuerySet[AuditEve
     qs = AuditEvent.objects.all()
     actor = (filters.get("actor") or "").strip()
     if actor:
-        qs = qs.filter(actor_name__icontains=actor)
+        from units.naming import search_key
+        from units.selectors import users_matching
+
+        # By user name as recorded, or by the person's name without accents ("nguyen van a").
+        qs = qs.filter(Q(actor_name__icontains=actor) | Q(actor_id__in=users_matching(search_key(actor))))
     unit = filters.get("unit")
     if unit:
         qs = qs.filter(unit_id=getattr(unit, "pk", unit))

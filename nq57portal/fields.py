@@ -15,8 +15,11 @@ class DayFirstDateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "widget",
-            forms.TextInput(
-                attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+            # A DateInput with its own format: a TextInput showed a stored date as 2025-11-01
+            # under the dd/mm/yyyy placeholder.
+            forms.DateInput(
+                format="%d/%m/%Y",
+                attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
             ),
         )
         super().__init__(**kwargs)

@@ -1,7 +1,6 @@
 from django import template
-from django.utils.translation import gettext
 
-from ..labels import action_label, choice_labels, field_label, role_labels
+from ..labels import action_label, choice_labels, field_label, role_labels, value_words
 from ..selectors import history_for
 
 register = template.Library()
@@ -24,7 +23,7 @@ def audit_action(action: str) -> str:
 
 
 @register.filter
-def audit_changes(changes) -> list:
+def audit_changes(changes, object_type="") -> list:
     """[(field, before, after)] for display; non-diff payloads come back as (key, None, value)."""
     rows = []
     if not isinstance(changes, dict):
@@ -37,17 +36,11 @@ def audit_changes(changes) -> list:
         if key == "roles":
             before, after = role_labels(before), role_labels(after)
         else:
-            before, after = choice_labels(key, before), choice_labels(key, after)
+            before, after = choice_labels(key, before, object_type), choice_labels(key, after, object_type)
         rows.append((field_label(key), before, after))
     return rows
 
 
 @register.filter
 def audit_value(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return gettext("có") if value else gettext("không")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
+    return value_words(value)

@@ -291,7 +291,7 @@ def report_save_draft(
         actor=actor,
         action="report.create_draft" if created else "report.update_draft",
         obj=report,
-        changes={"period": report.period_id, "version": report.version, **diff(before, _snapshot(report))},
+        changes={"period": report.period.label, "version": report.version, **diff(before, _snapshot(report))},
         now=now,
     )
     return report
@@ -325,7 +325,7 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
         action="report.submit",
         obj=report,
         changes={
-            "period": report.period_id,
+            "period": report.period.label,
             "version": report.version,
             "completion": str(report.completion),
             "is_claim": report.is_claim,
@@ -379,7 +379,7 @@ def report_correct(*, report: ProgressReport, actor, now=None) -> ProgressReport
         action="report.correct",
         obj=copy,
         changes={
-            "period": copy.period_id,
+            "period": copy.period.label,
             "corrects": report.pk,
             "version": [report.version, copy.version],
             # The new version starts as a copy: what differs from the corrected one (its later edits

@@ -295,3 +295,35 @@ def test_a_long_trail_is_counted_only_up_to_a_bound(client, secretariat, trail, 
     assert "khoảng" in html and "(ước tính)" in html
     exact = rows(client, actor="tuphap")
     assert "1 sự kiện" in exact and "ước tính" not in exact
+
+
+def test_plan_status_dates_decimals_and_counts_read_in_words(client, secretariat, trail):
+    audit_record(
+        actor=trail["b"],
+        action="plan.update",
+        obj=trail["plan"],
+        changes={"status": ["draft", "in_force"], "issue_date": ["2025-11-15", "2025-11-16"]},
+        now=at(6),
+    )
+    audit_record(
+        actor=None,
+        action="flags.sweep",
+        object_type="kpis.redflag",
+        changes={"today": "2025-11-20", "raised": {"overdue": 923, "lagging": 12}, "resolved": {}},
+        now=at(7),
+    )
+    audit_record(
+        actor=trail["b"],
+        action="report.submit",
+        obj=trail["plan"],
+        changes={"completion": "100.00"},
+        now=at(8),
+    )
+    body = client.get(reverse("audit:event_list")).content.decode().split("<tbody", 1)[1]
+    assert "Dự thảo</del>" in body and "Đang thực hiện</ins>" in body
+    assert "in_force" not in body and "2025-11-15" not in body and "15/11/2025" in body
+    assert "Quá hạn: 923; Chậm tiến độ: 12" in body and "{&#x27;overdue&#x27;" not in body
+    assert "Cảnh báo mới" in body and "20/11/2025" in body
+    assert "100.00" not in body and "<ins>100</ins>" in body
+    csv = b"".join(client.get(reverse("audit:event_export")).streaming_content).decode("utf-8-sig")
+    assert "Trạng thái: Dự thảo → Đang thực hiện" in csv and "Quá hạn: 923" in csv
