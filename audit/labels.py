@@ -1,5 +1,6 @@
 """Vietnamese names of the audit actions. Actions other apps record keep their code if unnamed here."""
 
+import functools
 import re
 
 from django.utils.translation import gettext_lazy as _
@@ -147,23 +148,28 @@ def role_labels(value):
     return [str(labels.get(v, v)) for v in value] if isinstance(value, list) else value
 
 
-def choice_labels(key: str, value, object_type: str = ""):
-    """A recorded status or decision code in words ("awaiting_review" → "Chờ thẩm định"); a plan's
-    status in the plan's words ("draft" of a plan is "Dự thảo", of a report "Bản nháp")."""
+@functools.cache
+def _choice_maps(plan: bool) -> dict:
+    """Built once: the labels stay lazy, each read in the language of the page that prints it (the
+    audit list built five enum choice lists for every value it printed)."""
     from evidence.models import Decision, ReturnReason
     from kpis.models import ReportStatus, Status
     from tasks.models import PlanStatus
 
     plan_status = dict(PlanStatus.choices)
     work_status = {**dict(ReportStatus.choices), **dict(Status.choices)}
-    choices = {
-        "status": {**work_status, **plan_status}
-        if object_type == "tasks.plan"
-        else {**plan_status, **work_status},
+    return {
+        "status": {**work_status, **plan_status} if plan else {**plan_status, **work_status},
         "assignment_status": dict(Status.choices),
         "decision": dict(Decision.choices),
         "reason_code": dict(ReturnReason.choices),
-    }.get(key)
+    }
+
+
+def choice_labels(key: str, value, object_type: str = ""):
+    """A recorded status or decision code in words ("awaiting_review" → "Chờ thẩm định"); a plan's
+    status in the plan's words ("draft" of a plan is "Dự thảo", of a report "Bản nháp")."""
+    choices = _choice_maps(object_type == "tasks.plan").get(key)
     if choices is None or not isinstance(value, str):
         return value
     return str(choices.get(value, value))
