@@ -54,6 +54,10 @@ class FlagRule:
     period_scoped: bool = False
     # Raising it sends a notice (a returned claim has already told the unit, with the reason).
     announced: bool = True
+    # (row, period) → what makes a raised flag news: a flag of the same assignment, kind and episode
+    # already announced is not announced again (resolved and raised anew after a plan's dates or
+    # periods were corrected, it is the same alarm).
+    episode: Callable = lambda row, period: ""
 
     def conditions(self, today, ids=None):
         condition = import_string(self.condition) if isinstance(self.condition, str) else self.condition
@@ -172,6 +176,8 @@ class RedFlag(models.Model):
     resolved_at = models.DateTimeField(_("hết cảnh báo lúc"), null=True, blank=True)
     # Outbox marker (healthchecks' Flip.processed): set once the notifications of the flag exist.
     notified_at = models.DateTimeField(null=True, blank=True)
+    # FlagRule.episode: the same assignment, kind and episode is the same alarm, announced once.
+    episode = models.CharField(max_length=40, blank=True, default="")
 
     objects = RedFlagQuerySet.as_manager()
 
@@ -436,10 +442,12 @@ register(
         label=FlagKind.LAGGING.label,
         severity=3,
         condition="kpis.flag_conditions.lagging_condition",
-        fields=("subtask__deadline", "s_date", "actual", "day", "total_days"),
+        fields=("subtask__deadline", "s_date", "actual", "day", "total_days", "state__latest_report_id"),
         numbers=_lagging_numbers,
         message=_lagging_message,
         current=_lagging_current,
+        # Lagging again after the unit reported is news; re-raised with no report since, it is not.
+        episode=lambda row, period: f"report:{row['state__latest_report_id'] or 0}",
     )
 )
 register(
@@ -452,5 +460,7 @@ register(
         numbers=_no_report_numbers,
         message=_no_report_message,
         period_scoped=True,
+        # The month missed, not the period row (a corrected plan start makes new period rows).
+        episode=lambda row, period: f"{period.end:%Y-%m}",
     )
 )

@@ -135,6 +135,7 @@ def _flags(kind: str, rows: list[dict], today: datetime.date) -> list[dict]:
                 "period_id": period.pk if period is not None else None,
                 "numbers": numbers,
                 "message_vi": message,
+                "episode": rule.episode(row, period),
             }
         )
     return flags
@@ -160,15 +161,16 @@ def _insert_chunk(flags: list[dict], now) -> int:
     if not flags:
         return 0
     table = connection.ops.quote_name(RedFlag._meta.db_table)
-    columns = "kind, assignment_id, subtask_id, unit_id, period_id, numbers, message_vi, raised_at"
+    columns = "kind, assignment_id, subtask_id, unit_id, period_id, numbers, message_vi, episode, raised_at"
     raised_at = connection.ops.adapt_datetimefield_value(now)
     document = json.dumps(flags, ensure_ascii=False)
     if connection.vendor == "postgresql":
         sql = (
             f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from the model, values are parameters
-            "SELECT r.kind, r.assignment_id, r.subtask_id, r.unit_id, r.period_id, r.numbers, r.message_vi, %s "
+            "SELECT r.kind, r.assignment_id, r.subtask_id, r.unit_id, r.period_id, r.numbers, r.message_vi, "
+            "r.episode, %s "
             "FROM jsonb_to_recordset(%s::jsonb) AS r(kind text, assignment_id bigint, subtask_id bigint, "
-            "unit_id bigint, period_id bigint, numbers jsonb, message_vi text) "
+            "unit_id bigint, period_id bigint, numbers jsonb, message_vi text, episode text) "
             "ON CONFLICT DO NOTHING"
         )
     elif connection.vendor == "sqlite":
@@ -182,6 +184,7 @@ def _insert_chunk(flags: list[dict], now) -> int:
                 "period_id",
                 "numbers",
                 "message_vi",
+                "episode",
             )
         )
         # "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the INSERT, not a join.

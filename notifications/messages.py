@@ -40,9 +40,22 @@ def _flag(p):
     return subject, "\n".join(body)
 
 
+def _kinds(pairs) -> str:
+    return ", ".join(f"{n} {kind_label(k).lower()}" for k, n in pairs)
+
+
 def _flags(p):
-    kinds = ", ".join(f"{n} {kind_label(k).lower()}" for k, n in p["kinds"])
-    subject = gettext("%(count)s cảnh báo đỏ mới của %(unit)s (%(kinds)s)") % {**p, "kinds": kinds}
+    if "open" in p:
+        # The unit's figures are those of its flag page at that moment: flagged tasks, each under
+        # its most severe flag; then how many flags are new.
+        subject = gettext(
+            "%(unit)s: %(total)s nhiệm vụ có cảnh báo đỏ (%(kinds)s), %(count)s cảnh báo mới"
+        ) % {**p, "total": p["open"]["total"], "kinds": _kinds(p["open"]["kinds"])}
+    else:  # written before the notices counted as the flag page does
+        subject = gettext("%(count)s cảnh báo đỏ mới của %(unit)s (%(kinds)s)") % {
+            **p,
+            "kinds": _kinds(p["kinds"]),
+        }
     lines = [f"• {i['code']} {i['title']}: {message_for(i['kind'], i['numbers'])}" for i in p["items"]]
     if p["count"] > len(p["items"]):
         lines.append(gettext("… và %(n)s cảnh báo khác.") % {"n": p["count"] - len(p["items"])})

@@ -3,10 +3,12 @@
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from kpis.flags import RULES, RedFlag
+from kpis.flag_selectors import open_flag_totals
+from kpis.flags import RULES, RedFlag, flag_kinds, severity
 from kpis.models import AssignmentState
 from nq57portal.queue import enqueue_on_commit
 from units.models import Role, User
@@ -77,18 +79,21 @@ def subtask_url(subtask_id) -> str:
     return reverse("tasks:subtask_detail", args=[subtask_id])
 
 
-# More new flags than this for one person in one run arrive as one notification that lists them
-# (the first sweep of a unit with many tasks raised dozens of notifications at once).
-FLAGS_PER_NOTIFICATION = 3
+# More new flags than this for one person in one run arrive as one notification that lists them:
+# one person gets at most one notice, so at most one e-mail, per sweep (the first sweep of a unit
+# with many tasks raised dozens of notifications at once; three flags made three e-mails).
+FLAGS_PER_NOTIFICATION = 1
 
 
 def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
     """Write the notifications of flags not yet processed (the outbox step of healthchecks' Flip).
 
-    Each of a unit's staff and its head is told of its new flags: one notification per flag when
-    a run brings a few, one notification listing them (with a link to the unit's flags) when it
-    brings more than FLAGS_PER_NOTIFICATION. A quality flag is not announced again: the return of
-    the claim that raised it has already told the unit, with the reviewer's reason.
+    Each of a unit's staff and its head is told of its new flags in one notification: the flag
+    itself when the run brings one, else one listing them (most severe first) with the unit's
+    figures as its flag page shows them at that moment and a link to that page. A kind not
+    announced (a returned claim's quality flag: the return has told the unit, with the reason) is
+    not; nor is a flag that repeats one already announced (same assignment, kind and episode:
+    resolved and raised anew because a plan's dates or periods were corrected).
 
     Two runs at once take disjoint flags (rows locked, locked ones skipped), write each notification
     once (unique dedupe key: the flag, or the first flag of the list) and mark each flag once. Flags
@@ -108,17 +113,35 @@ def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
         return _notify_flags(flags, now) if flags else 0
 
 
+def _announced_before(flags) -> set:
+    """(assignment, kind, episode) of the flags already announced: marked by the outbox while open."""
+    if not flags:
+        return set()
+    return set(
+        RedFlag.objects.filter(assignment_id__in={f.assignment_id for f in flags}, notified_at__isnull=False)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("notified_at")))
+        .exclude(pk__in=[f.pk for f in flags])
+        .values_list("assignment_id", "kind", "episode")
+    )
+
+
 def _notify_flags(flags, now) -> int:
-    told = [f for f in flags if f.resolved_at is None and RULES[f.kind].announced]
+    fresh = [f for f in flags if f.resolved_at is None and f.kind in RULES and RULES[f.kind].announced]
+    before = _announced_before(fresh)
+    told = [f for f in fresh if (f.assignment_id, f.kind, f.episode) not in before]
+    told.sort(key=lambda f: (severity(f.kind), f.raised_at, f.pk))
     recipients = unit_recipients(f.unit_id for f in told)
     by_unit = defaultdict(list)
     for flag in told:
         by_unit[flag.unit_id].append(flag)
     rows = []
     for unit_id, unit_flags in by_unit.items():
+        many = len(unit_flags) > FLAGS_PER_NOTIFICATION
+        # The unit's figures as its flag page shows them now (after this sweep): read once per unit.
+        totals = open_flag_totals(RedFlag.objects.filter(unit_id=unit_id)) if many else None
         for user in recipients.get(unit_id, []):
-            if len(unit_flags) > FLAGS_PER_NOTIFICATION:
-                rows.append(_flags_summary(user, unit_flags, now))
+            if many:
+                rows.append(_flags_summary(user, unit_flags, now, totals))
             else:
                 rows += [_flag_notification(user, flag, now) for flag in unit_flags]
     Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
@@ -147,16 +170,14 @@ def _flag_notification(user, flag, now) -> Notification:
     )[0]
 
 
-def _flags_summary(user, flags, now) -> Notification:
-    """One notification for many new flags of a unit: how many of each kind, the first few."""
-    counts = defaultdict(int)
-    for flag in flags:
-        counts[flag.kind] += 1
+def _flags_summary(user, flags, now, totals) -> Notification:
+    """One notification for many new flags of a unit: how many are new, the unit's flagged tasks by
+    kind as its flag page counts them now (open_flag_totals), the first few new ones."""
     unit = flags[0].unit
     params = {
         "count": len(flags),
         "unit": str(unit),
-        "kinds": [[kind, n] for kind, n in counts.items()],
+        "open": {"total": totals["total"], "kinds": [[k, totals[k]] for k in flag_kinds() if totals.get(k)]},
         "items": [
             {"code": f.subtask.code, "title": f.subtask.title, "kind": f.kind, "numbers": f.numbers}
             for f in flags[:FLAGS_LISTED]
