@@ -119,3 +119,34 @@ def test_only_the_secretariat_removes_periods(client):
     # Not 403: to another role the page is not there, as everywhere in the portal.
     assert client.post(reverse("kpis:period_remove", args=[period.pk])).status_code == 404
     assert Period.objects.filter(pk=period.pk).exists()
+
+
+def test_a_date_moved_back_and_forth_announces_no_new_flag():
+    from kpis.flags import FlagKind, RedFlag
+    from kpis.sweep import sweep
+    from notifications.services import notify_raised_flags
+    from tests.factories import SubTaskFactory
+
+    secretary = UserFactory(roles=[Role.SECRETARIAT], unit=None)
+    plan = PlanFactory(issue_date=D(2025, 11, 15))
+    lead = AssignmentFactory(
+        role="lead",
+        subtask=SubTaskFactory(general_task__section__plan=plan, plan=plan, ongoing=True, deadline=None),
+    )
+    UserFactory(unit=lead.unit, roles=[Role.STAFF])
+    later = at(2025, 11, 25)  # November due on the 20th, owed; a duplicate November was a "new" flag
+    periods_ensure(now=later, plan=plan)
+    sweep(now=later)
+    notify_raised_flags(now=later)
+    flags = list(RedFlag.objects.filter(kind=FlagKind.NO_REPORT).values_list("pk", "period_id"))
+    assert len(flags) == 1
+    from notifications.models import Notification
+
+    told = Notification.objects.count()
+    for day in (16, 15):
+        plan_settings_update(plan=plan, actor=secretary, data={"issue_date": D(2025, 11, day)}, now=later)
+        periods_ensure(now=later, plan=plan)
+        sweep(now=later)
+        notify_raised_flags(now=later)
+    assert list(RedFlag.objects.filter(kind=FlagKind.NO_REPORT).values_list("pk", "period_id")) == flags
+    assert Notification.objects.count() == told
