@@ -22,6 +22,12 @@ class Evidence(models.Model):
     # The PDF's digital signatures as checked at upload (evidence.signatures.verify_pdf): None for
     # a file that is not a PDF or was kept before signatures were checked.
     signatures = models.JSONField(_("chữ ký số"), null=True, blank=True, editable=False)
+    # The unit says this file is the document the sub-task's required output asks for, and records
+    # its number and symbol, date and issuer (proposed from a PDF's first page, confirmed by the unit).
+    output_document = models.BooleanField(_("là văn bản sản phẩm đầu ra"), default=False)
+    document_number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    document_date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    document_issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["report", "uploaded_at", "id"]
@@ -56,6 +62,11 @@ class Evidence(models.Model):
         return describe(self.signatures)
 
     @property
+    def document_proposal(self) -> dict:
+        """Number, date and issuer read from the PDF's first page at upload (may be empty)."""
+        return (self.signatures or {}).get("document") or {}
+
+    @property
     def label(self) -> str:
         from .validation.kinds import KINDS
 
@@ -69,10 +80,11 @@ class Decision(models.TextChoices):
 
 
 class ReturnReason(models.TextChoices):
-    WRONG_PRODUCT = "wrong_product", _("Sai sản phẩm đầu ra")
-    NOT_SIGNED = "not_signed", _("Văn bản chưa được ký, ban hành")
-    OUTSIDE_PERIOD = "outside_period", _("Ngoài thời gian thực hiện / kỳ báo cáo")
-    INCOMPLETE = "incomplete", _("Minh chứng chưa đầy đủ")
+    MISSING_DOCUMENT = "missing_document", _("Thiếu văn bản minh chứng")
+    UNSIGNED = "unsigned", _("Văn bản chưa được ký")
+    SIGNATURE_INVALID = "signature_invalid", _("Chữ ký số không hợp lệ")
+    WRONG_DOCUMENT = "wrong_document", _("Không đúng văn bản")
+    NOT_OUTPUT = "not_output", _("Không phải sản phẩm đầu ra theo yêu cầu")
     OTHER = "other", _("Lý do khác")
 
 

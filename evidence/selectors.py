@@ -150,3 +150,17 @@ def draft_files(*, report) -> list[Evidence]:
 
 def latest_review(*, assignment) -> Review | None:
     return Review.objects.filter(assignment=assignment).select_related("reviewer").first()
+
+
+def returns_by_reason() -> list[tuple[str, str, int]]:
+    """Every return so far, counted by its reason, in the order the reasons are offered (one
+    query; reasons never used show 0). For the leadership: why claims come back."""
+    from .models import Decision, ReturnReason
+
+    counts = dict(
+        Review.objects.filter(decision=Decision.RETURNED)
+        .order_by()
+        .values_list("reason_code")
+        .annotate(n=Count("pk"))
+    )
+    return [(code, str(label), counts.get(code, 0)) for code, label in ReturnReason.choices]

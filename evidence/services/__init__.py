@@ -1,5 +1,6 @@
 """Every state change of evidence and review. Views, the report form and jobs call these."""
 
+from .documents import evidence_document_confirm, evidence_document_from_post
 from .files import (
     FOLDER,
     cleanup_on_error,
@@ -18,6 +19,8 @@ __all__ = [
     "cleanup_on_error",
     "evidence_add",
     "evidence_add_many",
+    "evidence_document_confirm",
+    "evidence_document_from_post",
     "evidence_remove",
     "evidence_signatures_check",
     "private_storage",

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .docinfo import first_page_facts
+
 log = logging.getLogger(__name__)
 # pyHanko logs each failed path or broken signature with a traceback; the finding is in the result.
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
@@ -216,6 +218,7 @@ def verify_pdf(data: bytes, *, now=None, trust_roots=None, trust_state=None) -> 
         "signatures": [],
         "error": "",
     }
+    result["document"] = first_page_facts(data)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         found = reader.embedded_signatures

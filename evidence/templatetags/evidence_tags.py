@@ -25,16 +25,53 @@ def evidence_rules() -> str:
     }
 
 
+def document_rows(files, post=None) -> list[dict]:
+    """Per attached file, the output-document fields as the form shows them: what was just typed
+    (a refused save keeps it), else what the unit confirmed, else what the PDF's page 1 says."""
+    post = post or {}
+    chosen = post.get("output_document") if "output_document" in post else None
+    rows = []
+    for file in files:
+        proposal = file.document_proposal
+        saved_date = file.document_date.strftime("%d/%m/%Y") if file.document_date else ""
+        proposed_date = ""
+        if proposal.get("date"):
+            y, m, d = proposal["date"].split("-")
+            proposed_date = f"{d}/{m}/{y}"
+
+        def value(key, saved, proposed, file=file):
+            name = f"doc_{key}_{file.pk}"
+            if name in post:
+                return post.get(name, "")
+            return saved if file.output_document else (saved or proposed)
+
+        rows.append(
+            {
+                "file": file,
+                "checked": (chosen == str(file.pk)) if chosen is not None else file.output_document,
+                "number": value("number", file.document_number, proposal.get("number", "")),
+                "date": value("date", saved_date, proposed_date),
+                "issuer": value("issuer", file.document_issuer, proposal.get("issuer", "")),
+                "proposed": any(proposal.get(k) for k in ("number", "date", "issuer")),
+            }
+        )
+    return rows
+
+
 @register.inclusion_tag("evidence/_attached.html", takes_context=True)
 def evidence_attached(context, draft, assignment):
-    """The files attached to the draft, with a remove button for who may still change it."""
-    user = context.get("user") or getattr(context.get("request"), "user", None)
+    """The files attached to the draft, with a remove button for who may still change it, and the
+    choice of the file that is the required output document."""
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
     files = list(draft.evidence.all()) if draft else []
+    post = request.POST if request is not None and request.method == "POST" else None
     return {
         "files": files,
+        "rows": document_rows(files, post),
         "assignment": assignment,
         "can_remove": bool(draft) and can_report_on(user, assignment),
-        "request": context.get("request"),
+        "request": request,
     }
 
 
@@ -48,3 +85,17 @@ def evidence_links(files):
 def evidence_signatures(file):
     """What the file's digital signatures were found to be (nothing for a file that is not a PDF)."""
     return {"summary": file.signature_summary}
+
+
+@register.inclusion_tag("evidence/_output_document.html")
+def output_document(files):
+    """The file the unit named as the required output document, with its number, date, issuer."""
+    return {"file": next((f for f in files if f.output_document), None)}
+
+
+@register.inclusion_tag("evidence/_returns_by_reason.html")
+def returns_by_reason_tile():
+    from ..selectors import returns_by_reason
+
+    rows = returns_by_reason()
+    return {"rows": rows, "total": sum(n for _c, _l, n in rows)}

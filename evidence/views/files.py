@@ -62,10 +62,14 @@ def _draft_for(*, assignment, period, actor, now) -> ProgressReport:
 
 
 def attached_html(request, *, assignment, report) -> str:
+    from ..templatetags.evidence_tags import document_rows
+
+    files = draft_files(report=report)
     return render_to_string(
         "evidence/_attached.html",
         {
-            "files": draft_files(report=report),
+            "files": files,
+            "rows": document_rows(files),
             "assignment": assignment,
             "can_remove": can_report_on(request.user, assignment),
         },

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evidence.services import cleanup_on_error
+from evidence.services import cleanup_on_error, evidence_document_from_post
 from nq57portal.exporting import export_response, requested_format
 from tasks.models import AssignmentRole
 from units.permissions import access_assignment_for_user, can_report_on
@@ -235,6 +235,10 @@ def report_form(request, assignment_id):
                         now=now,
                         seen=request.POST.get("seen_report") or None,
                     )
+                    if not report.is_submitted:
+                        evidence_document_from_post(
+                            report=report, post=request.POST, actor=request.user, now=now
+                        )
                     # A draft already sent (the repeat of a submission just made) is not sent again.
                     if action == "submit" and not report.is_submitted:
                         report = report_submit(report=report, actor=request.user, now=now)

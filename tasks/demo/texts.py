@@ -28,10 +28,10 @@ COMMENTS = (
 )
 CORRECTION = "(Bổ sung, điều chỉnh số liệu sau khi rà soát lại với các phòng chuyên môn.)"
 RETURN_REASONS = (
-    ("not_signed", "Tệp gửi kèm là bản dự thảo, chưa có chữ ký và dấu; đề nghị gửi bản đã ban hành."),
-    ("incomplete", "Thiếu báo cáo tổng hợp kết quả theo sản phẩm đầu ra; đề nghị bổ sung."),
-    ("wrong_product", "Minh chứng là kế hoạch triển khai, chưa phải sản phẩm đầu ra theo phụ lục."),
-    ("outside_period", "Văn bản ban hành ngoài thời gian thực hiện nhiệm vụ; đề nghị làm rõ."),
+    ("unsigned", "Tệp gửi kèm là bản dự thảo, chưa có chữ ký và dấu; đề nghị gửi bản đã ban hành."),
+    ("missing_document", "Thiếu báo cáo tổng hợp kết quả theo sản phẩm đầu ra; đề nghị bổ sung."),
+    ("not_output", "Minh chứng là kế hoạch triển khai, chưa phải sản phẩm đầu ra theo phụ lục."),
+    ("other", "Văn bản ban hành ngoài thời gian thực hiện nhiệm vụ; đề nghị làm rõ."),
 )
 
 

@@ -70,7 +70,7 @@ def test_claim_return_resubmit_approve(journey, tmp_path, settings):
         " return img && img.complete && img.naturalWidth === 640; }"
     )
     reviewer.shot("claim-with-image-preview")
-    reviewer.page.select_option("#id_reason_code", "not_signed")
+    reviewer.page.select_option("#id_reason_code", "unsigned")
     reviewer.page.fill("#id_reason_text", REASON)
     reviewer.page.click("button:has-text('Trả lại')")
     reviewer.page.wait_for_load_state("networkidle")
@@ -85,7 +85,7 @@ def test_claim_return_resubmit_approve(journey, tmp_path, settings):
     staff.shot("my-tasks-returned")
     staff.go(form_url)
     callout = staff.page.locator(".return-reason")
-    assert REASON in callout.inner_text() and "Văn bản chưa được ký, ban hành" in callout.inner_text()
+    assert REASON in callout.inner_text() and "Văn bản chưa được ký" in callout.inner_text()
     # A photo dropped by mistake (drag-and-drop), then removed before sending.
     staff.page.evaluate(
         """([name, b64]) => {

@@ -266,7 +266,7 @@ def test_3_reviewer_returns_the_unit_resubmits_the_reviewer_approves(journey, tm
     reviewer.page.wait_for_load_state("networkidle")
     assert reverse("evidence:claim", args=[claimed.pk]) in reviewer.page.url
     reviewer.shot("claim")
-    reviewer.page.select_option("#id_reason_code", "not_signed")
+    reviewer.page.select_option("#id_reason_code", "unsigned")
     reviewer.page.fill("#id_reason_text", REASON)
     reviewer.shot("return-reason-typed")
     reviewer.page.click("button:has-text('Trả lại')")

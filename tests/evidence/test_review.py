@@ -73,12 +73,12 @@ def test_returned_then_resubmitted_with_new_evidence_then_approved(world):
     review = review_return(
         assignment=world.lead,
         reviewer=world.reviewer,
-        reason_code="not_signed",
+        reason_code="unsigned",
         reason_text="Quyết định chưa có chữ ký, con dấu.",
     )
     current = state(world)
     assert Status(current.status).label == "Chờ hoàn thiện"
-    assert current.return_reason == "Văn bản chưa được ký, ban hành: Quyết định chưa có chữ ký, con dấu."
+    assert current.return_reason == "Văn bản chưa được ký: Quyết định chưa có chữ ký, con dấu."
     assert review.reason == current.return_reason and review.report == first
     assert Notification.objects.filter(recipient=world.staff, kind="claim_returned").exists()
     # Resubmitting the same claim needs new evidence on the new version.
@@ -130,7 +130,9 @@ def test_several_claims_are_approved_together_or_not_at_all(world):
     claim(world, files=[pdf_upload()])
     other = _second_claim(world)
     third = _second_claim(world, "5.6")
-    review_return(assignment=third, reviewer=world.reviewer, reason_code="incomplete", reason_text="Thiếu")
+    review_return(
+        assignment=third, reviewer=world.reviewer, reason_code="missing_document", reason_text="Thiếu"
+    )
     with pytest.raises(ValidationError, match="Chưa công nhận đề nghị nào"):
         review_approve_many(assignments=[world.lead, other, third], reviewer=world.reviewer)
     assert state(world).status == Status.AWAITING_REVIEW
@@ -219,7 +221,7 @@ def test_returning_through_the_page_keeps_the_typed_text_and_says_what_is_missin
     assert state(world).status == Status.AWAITING_REVIEW
     response = client.post(
         reverse("evidence:return", args=[world.lead.pk]),
-        {"reason_code": "wrong_product", "reason_text": "Tệp là kế hoạch, không phải quyết định."},
+        {"reason_code": "not_output", "reason_text": "Tệp là kế hoạch, không phải quyết định."},
     )
     assert response.status_code == 302 and response.url == reverse("evidence:queue")
     assert state(world).status == Status.RETURNED
@@ -230,10 +232,10 @@ def test_the_unit_sees_the_return_reason_where_it_works(world):
     review_return(
         assignment=world.lead,
         reviewer=world.reviewer,
-        reason_code="outside_period",
+        reason_code="other",
         reason_text="Văn bản ban hành năm 2024.",
     )
-    reason = "Ngoài thời gian thực hiện / kỳ báo cáo: Văn bản ban hành năm 2024."
+    reason = "Lý do khác: Văn bản ban hành năm 2024."
     client = client_for(world.staff)
     my_tasks = client.get(reverse("kpis:my_tasks")).content.decode()
     assert "Lý do trả lại" in my_tasks and reason in my_tasks and "Chờ hoàn thiện" in my_tasks

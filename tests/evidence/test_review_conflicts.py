@@ -66,7 +66,7 @@ def test_approving_a_returned_claim_says_it_was_returned(world):
     review_return(
         assignment=world.lead,
         reviewer=world.reviewer,
-        reason_code="not_signed",
+        reason_code="unsigned",
         reason_text="Chưa ký",
         report_id=report.pk,
     )
@@ -120,7 +120,7 @@ def test_returning_in_a_second_tab_after_approving_in_the_first(world):
 
     response = client.post(
         reverse("evidence:return", args=[world.lead.pk]),
-        {"reason_code": "incomplete", "reason_text": "Thiếu biên bản nghiệm thu", "report": report_id},
+        {"reason_code": "missing_document", "reason_text": "Thiếu biên bản nghiệm thu", "report": report_id},
     )
 
     page = text(response)
@@ -131,7 +131,7 @@ def test_returning_in_a_second_tab_after_approving_in_the_first(world):
     assert 'class="error-summary" role="alert"' in page
     assert 'action="' + reverse("evidence:return", args=[world.lead.pk]) not in page
     assert "Hoàn thành" in page and "Công nhận hoàn thành" in page
-    assert "Minh chứng chưa đầy đủ: Thiếu biên bản nghiệm thu" in page
+    assert "Thiếu văn bản minh chứng: Thiếu biên bản nghiệm thu" in page
     assert Review.objects.count() == 1 and status(world) == Status.COMPLETED
     assert AuditEvent.objects.filter(action="review.approve").count() == 1
     assert not AuditEvent.objects.filter(action__in=["review.return", "claim.return"]).exists()
@@ -159,7 +159,7 @@ def test_approving_in_a_second_tab_after_returning_in_the_first(world):
     report_id = shown_report_id(client.get(reverse("evidence:claim", args=[world.lead.pk])).content.decode())
     client.post(
         reverse("evidence:return", args=[world.lead.pk]),
-        {"reason_code": "not_signed", "reason_text": "Chưa ký", "report": report_id},
+        {"reason_code": "unsigned", "reason_text": "Chưa ký", "report": report_id},
     )
 
     response = client.post(
@@ -182,7 +182,7 @@ def test_deciding_a_version_the_unit_has_replaced_shows_the_new_one(world):
 
     response = client.post(
         reverse("evidence:return", args=[world.lead.pk]),
-        {"reason_code": "wrong_product", "reason_text": "Sai sản phẩm", "report": first.pk},
+        {"reason_code": "not_output", "reason_text": "Sai sản phẩm", "report": first.pk},
     )
 
     page = text(response)
@@ -190,7 +190,7 @@ def test_deciding_a_version_the_unit_has_replaced_shows_the_new_one(world):
     # Still awaiting: the forms are back with what was typed, now about the new version.
     assert "Quyết định bản sửa.pdf" in page and "Sai sản phẩm" in page
     assert shown_report_id(page) == second.pk
-    assert 'value="wrong_product" selected' in page
+    assert 'value="not_output" selected' in page
     assert status(world) == Status.AWAITING_REVIEW and not Review.objects.exists()
     response = client.post(
         reverse("evidence:approve", args=[world.lead.pk]), {"note": "", "report": second.pk}

@@ -137,7 +137,7 @@ def test_files_cannot_be_added_to_or_removed_from_a_completed_claim(world):
 def test_after_a_return_a_new_file_starts_the_next_version(world):
     first = claim(world, files=[pdf_upload()])
     review_return(
-        assignment=world.lead, reviewer=world.reviewer, reason_code="not_signed", reason_text="Chưa ký"
+        assignment=world.lead, reviewer=world.reviewer, reason_code="unsigned", reason_text="Chưa ký"
     )
     response = upload(client_for(world.staff), world, pdf_upload("Quyết định (bản ký).pdf", text="ky"))
     assert response.status_code == 200

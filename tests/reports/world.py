@@ -88,7 +88,7 @@ def _review(assignment, report, decision, *, when, user):
         assignment=assignment,
         reviewer=user,
         decision=decision,
-        reason_code="" if decision == Decision.APPROVED else "incomplete",
+        reason_code="" if decision == Decision.APPROVED else "missing_document",
         reason_text="" if decision == Decision.APPROVED else "Thiếu quyết định đã ký",
         decided_at=when,
     )

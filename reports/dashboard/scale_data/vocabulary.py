@@ -89,7 +89,7 @@ RESULTS = [
 ]
 DIFFICULTIES = ["Thiếu nhân lực chuyên trách.", "Kinh phí chưa được bố trí.", "Hạ tầng mạng chưa đồng bộ."]
 RETURN_REASONS = [
-    ("wrong_product", "Sản phẩm chưa đúng yêu cầu đầu ra."),
-    ("not_signed", "Văn bản chưa được ký ban hành."),
-    ("incomplete", "Thiếu minh chứng kết quả."),
+    ("not_output", "Sản phẩm chưa đúng yêu cầu đầu ra."),
+    ("unsigned", "Văn bản chưa được ký ban hành."),
+    ("missing_document", "Thiếu minh chứng kết quả."),
 ]
