@@ -168,3 +168,23 @@ def test_the_menu_leads_to_units_and_no_longer_to_the_django_admin(client, secre
     html = client.get(reverse("units:unit_list")).content.decode()
     assert f'href="{reverse("units:unit_list")}"' in html
     assert f'href="{reverse("admin:index")}"' not in html
+
+
+def test_the_list_costs_the_same_queries_for_few_and_many_units(client, secretary):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("units:unit_list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        UnitAlias.objects.create(unit=UnitFactory(name=f"Xã Một {i}"), name=f"UBND xã Một {i}")
+    queries()  # the first request of a session warms its caches
+    few = queries()
+    for i in range(30):
+        unit = UnitFactory(name=f"Xã Hai {i}")
+        UnitAlias.objects.create(unit=unit, name=f"UBND xã Hai {i}")
+        AssignmentFactory(unit=unit)
+    assert queries() == few
