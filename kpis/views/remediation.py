@@ -62,7 +62,7 @@ def flag_acknowledge_view(request, flag_id):
     else:
         initial = {}
         if current:
-            initial = {"remedy": current.remedy, "expected_finish": current.expected_finish}
+            initial = {"remedy": current.remedy, "expected_finish": f"{current.expected_finish:%d/%m/%Y}"}
         form = AcknowledgeForm(initial=initial)
     return render(
         request,

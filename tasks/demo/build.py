@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from evidence.models import Evidence, Review
 from kpis.models import Comment, Period, ProgressReport
+from kpis.services.remediation import flags_escalate
 from kpis.sweep import sweep
 from reports.archive import GeneratedReport
 from tasks.models import Assignment, Plan
@@ -27,6 +28,7 @@ class Actors:
     staff: dict = field(default_factory=dict)  # unit id → the user who reports for it
     months: dict = field(default_factory=dict)  # (year, month) → monthly period
     dependable_units: set = field(default_factory=set)
+    heads: dict = field(default_factory=dict)  # unit id → its head, who acknowledges its flags
 
 
 def background_user(unit: Unit, role: str, word: str) -> User:
@@ -58,6 +60,9 @@ def actors_for(plan: Plan, demo_users: dict[str, User], periods: list[Period]) -
     for unit in Unit.objects.filter(pk__in=unit_ids).order_by("pk"):
         if unit.pk not in actors.staff:
             actors.staff[unit.pk] = background_user(unit, Role.STAFF, "canbo")
+        if unit.pk not in actors.dependable_units and unit.kind != "group":
+            # The demo's own head (demo_thutruong_khcn) answers his flags himself, in the portal.
+            actors.heads[unit.pk] = background_user(unit, Role.HEAD, "thutruong")
     actors.months = {(p.start.year, p.start.month): p for p in periods}
     return actors
 
@@ -114,6 +119,7 @@ def live(
     story.flags_raised += sum(result.raised.values())
     story.flags_resolved += sum(result.resolved.values())
     notify_raised_flags(now=now)
+    story.escalations += len(flags_escalate(now=now))
     summary_refresh(now=now)
     # What the story's people were told is in the past: e-mailed then, read unless recent.
     recent = now - datetime.timedelta(days=10)

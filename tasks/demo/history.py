@@ -31,9 +31,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.services import review_approve, review_return
+from kpis.flags import RedFlag
 from kpis.models import KpiTarget, Period, PeriodKind
+from kpis.remediation import ACKNOWLEDGED_KINDS
 from kpis.services import periods_ensure
 from kpis.services.comments import comment_add
+from kpis.services.remediation import flag_acknowledge, flags_escalate
 from kpis.services.reports import ReportData, report_correct, report_save_draft, report_submit
 from kpis.signals import assignment_updates_deferred
 from kpis.sweep import sweep
@@ -63,13 +66,16 @@ class Story:
     flags_resolved: int = 0
     archived: list = field(default_factory=list)
     refused: int = 0
+    acknowledgements: int = 0
+    escalations: int = 0
 
     def summary(self) -> str:
         return (
             f"{self.reports} báo cáo ({self.late_reports} gửi muộn, {self.corrections} bản sửa), "
             f"{self.claims} đề nghị hoàn thành, {self.approvals} công nhận, {self.returns} trả lại, "
             f"{self.comments} ý kiến phối hợp, {self.sweeps} lần quét cảnh báo "
-            f"({self.flags_raised} phát sinh, {self.flags_resolved} hết cảnh báo), "
+            f"({self.flags_raised} phát sinh, {self.flags_resolved} hết cảnh báo, {self.acknowledgements} được "
+            f"thủ trưởng xác nhận, {self.escalations} chuyển lãnh đạo), "
             f"{len(self.archived)} báo cáo tháng lưu trữ"
         )
 
@@ -357,6 +363,26 @@ class History:
         self.story.sweeps += 1
         self.story.flags_raised += sum(result.raised.values())
         self.story.flags_resolved += sum(result.resolved.values())
+        self.story.escalations += len(flags_escalate(now=moment))
+        # Heads who answer: most departments, a few communes, within a week of the flag.
+        raised = RedFlag.objects.filter(raised_at=moment, kind__in=ACKNOWLEDGED_KINDS).select_related(
+            "subtask", "unit"
+        )
+        for flag in raised.order_by("subtask__code", "unit__name"):
+            head = self.actors.heads.get(flag.unit_id)
+            rng = _rng(self.seed, "acknowledge", flag.kind, flag.subtask.code, flag.unit.name, moment.date())
+            if head is None or rng.random() > (0.25 if flag.unit.kind == "commune" else 0.6):
+                continue
+            later = at(timezone.localdate(moment) + datetime.timedelta(days=rng.randint(1, 6)), 15)
+            self.at(later, self.acknowledge, flag.pk, head, rng.randint(14, 60), rng.choice(texts.REMEDIES))
+
+    def acknowledge(self, moment, flag_id: int, head, days: int, remedy: str) -> None:
+        flag = RedFlag.objects.filter(pk=flag_id, resolved_at__isnull=True).first()
+        if flag is None:
+            return
+        finish = timezone.localdate(moment) + datetime.timedelta(days=days)
+        flag_acknowledge(flag=flag, actor=head, remedy=remedy, expected_finish=finish, now=moment)
+        self.story.acknowledgements += 1
 
 
 def monthly_periods(plan: Plan, now) -> list[Period]:

@@ -26,6 +26,12 @@ COMMENTS = (
     "Đơn vị đã cử cán bộ tham gia tổ công tác; sẵn sàng phối hợp kiểm tra thực tế.",
     "Đề nghị làm rõ phạm vi dữ liệu cần chia sẻ và đầu mối tiếp nhận.",
 )
+REMEDIES = (
+    "Giao phòng chuyên môn tập trung hoàn thiện sản phẩm, báo cáo Thủ trưởng hằng tuần.",
+    "Bổ sung cán bộ đầu mối, làm việc với đơn vị phối hợp để hoàn thiện số liệu còn thiếu.",
+    "Trình UBND tỉnh bố trí kinh phí; trong khi chờ, triển khai phần việc không cần kinh phí.",
+    "Hoàn thiện dự thảo theo góp ý, trình ký ban hành ngay khi có ý kiến thống nhất.",
+)
 CORRECTION = "(Bổ sung, điều chỉnh số liệu sau khi rà soát lại với các phòng chuyên môn.)"
 RETURN_REASONS = (
     ("unsigned", "Tệp gửi kèm là bản dự thảo, chưa có chữ ký và dấu; đề nghị gửi bản đã ban hành."),

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from evidence.models import Decision, Evidence, Review
 from kpis.flags import RedFlag
-from kpis.models import Comment, Period, ProgressReport, ReportStatus
+from kpis.models import Comment, FlagAcknowledgement, FlagEscalation, Period, ProgressReport, ReportStatus
 from reports.archive import GeneratedReport, GeneratedReportStatus
 from tasks.demo.dates import shift_date, shift_text
 from tasks.models import Plan, SubTask
@@ -96,6 +96,9 @@ def test_the_demo_has_lived_two_months_and_a_half(capsys):
     assert RedFlag.objects.filter(resolved_at__isnull=False).exists()
     assert RedFlag.objects.filter(resolved_at__isnull=True).exists()
     assert {"overdue", "no_report"} <= set(RedFlag.objects.values_list("kind", flat=True))
+    # Heads answered some flags with a remediation plan; others went to the committee.
+    assert FlagAcknowledgement.objects.exists() and FlagEscalation.objects.exists()
+    assert not FlagAcknowledgement.objects.filter(flag__unit__name="Sở Khoa học và Công nghệ").exists()
     # The last month's official report archived, rendered.
     archived = GeneratedReport.objects.get()
     assert archived.status == GeneratedReportStatus.DONE and archived.pdf_name and archived.pages >= 2
