@@ -8,10 +8,10 @@ rolls up as 1.
 
 from collections import defaultdict
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Value
+from django.db.models import Count, DecimalField, QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from tasks.models import Assignment, AssignmentRole, Plan, SubTask
+from tasks.models import Plan, SubTask, readable_by
 from units.models import Unit
 
 from .flags import RULES, RedFlag, flag_kinds
@@ -28,17 +28,8 @@ ROLLUPS = {
 
 
 def flags_visible_to(user) -> QuerySet:
-    """Flags the user may read: everything for the roles that read everything; for unit staff,
-    their own unit's flags and those of the sub-tasks their unit co-ordinates."""
-    qs = RedFlag.objects.all()
-    if not (user and user.is_authenticated and user.is_active):
-        return qs.none()
-    if user.reads_everything:
-        return qs
-    if not user.is_unit_member:
-        return qs.none()
-    coordinated = Assignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.CO).values("subtask_id")
-    return qs.filter(Q(unit_id=user.unit_id) | Q(subtask_id__in=coordinated))
+    """Flags the user may read: those of the assignments the user may read (tasks.models.readable_by)."""
+    return RedFlag.objects.filter(readable_by(user, via="assignment__"))
 
 
 def flag_list(*, user, subtask_id=None, unit_id=None, plan_id=None, kind=None, include_resolved=False):

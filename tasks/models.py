@@ -174,6 +174,23 @@ class AssignmentQuerySet(models.QuerySet):
         return self.leads().in_force()
 
 
+def readable_by(user, *, via: str = "") -> Q:
+    """Who may read an assignment (its reports, evidence and flags), as a filter over Assignment or
+    over rows under one (`via="assignment__"`): the roles that read everything, in plans they may
+    see; unit staff and heads, their unit's assignments and those of the sub-tasks their unit
+    co-ordinates. units.permissions.can_read_assignment says the same of one assignment."""
+    nothing = Q(pk__in=[])
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return nothing
+    plans = Plan.visible_to(user, via=f"{via}subtask__plan__")
+    if user.reads_everything:
+        return plans
+    if not user.is_unit_member:
+        return nothing
+    coordinated = Assignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.CO).values("subtask_id")
+    return plans & (Q(**{f"{via}unit_id": user.unit_id}) | Q(**{f"{via}subtask_id__in": coordinated}))
+
+
 class OpenAssignmentManager(models.Manager.from_queryset(AssignmentQuerySet)):
     def get_queryset(self):
         return super().get_queryset().filter(closed_at__isnull=True)
