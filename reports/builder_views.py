@@ -15,7 +15,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evidence.http import DOWNLOAD_CSP, content_disposition
 
@@ -144,7 +145,32 @@ def archive_list(request):
 def archive_detail(request, generatedreport_id: int):
     report = access_generated_report_for_user(request.user, generatedreport_id)
     template = "reports/archive_detail.html#status" if request.htmx else "reports/archive_detail.html"
-    return render(request, template, {"report": report})
+    return render(request, template, {"report": report, "signed": _signed_of(report)})
+
+
+def _signed_of(report):
+    from .signed import SignedReport
+
+    return SignedReport.objects.filter(report=report).select_related("uploaded_by").first()
+
+
+@login_required
+@require_POST
+def archive_signed_upload(request, generatedreport_id: int):
+    """The committee's signed PDF of this report, uploaded back to its archive entry."""
+    from django.contrib import messages
+
+    from .signed import report_signed_upload
+
+    report = access_generated_report_for_user(request.user, generatedreport_id)
+    try:
+        report_signed_upload(report=report, upload=request.FILES.get("signed_pdf"), actor=request.user)
+    except ValidationError as exc:
+        errors = exc.message_dict.get("signed_pdf", exc.messages)
+        context = {"report": report, "signed": _signed_of(report), "signed_errors": errors}
+        return render(request, "reports/archive_detail.html", context, status=400)
+    messages.success(request, _("Đã nhận bản báo cáo đã ký số."))
+    return redirect("reports:archive_detail", generatedreport_id=report.pk)
 
 
 def _file_response(data, *, name: str, content_type: str) -> HttpResponse:
@@ -167,6 +193,11 @@ def archive_download(request, generatedreport_id: int, fmt: str):
         data = json.dumps(report.inputs, ensure_ascii=False, sort_keys=True, indent=1).encode()
         return _file_response(data, name=report.download_name("json"), content_type="application/json")
     name = {"pdf": report.pdf_name, "xlsx": report.xlsx_name}.get(fmt)
+    download_name = report.download_name(fmt) if fmt in ("pdf", "xlsx") else ""
+    if fmt == "signed":
+        signed = _signed_of(report)
+        name = signed.stored_name if signed else ""
+        download_name = report.download_name("pdf").removesuffix(".pdf") + " (đã ký số).pdf"
     if not name:
         raise Http404
     try:
@@ -174,8 +205,8 @@ def archive_download(request, generatedreport_id: int, fmt: str):
             data = handle.read()
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    content_type = "application/pdf" if fmt == "pdf" else XLSX
-    return _file_response(data, name=report.download_name(fmt), content_type=content_type)
+    content_type = XLSX if fmt == "xlsx" else "application/pdf"
+    return _file_response(data, name=download_name, content_type=content_type)
 
 
 @login_required

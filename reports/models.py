@@ -189,3 +189,4 @@ class DashboardSnapshot(models.Model):
 
 from .archive import GeneratedReport  # noqa: E402,F401  (issue 8: the report archive)
 from .letters import ReminderLetter  # noqa: E402,F401  (reminder letters about escalated flags)
+from .signed import SignedReport  # noqa: E402,F401  (issue 23: the signed copy)

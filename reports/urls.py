@@ -20,6 +20,11 @@ urlpatterns += [
     path("archive/", builder_views.archive_list, name="archive_list"),
     path("archive/<int:generatedreport_id>/", builder_views.archive_detail, name="archive_detail"),
     path(
+        "archive/<int:generatedreport_id>/signed/upload/",
+        builder_views.archive_signed_upload,
+        name="archive_signed_upload",
+    ),
+    path(
         "archive/<int:generatedreport_id>/<str:fmt>/", builder_views.archive_download, name="archive_download"
     ),
 ]
