@@ -1,6 +1,8 @@
 """CSV and Excel export of the audit trail, through the portal's one list export
 (`nq57portal.exporting`: formula-safe cells, Vietnamese headers, streamed CSV)."""
 
+import json
+
 from django.utils import timezone
 
 from nq57portal.exporting import Column, export_response, iter_csv, safe_cell
@@ -32,6 +34,11 @@ COLUMNS = [
     Column("Mã đối tượng", lambda e: e.object_id),
     Column("Đối tượng", lambda e: e.object_repr, 40),
     Column("Thay đổi (trước → sau)", _changes, 60),
+    # The words above are for people; the record as stored stays in the file for whoever must
+    # check it (values exact, codes unchanged), as the trail itself keeps it.
+    Column(
+        "Dữ liệu thay đổi (JSON)", lambda e: json.dumps(e.changes, ensure_ascii=False, sort_keys=True), 40
+    ),
     Column("Địa chỉ IP", lambda e: e.ip or ""),
 ]
 

@@ -60,7 +60,7 @@ def test_a_draft_records_its_texts_and_kpi_values_and_an_edit_says_what_each_was
     )
     created = event("report.create_draft").changes
     assert created == {
-        "period": november.pk,
+        "period": "Tháng 11/2025",
         "version": 1,
         "status": [None, "draft"],
         "completion": [None, "40.00"],
@@ -87,7 +87,7 @@ def test_a_draft_records_its_texts_and_kpi_values_and_an_edit_says_what_each_was
     edited = event("report.update_draft", object_id=str(report.pk)).changes
     # Only what changed, each with its value before and after; the unchanged difficulty is not repeated.
     assert edited == {
-        "period": november.pk,
+        "period": "Tháng 11/2025",
         "version": 1,
         "completion": ["40.00", "60.00"],
         "results": ["Đã số hóa 40% hồ sơ", "Đã số hóa 60% hồ sơ"],
@@ -110,7 +110,7 @@ def test_a_submission_and_a_correction_record_the_status_before_and_after(lead, 
     correction = report_correct(report=report, actor=staff, now=at(2025, 11, 7))
     corrected = event("report.correct").changes
     assert corrected == {
-        "period": november.pk,
+        "period": "Tháng 11/2025",
         "corrects": report.pk,
         "version": [1, 2],
         "status": ["submitted", "draft"],
@@ -119,7 +119,7 @@ def test_a_submission_and_a_correction_record_the_status_before_and_after(lead, 
         assignment=lead, period=november, actor=staff, data=data("35", results="Bước 2"), now=at(2025, 11, 8)
     )
     assert event("report.update_draft", object_id=str(correction.pk)).changes == {
-        "period": november.pk,
+        "period": "Tháng 11/2025",
         "version": 2,
         "completion": ["30.00", "35.00"],
         "results": ["Bước 1", "Bước 2"],
@@ -181,7 +181,7 @@ def test_a_review_records_its_decision_and_the_assignment_s_status_before_and_af
     review_return(
         assignment=lead,
         reviewer=reviewer,
-        reason_code="not_signed",
+        reason_code="unsigned",
         reason_text="Quyết định chưa có chữ ký",
         now=at(2025, 11, 11),
     )
@@ -190,16 +190,16 @@ def test_a_review_records_its_decision_and_the_assignment_s_status_before_and_af
         "assignment": lead.pk,
         "report": first.pk,
         "decision": [None, "returned"],
-        "reason_code": [None, "not_signed"],
+        "reason_code": [None, "unsigned"],
         "reason": [None, "Quyết định chưa có chữ ký"],
         "assignment_status": ["awaiting_review", "returned"],
     }
     shown = audit_changes(returned)
-    assert ("Loại lý do", None, "Văn bản chưa được ký, ban hành") in shown
+    assert ("Loại lý do", None, "Văn bản chưa được ký") in shown
     assert ("Trạng thái phân công", "Chờ thẩm định", "Chờ hoàn thiện") in shown
     assert event("claim.return").changes["reason"] == [
         None,
-        "Văn bản chưa được ký, ban hành: Quyết định chưa có chữ ký",
+        "Văn bản chưa được ký: Quyết định chưa có chữ ký",
     ]
 
     second = _claim(lead, staff, november, 12)
@@ -235,10 +235,11 @@ def test_the_trail_s_page_and_csv_show_each_field_before_and_after(client, lead,
     assert "<del>Kết quả &lt;b&gt;cũ&lt;/b&gt;</del>" in body and "<ins>=1+1 kết quả mới</ins>" in body
     assert "KPI “100% hồ sơ được số hóa (≥ 100%)”" in body
     assert "<del>40</del>" in body and "<ins>60</ins>" in body
-    assert "<del>40.00</del>" in body and "<ins>60.00</ins>" in body
 
     response = client.get(reverse("audit:event_export"), {"action": "report.update_draft"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    changes = json.loads(rows[1][rows[0].index("Thay đổi (trước → sau)")])
+    words = rows[1][rows[0].index("Thay đổi (trước → sau)")]
+    assert "Kết quả đạt được: Kết quả <b>cũ</b> → =1+1 kết quả mới" in words
+    changes = json.loads(rows[1][rows[0].index("Dữ liệu thay đổi (JSON)")])
     assert changes["results"] == ["Kết quả <b>cũ</b>", "=1+1 kết quả mới"]
     assert changes[SIGNED] == ["40", "60"]
