@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
+from kpis.jobs import TRANSIENT_ERRORS
 
 from .archive import GeneratedReport, GeneratedReportStatus
 
@@ -247,7 +248,17 @@ def resume_reports_job(now: str | None = None) -> list[int]:
     return reports_resume(now=parse_now(now))
 
 
-@shared_task(name="reports.refresh_dashboard", acks_late=True, time_limit=900, soft_time_limit=840)
+@shared_task(
+    name="reports.refresh_dashboard",
+    acks_late=True,
+    time_limit=900,
+    soft_time_limit=840,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+)
 def refresh_dashboard_job(now: str | None = None) -> dict:
     """Rebuild the summary rows the dashboards read. Idempotent: a whole rebuild in one
     transaction; two at once are serialised by a lock."""

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kpis.models import AssignmentState, Period, ProgressReport, ReportStatus
 from kpis.services import ReportData, report_correct, report_save_draft
+from nq57portal.retry import retry_on_conflict
 from units.permissions import access_assignment_for_user, can_report_on
 
 from ..http import PDF_PREVIEW_CSP, serve
@@ -87,6 +88,7 @@ def _refused(request, assignment, period_id, errors: list[str]):
 
 @login_required
 @require_POST
+@retry_on_conflict
 def upload(request, assignment_id):
     assignment = access_assignment_for_user(request.user, assignment_id, perm="report")
     now = timezone.now()
@@ -126,6 +128,7 @@ def upload(request, assignment_id):
 
 @login_required
 @require_POST
+@retry_on_conflict
 def remove(request, evidence_id):
     evidence = access_evidence_for_user(request.user, evidence_id, perm="remove")
     report, assignment, name = evidence.report, evidence.report.assignment, evidence.original_name

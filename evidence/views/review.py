@@ -13,6 +13,7 @@ from kpis.exports import QUEUE_COLUMNS
 from kpis.models import AssignmentState
 from nq57portal.exporting import export_response, requested_format
 from nq57portal.redirects import next_url
+from nq57portal.retry import retry_on_conflict
 
 from ..forms import ApproveForm, ReturnForm, posted_report_id, posted_report_ids, queue_filters
 from ..models import ReturnReason
@@ -111,6 +112,7 @@ def _done(request, text: str):
 
 @login_required
 @require_POST
+@retry_on_conflict
 def approve(request, assignment_id):
     assignment = access_claim_for_user(request.user, assignment_id)
     form = ApproveForm(request.POST)
@@ -147,6 +149,7 @@ def approve(request, assignment_id):
 
 @login_required
 @require_POST
+@retry_on_conflict
 def return_claim(request, assignment_id):
     assignment = access_claim_for_user(request.user, assignment_id)
     form = ReturnForm(request.POST)
@@ -179,6 +182,7 @@ def return_claim(request, assignment_id):
 
 @login_required
 @require_POST
+@retry_on_conflict
 def approve_many(request):
     require_reviewer(request.user)
     ids = [raw for raw in request.POST.getlist("assignment") if raw.isdigit()][:200]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from evidence.services import cleanup_on_error, evidence_document_from_post
 from nq57portal.exporting import export_response, requested_format
+from nq57portal.retry import retry_on_conflict
 from tasks.models import AssignmentRole
 from units.permissions import access_assignment_for_user, can_report_on
 
@@ -190,6 +191,7 @@ def _form_context(request, assignment, periods, period, form, rows, **extra):
 
 
 @login_required
+@retry_on_conflict
 def report_form(request, assignment_id):
     assignment = access_assignment_for_user(request.user, assignment_id, perm="view")
     subtask = assignment.subtask
@@ -351,6 +353,7 @@ def _saved(request, assignment, report, action):
 
 @login_required
 @require_POST
+@retry_on_conflict
 def report_correct_view(request, report_id):
     """Start a correction of a submitted report: a new draft version, the old one kept."""
     report = get_object_or_404(ProgressReport.objects.select_related("period"), pk=report_id)

@@ -4,13 +4,16 @@ assignment (the rebuild) or for a few (a sync, which also re-sums their cells: r
 
 A sync runs in the transaction of the service that changed the assignments (report submission,
 review decisions; see kpis.signals.progress_changed), so a dashboard opened a moment later counts
-the change. On PostgreSQL syncs take a shared advisory lock and the rebuild takes the same lock
-exclusively for its rows-and-cells part: a sync never interleaves with it (the rebuild could
-otherwise write a row or cell from a snapshot older than the sync's), and syncs never wait for one
-another.
+the change. On PostgreSQL syncs and the rebuild's rows-and-cells part take one advisory lock, each
+alone: a sync never interleaves with the rebuild (which could otherwise write a row or cell from a
+snapshot older than the sync's) nor with another sync (two deleting and re-summing the same cells
+deadlocked, or each inserted its own). A sync runs in a savepoint and gives up, leaving its rows to
+the rebuild queued after every change, rather than fail the user's action.
 """
 
-from django.db import connection, transaction
+import logging
+
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -34,6 +37,8 @@ from tasks.models import Assignment, assignment_start
 from .cells import cells_sync, keys_of
 
 LOCK_KEY = 57_0007
+SYNC_LOCK_TIMEOUT = "5s"
+logger = logging.getLogger(__name__)
 FLAG_COLUMNS = {kind: f"flags_{kind}" for kind in flag_kinds()}
 
 
@@ -133,14 +138,24 @@ def rows_sync(assignment_ids) -> int:
     ids = sorted({int(pk) for pk in assignment_ids})
     if not ids:
         return 0
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_KEY])
-        before = keys_of(ids)
-        written = _write(ids)
-        cells_sync(before + keys_of(ids))
-        return written
+    try:
+        with transaction.atomic():  # a savepoint in the caller's transaction
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    # One sync at a time (two deleting and re-summing the same cells deadlocked, or
+                    # double-counted), waiting for a rebuild at most SYNC_LOCK_TIMEOUT.
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [SYNC_LOCK_TIMEOUT])
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+                    cursor.execute("SELECT set_config('lock_timeout', '0', true)")
+            before = keys_of(ids)
+            written = _write(ids)
+            cells_sync(before + keys_of(ids))
+            return written
+    except DatabaseError:
+        # The dashboards must never make a report or a review decision fail: this sync is rolled
+        # back alone, and the rebuild queued after every change (refresh_soon) brings them in.
+        logger.warning("Dashboard rows of %s left to the next rebuild", ids, exc_info=True)
+        return 0
 
 
 def sync_on_progress(sender=None, assignment_ids=None, **kwargs) -> int:
