@@ -148,6 +148,14 @@ class AppendixSection:
 
 
 @dataclass(frozen=True)
+class AppendixList:
+    """A list of the body that did not fit it, printed complete at the head of the appendix."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Appendix:
     """The landscape appendix table: "PHỤ LỤC", what it lists, and the rows by section.
 
@@ -164,6 +172,7 @@ class Appendix:
     subtask_count: int | None = None
     assignment_count: int | None = None
     unit_count: int | None = None
+    lists: tuple[AppendixList, ...] = ()
 
     @property
     def row_count(self) -> int:

@@ -10,8 +10,10 @@ import datetime
 from decimal import Decimal
 
 from kpis.flags import flag_kinds, kind_label
+from reports.assembly.late import late_line
 from reports.document import (
     Appendix,
+    AppendixList,
     AppendixRow,
     AppendixSection,
     FigureTable,
@@ -57,27 +59,34 @@ NARRATIVE_FIELDS = {
 # The longest text one narrative part may hold (the form and the service refuse more). The draft the
 # server writes keeps within it however many tasks the period lists: a long list is cut, and says so.
 NARRATIVE_MAX = 20_000
+# A list of section I.3, II or IV longer than this goes complete to the appendix (lettered A, B …);
+# the body keeps a summary or its first items and says where the rest is.
+BODY_LIST_MAX = 6_000
 
 
-def _more(count: int, shown: int) -> list[str]:
+def _more(count: int, shown: int, where: str = "") -> list[str]:
     if count <= shown:
         return []
-    return [f"(Còn {count - shown} nội dung khác của các đơn vị, xem bản xuất Excel các báo cáo của kỳ.)"]
+    if where:
+        return [f"(Còn {count - shown} nội dung khác, xem đầy đủ tại Phụ lục, mục {where}.)"]
+    return [f"(Còn {count - shown} nội dung khác của các đơn vị.)"]
 
 
-def _bounded(lines: list[str], count: int, *, head: str = "", limit: int = NARRATIVE_MAX) -> str:
+def _bounded(
+    lines: list[str], count: int, *, head: str = "", limit: int = NARRATIVE_MAX, where: str = ""
+) -> str:
     """`head`, then as many of `lines` as fit in `limit` characters, then how many were left out
     (of `count` in all, of which `lines` are the first)."""
     kept: list[str] = []
     size = len(head)
     for line in lines:
-        more = _more(count, len(kept) + 1)
+        more = _more(count, len(kept) + 1, where)
         # Room for this line and for the note of what is still left out after it.
         if size + len(line) + 1 + (len(more[0]) + 1 if more else 0) > limit:
             break
         kept.append(line)
         size += len(line) + 1
-    return head + "\n".join(kept + _more(count, len(kept)))
+    return head + "\n".join(kept + _more(count, len(kept), where))
 
 
 def _date(iso: str | None) -> str:
@@ -97,34 +106,111 @@ def scope_words(inputs: dict) -> str:
     return what
 
 
+def late_lines(inputs: dict) -> list[str]:
+    """Section II.1's complete list: by section and general task (in the plan's order), one line
+    per late sub-task, most severe and longest late first within its general task."""
+    groups: dict = {}
+    for item in inputs.get("late") or ():
+        key = (item["section"], item["section_title"], item["general_task"], item["general_task_title"])
+        groups.setdefault(key, []).append(item)
+    lines: list[str] = []
+    section = None
+    for key in sorted(groups, key=lambda k: min(i["position"] for i in groups[k])):
+        sec_code, sec_title, gt_code, gt_title = key
+        if (sec_code, sec_title) != section:
+            section = (sec_code, sec_title)
+            lines.append(f"Mục {sec_code}. {sec_title}:" if sec_code else f"{sec_title}:")
+        lines.append(f"Nhiệm vụ {gt_code}. {gt_title}:" if gt_code else f"{gt_title}:")
+        lines.extend(late_line(i) for i in groups[key])
+    return lines
+
+
+def late_summary(inputs: dict) -> list[str]:
+    """Section II.1 in the body when the complete list is too long for it: one line per general task."""
+    groups: dict = {}
+    for item in inputs.get("late") or ():
+        groups.setdefault((item["general_task"], item["general_task_title"]), []).append(item)
+    lines = []
+    for key in sorted(groups, key=lambda k: min(i["position"] for i in groups[k])):
+        items = groups[key]
+        code, title = key
+        worst = max(items, key=lambda i: i["days_late"])
+        text = (
+            f"- Nhiệm vụ {code}. {title}: {_n(len(items))} tiểu nhiệm vụ chậm tiến độ, "
+            f"{_n(sum(i['pending'] for i in items))} lượt giao chủ trì chưa hoàn thành"
+        )
+        if worst["days_late"]:
+            text += f"; lâu nhất {worst['code']} quá hạn {_n(worst['days_late'])} ngày"
+        lines.append(text + ".")
+    return lines
+
+
+def words_lines(items: list[dict]) -> list[str]:
+    """The units' condensed words: "- text (Sở A, Sở B và 12 xã, phường; 1.1, 2.3)."""
+    out = []
+    for i in items:
+        codes = ", ".join(i["codes"][:5]) + (" …" if len(i["codes"]) > 5 else "")
+        out.append(f"- {i['text']} ({i['by']}; {codes}).")
+    return out
+
+
+# The body's lists that may overflow to the appendix: (narrative part, inputs key, title).
+_LISTS = (
+    ("results", "results_condensed", "Kết quả các đơn vị báo cáo (mục I.3)"),
+    ("shortcomings", "late", "Các nhiệm vụ chậm tiến độ, bị cảnh báo (mục II.1)"),
+    ("causes", "causes", "Khó khăn, vướng mắc các đơn vị nêu (mục II.2)"),
+    ("proposals", "proposals_condensed", "Đề xuất, kiến nghị của các đơn vị (mục IV)"),
+)
+
+
+def _list_lines(inputs: dict, part: str) -> list[str]:
+    if part == "shortcomings":
+        return late_lines(inputs)
+    key = {p: k for p, k, _ in _LISTS}[part]
+    return words_lines(inputs.get(key) or [])
+
+
+def overflow_lists(inputs: dict) -> dict[str, tuple[str, str, list[str]]]:
+    """The lists too long for the body: part -> (appendix letter, title, complete lines)."""
+    out = {}
+    for part, key, title in _LISTS:
+        if key not in inputs:  # inputs archived before these lists existed
+            continue
+        lines = _list_lines(inputs, part)
+        if len("\n".join(lines)) > BODY_LIST_MAX:
+            out[part] = (chr(ord("A") + len(out)), title, lines)
+    return out
+
+
 def default_narrative(inputs: dict, *, issuing_body: str = "Ban Chỉ đạo tỉnh") -> dict:
     scope = inputs["scope"]
     words = scope["period_words"]
+    overflow = overflow_lists(inputs)
 
-    def listed(key, fmt):
-        block = inputs[key]
-        return _bounded([fmt(i) for i in block["items"]], block["count"])
+    def listed(part):
+        lines = _list_lines(inputs, part)
+        if part not in overflow:
+            return "\n".join(lines)
+        letter = overflow[part][0]
+        if part == "shortcomings":
+            head = f"(Danh sách đầy đủ {_n(len(inputs['late']))} tiểu nhiệm vụ tại Phụ lục, mục {letter}.)\n"
+            summary = late_summary(inputs)
+            return _bounded(summary, len(summary), head=head, limit=BODY_LIST_MAX, where=letter)
+        return _bounded(lines, len(lines), limit=BODY_LIST_MAX, where=letter)
 
-    flags = inputs["flags"]
-    shortcomings = _bounded(
-        [
-            f"- {i['code']} {i['subtask']} ({i['unit']}): {' '.join(i['messages'])}"
-            for i in flags["items"][:60]
-        ],
-        flags["count"],
-    )
+    shortcomings = listed("shortcomings")
     nxt = inputs["next_period"]
     next_lines = [
         f"- {i['code']} {i['subtask']} — {', '.join(i['leads'])} — thời hạn {_date(i['deadline'])}."
-        for i in nxt["items"][:60]
+        for i in nxt["items"]
     ]
     return {
         "preamble": (
             f"Thực hiện {scope_words(inputs)}, {issuing_body} báo cáo tình hình thực hiện {words} như sau:"
         ),
-        "results": listed("results", lambda i: f"- {i['unit']} ({i['code']}): {i['text']}"),
+        "results": listed("results"),
         "shortcomings": shortcomings,
-        "causes": listed("difficulties", lambda i: f"- {i['unit']} ({i['code']}): {i['text']}"),
+        "causes": listed("causes"),
         "next_tasks": (
             _bounded(
                 next_lines,
@@ -134,7 +220,7 @@ def default_narrative(inputs: dict, *, issuing_body: str = "Ban Chỉ đạo t�
             if next_lines
             else "Tiếp tục chỉ đạo, đôn đốc các đơn vị thực hiện các nhiệm vụ đang triển khai."
         ),
-        "proposals": listed("proposals", lambda i: f"- {i['unit']} ({i['code']}): {i['text']}"),
+        "proposals": listed("proposals"),
         "closing": f"Trên đây là báo cáo tình hình thực hiện {words}, {issuing_body} kính báo cáo./.",
     }
 
@@ -234,6 +320,10 @@ def _appendix(inputs: dict, header: dict) -> Appendix:
         note=(
             f"(Kèm theo Báo cáo số {number} ngày {_date(header.get('date'))}; "
             f"số liệu tính đến hết ngày {_date(scope['cutoff'])})"
+        ),
+        lists=tuple(
+            AppendixList(title=f"{letter}. {title}", lines=tuple(lines))
+            for letter, title, lines in overflow_lists(inputs).values()
         ),
     )
 

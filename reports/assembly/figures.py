@@ -18,10 +18,11 @@ from tasks.models import Plan, SubTask
 from units.models import Unit
 from units.naming import vi_sort_key
 
+from .late import condensed, late_subtasks
 from .scope import ReportScope
 from .snapshot import LeadState, by_subtask, lead_states, units_by_id
 
-INPUTS_VERSION = 2  # 2: flags counted per assignment under its most severe kind
+INPUTS_VERSION = 3  # 2: flags counted per assignment under its most severe kind; 3: section II lists
 TEXT_LIMIT = 60
 FLAG_LIMIT = 200
 NEXT_LIMIT = 200
@@ -314,6 +315,11 @@ def assemble(scope: ReportScope) -> dict:
         "results": texts("results"),
         "difficulties": texts("difficulties"),
         "proposals": texts("proposals"),
+        # Section II as written: complete lists (the draft keeps what fits, the appendix the rest).
+        "late": late_subtasks(grouped, subs, units, cutoff, unit_scope=bool(scope.unit_id)),
+        "results_condensed": condensed(ordered, "results", subs, units),
+        "causes": condensed(ordered, "difficulties", subs, units),
+        "proposals_condensed": condensed(ordered, "proposals", subs, units),
         "next_period": {"count": len(due_next), "items": due_next[:NEXT_LIMIT]},
         "appendix": appendix,
     }

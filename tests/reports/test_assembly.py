@@ -182,7 +182,7 @@ def test_changes_after_the_cutoff_change_nothing(world):
 def test_the_document_prints_the_figures_not_the_narrative(world):
     inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
     narrative = default_narrative(inputs)
-    assert "Sở Alpha (2.3)" in narrative["results"]
+    assert "(Sở Alpha; 2.3)" in narrative["results"]
     header = {
         "parent_body": "UBND TỈNH ĐỒNG NAI", "issuing_body": "BAN CHỈ ĐẠO", "symbol": "BC-BCĐ", "place": "Đồng Nai",
         "date": "2026-01-05", "title": "Tình hình thực hiện", "recipients": ["UBND tỉnh"], "distribution": ["Lưu: VT"],
@@ -252,21 +252,24 @@ def test_the_drafted_narrative_fits_the_form_however_long_the_lists(world):
 
     inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
     long_text = "Chưa hoàn thành do thiếu kinh phí và nhân lực thực hiện; " * 12
-    flagged = {
-        "code": "5.4",
-        "subtask": "Xây dựng cơ sở dữ liệu chuyên ngành " * 4,
-        "unit": "UBND xã phường",
-        "messages": [long_text, long_text],
+    late = {
+        "code": "5.4", "subtask": "Xây dựng cơ sở dữ liệu chuyên ngành " * 4, "section": "V",
+        "section_title": "Dữ liệu", "general_task": "5", "general_task_title": "Cơ sở dữ liệu",
+        "deadline": "2025-11-30", "days_late": 51, "pending": 60, "members": 95, "unit_word": "xã, phường",
+        "leads": "UBND cấp xã", "kinds": ["overdue"], "flagged": 60, "position": 1,
+    }  # fmt: skip
+    said = {"text": long_text * 3, "codes": ["2.3"], "by": "Sở Alpha", "units": 1}
+    inputs = {
+        **inputs,
+        "late": [{**late, "general_task": str(n)} for n in range(922)],
+        "results_condensed": [{**said, "text": f"{n} {said['text']}"} for n in range(450)],
     }
-    inputs["flags"] = {**inputs["flags"], "items": [flagged] * 60, "count": 922}
-    said = {"unit": "Sở Alpha", "code": "2.3", "text": long_text * 3}
-    inputs["results"] = {"items": [said] * 100, "count": 450}
     narrative = default_narrative(inputs)
     for key, text in narrative.items():
         assert len(text) <= NARRATIVE_MAX, key
     assert clean_narrative(narrative) == narrative
     lines = narrative["shortcomings"].splitlines()
-    shown = len(lines) - 1
-    assert 0 < shown < 60 and lines[-1].startswith(f"(Còn {922 - shown} nội dung khác")
+    shown = len(lines) - 2  # the note where the complete list is, and how many more
+    assert 0 < shown < 922 and lines[-1].startswith(f"(Còn {922 - shown} nội dung khác")
     lines = narrative["results"].splitlines()
     assert lines[-1].startswith(f"(Còn {450 - (len(lines) - 1)} nội dung khác")

@@ -61,7 +61,7 @@ def test_it_shows_the_builder_and_a_prefilled_draft(client, world, secretariat):
     assert draft.status_code == 200
     assert "UBND TỈNH ĐỒNG NAI" in html and "BC-BCĐ" in html and "Kính gửi" in html
     assert "Tình hình thực hiện Kế hoạch số 9-KH/BCĐ quý IV năm 2025" in html
-    assert "Sở Gamma (1.2): Thiếu kinh phí thực hiện" in html  # a unit's difficulty prefilled
+    assert "Thiếu kinh phí thực hiện (Sở Gamma; 1.2)" in html  # a unit's difficulty prefilled
     assert 'name="total"' not in html  # no figure is a form field
 
 
