@@ -100,6 +100,24 @@ def default_header(scope: ReportScope, inputs: dict, *, today: datetime.date) ->
     }
 
 
+def require_cutoff_passed(scope: ReportScope, *, now) -> None:
+    """A report states figures "tính đến hết ngày" its cut-off: refused until that day is over, so
+    one label never carries two sets of figures (a draft made on 07/12 for a cut-off of 20/12 would
+    print a future date, and a second one after the 20th other figures under the same label)."""
+    if now >= scope.cutoff_at:
+        return
+    cutoff = scope.cutoff.strftime("%d/%m/%Y")
+    ready = (scope.cutoff + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+    raise ValidationError(
+        {
+            "period": gettext(
+                "Kỳ này chốt số liệu đến hết ngày %(cutoff)s, chưa qua: chỉ lập được báo cáo từ ngày %(ready)s."
+            )
+            % {"cutoff": cutoff, "ready": ready}
+        }
+    )
+
+
 def report_draft(
     *, kind: str, period: Period, plan: Plan | None, unit: Unit | None, actor, now=None
 ) -> ReportDraft:
@@ -109,6 +127,7 @@ def report_draft(
         scope = resolve_scope(kind=kind, period=period, plan=plan, unit=unit)
     except ScopeError as error:
         raise ValidationError({"period": str(error)}) from None
+    require_cutoff_passed(scope, now=now or timezone.now())
     inputs = assemble(scope)
     return ReportDraft(
         kind=kind,
@@ -170,6 +189,7 @@ def report_generate(*, draft: ReportDraft, actor, now=None) -> GeneratedReport:
 
     _require_builder(actor)
     now = now or timezone.now()
+    require_cutoff_passed(draft.scope, now=now)
     header = clean_header(draft.header)
     narrative = clean_narrative(draft.narrative)
     report = GeneratedReport.objects.create(

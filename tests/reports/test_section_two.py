@@ -165,3 +165,28 @@ def test_nothing_is_cut_what_does_not_fit_the_body_goes_complete_to_the_appendix
     assert sum(line.startswith("- ") for line in lists["A"]) == 900  # every late sub-task
     assert len(lists["B"]) == 400
     assert set(overflow_lists(inputs)) == {"shortcomings", "causes"}
+
+
+@pytest.mark.django_db
+def test_a_period_whose_cutoff_is_not_over_is_refused_with_the_reason():
+    from django.core.exceptions import ValidationError
+
+    from reports.services import report_draft
+    from tests.factories import UserFactory
+    from units.models import Role
+
+    world = build_world()
+    actor = UserFactory(unit=None, roles=[Role.SECRETARIAT])
+    # the quarter's cut-off is 20/12/2025: on 07/12 it is refused, from 21/12 it is drafted
+    early = datetime.datetime(2025, 12, 7, 9, tzinfo=datetime.UTC)
+    with pytest.raises(ValidationError) as refused:
+        report_draft(
+            kind="quarterly", period=world.quarter, plan=world.plan, unit=None, actor=actor, now=early
+        )
+    assert "chốt số liệu đến hết ngày 20/12/2025" in str(refused.value)
+    assert "từ ngày 21/12/2025" in str(refused.value)
+    later = datetime.datetime(2025, 12, 21, 9, tzinfo=datetime.UTC)
+    draft = report_draft(
+        kind="quarterly", period=world.quarter, plan=world.plan, unit=None, actor=actor, now=later
+    )
+    assert draft.scope.cutoff == datetime.date(2025, 12, 20)
