@@ -142,7 +142,7 @@ class DraftForm(forms.Form):
         help_text=_("Ví dụ: TM. BAN CHỈ ĐẠO / KT. TRƯỞNG BAN — mỗi dòng một cấp."),
     )
     signer_title = forms.CharField(label=HEADER_FIELDS["signer_title"], max_length=200)
-    signer_name = forms.CharField(label=HEADER_FIELDS["signer_name"], required=False, max_length=200)
+    signer_name = forms.CharField(label=HEADER_FIELDS["signer_name"], max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

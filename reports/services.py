@@ -48,7 +48,16 @@ HEADER_FIELDS = {
     "signer_name": _("Người ký"),
 }
 LIST_FIELDS = ("recipients", "distribution", "authority")
-REQUIRED_HEADER = ("issuing_body", "symbol", "place", "date", "title", "recipients", "signer_title")
+REQUIRED_HEADER = (
+    "issuing_body",
+    "symbol",
+    "place",
+    "date",
+    "title",
+    "recipients",
+    "signer_title",
+    "signer_name",  # a report is generated to be signed: never a blank signer
+)
 MAX_TEXT = NARRATIVE_MAX
 
 

@@ -49,7 +49,7 @@ def form_data(response) -> dict:
     for name, field in form.fields.items():
         value = form[name].value()
         data[name] = value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else (value or "")
-    return data
+    return {**data, "signer_name": data.get("signer_name") or "Nguyễn Văn A"}  # the draft leaves it blank
 
 
 def test_it_shows_the_builder_and_a_prefilled_draft(client, world, secretariat):
@@ -76,6 +76,15 @@ def test_errors_stay_beside_their_fields_and_nothing_typed_is_lost(client, world
     assert "Ngày không hợp lệ, hãy nhập theo dạng dd/mm/yyyy." in html
     assert "Số văn bản chỉ gồm chữ và số" in html
     assert "Nội dung tôi vừa gõ, rất dài" in html and "31/02/2026" in html
+    assert not GeneratedReport.objects.exists()
+
+
+def test_a_signer_name_is_required_before_generating(client, world, secretariat):
+    client.force_login(secretariat)
+    data = {**form_data(client.get(draft_url(world))), "signer_name": "  "}
+    response = client.post(draft_url(world), data)
+    assert response.status_code == 400
+    assert "Vui lòng nhập người ký." in response.content.decode()
     assert not GeneratedReport.objects.exists()
 
 
