@@ -39,7 +39,9 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
-run: demo
+# As root, `make run` first installs the system packages (the report's Vietnamese fonts among them);
+# otherwise it goes on and the report builder says which fonts are missing.
+run: $(if $(filter 0,$(shell id -u)),sysdeps) demo
 	@echo "Portal: http://127.0.0.1:8000/"
 	$(PY) manage.py runserver 127.0.0.1:8000
 

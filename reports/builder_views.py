@@ -23,6 +23,7 @@ from evidence.http import DOWNLOAD_CSP, content_disposition
 from .archive import GeneratedReport
 from .builder_forms import KIND_CHOICES, DraftForm, RawExportForm, ScopeForm
 from .jobs import private_storage
+from .pdf.fonts import missing_fonts
 from .raw_export import raw_reports_workbook
 from .services import ReportDraft, can_build_reports, report_draft, report_generate
 
@@ -123,6 +124,8 @@ def builder_draft(request):
             "draft": draft,
             "inputs": draft.inputs,
             "choice": scope_form.cleaned_data,
+            # said before generating: without them Vietnamese letters fall back to another font
+            "missing_fonts": missing_fonts(),
             "query": urlencode(
                 {k: scope_form.cleaned_data.get(k) or "" for k in ("kind", "period", "plan", "unit")}
             ),

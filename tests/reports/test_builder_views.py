@@ -203,3 +203,12 @@ def test_in_english_periods_read_as_elsewhere_in_the_ui_and_the_document_stays_v
     assert "Tình hình thực hiện Kế hoạch số 9-KH/BCĐ quý IV năm 2025" in draft  # the document's own words
     month = client.get(draft_url(world, kind="monthly", period=world.month.end.isoformat())).content.decode()
     assert "<h1>Draft report Month 12/2025</h1>" in month
+
+
+def test_the_builder_warns_before_generating_when_fonts_are_missing(client, world, secretariat, monkeypatch):
+    monkeypatch.setattr("reports.builder_views.missing_fonts", lambda: ["Tinos-Regular.ttf"])
+    client.force_login(secretariat)
+    html = client.get(draft_url(world)).content.decode()
+    assert "Máy chủ thiếu phông chữ tiếng Việt cho bản PDF" in html and "Tinos-Regular.ttf" in html
+    monkeypatch.setattr("reports.builder_views.missing_fonts", lambda: [])
+    assert "Máy chủ thiếu phông chữ" not in client.get(draft_url(world)).content.decode()
