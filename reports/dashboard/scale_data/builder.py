@@ -348,7 +348,8 @@ class Builder:
         AssignmentState.objects.bulk_create(self.states, batch_size=5000)
         next_id = _next_id(Evidence)
         fields = ["id", "report_id", "stored_name", "original_name", "sha256", "size", "content_type", "kind",
-                  "scanned", "uploaded_by_id", "uploaded_at"]  # fmt: skip
+                  "scanned", "uploaded_by_id", "uploaded_at", "output_document", "document_number",
+                  "document_issuer"]  # fmt: skip
         with TableWriter(Evidence, fields) as writer:
             for i, (report_id, name, original, sha, size, user, when) in enumerate(self.evidence):
                 writer.add(
@@ -364,6 +365,9 @@ class Builder:
                         False,
                         user,
                         when,
+                        False,
+                        "",
+                        "",
                     )
                 )
         self.counts.evidence = writer.count
