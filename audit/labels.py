@@ -196,7 +196,11 @@ def value_words(value) -> str:
         return gettext("có") if value else gettext("không")
     if isinstance(value, dict):
         kinds = dict(FlagKind.choices)
-        parts = [f"{kinds.get(k) or field_label(str(k))}: {value_words(v)}" for k, v in value.items()]
+        # Flag kinds in the order the rules list them, whatever order the database kept the
+        # keys in (PostgreSQL's jsonb sorts them by length).
+        order = {kind: i for i, kind in enumerate(kinds)}
+        items = sorted(value.items(), key=lambda item: order.get(item[0], len(order)))
+        parts = [f"{kinds.get(k) or field_label(str(k))}: {value_words(v)}" for k, v in items]
         return "; ".join(parts) or "—"
     if isinstance(value, (list, tuple)):
         return ", ".join(value_words(v) for v in value) or "—"
