@@ -15,6 +15,7 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("evidence/", include("evidence.urls")),
     path("reports/", include("reports.urls")),
+    path("budget/", include("budget.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),

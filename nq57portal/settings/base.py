@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reports",
     "ops",
     "notifications",
+    "budget",
 ]
 
 MIDDLEWARE = [
