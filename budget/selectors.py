@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from kpis.models import PeriodKind
 from tasks.models import Plan, readable_by
@@ -213,6 +214,8 @@ def dashboard_totals(scope) -> dict | None:
     query = f"?year={as_of.year}" + (f"&plan={scope.plan.pk}" if scope.plan else "")
     return {
         "url": reverse("budget:overview") + query,
+        # Worded here, not in the board's template: the template's messages are all in the catalogue.
+        "label": gettext("Giải ngân kinh phí năm %(year)s") % {"year": as_of.year},
         **found,
         "allocated_text": money(found["allocated"]),
         "disbursed_text": money(found["disbursed"]),

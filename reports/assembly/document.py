@@ -343,6 +343,14 @@ def build_document(inputs: dict, header: dict, narrative: dict, *, sha256: str =
             if n.get("results")
             else ()
         ),
+        *(
+            (
+                Heading(f"{4 if n.get('results') else 3}. Kinh phí thực hiện"),
+                *_paragraphs(inputs["budget"]),
+            )
+            if inputs.get("budget")
+            else ()
+        ),
     )
     kinds = inputs["flags"]["by_kind"]
     flag_table = FigureTable(

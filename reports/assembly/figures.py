@@ -12,6 +12,7 @@ import json
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from budget.selectors import budget_paragraph
 from kpis.flags import flag_kinds, kind_label, severity
 from kpis.models import Kpi, Status
 from tasks.models import Plan, SubTask
@@ -295,7 +296,10 @@ def assemble(scope: ReportScope) -> dict:
         seen_sections[key]["rows"].extend(_appendix_rows(sub, grouped[sub_id], units, cutoff, group_rows))
 
     unit = Unit.objects.filter(pk=scope.unit_id).values("pk", "name").first() if scope.unit_id else None
+    # The budget part (issue 22), only when the scope has a budget: reports without one keep their inputs.
+    budget = budget_paragraph(list(scope.plan_ids), scope.cutoff, unit=scope.unit_id)
     return {
+        **({"budget": budget} if budget else {}),
         "version": INPUTS_VERSION,
         "scope": {
             **scope.to_json(),

@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from budget.selectors import dashboard_totals
 from kpis.exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS, SUBTASK_COLUMNS
 from kpis.flag_conditions import overdue_q
 from kpis.flags import RULES, RedFlag, kind_label
@@ -97,6 +98,7 @@ def _board_context(request, scope, snap, part: str = "board") -> dict:
         "stale": snap is not None and timezone.now() - snap.computed_at > stale_after,
         "totals": totals,
         "subtasks": selectors.subtask_counts(scope) if scope.unit is None else None,
+        "budget": dashboard_totals(scope),
         "series": series,
         "chart_progress": {
             "labels": [p["label"] for p in series],

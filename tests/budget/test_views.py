@@ -134,3 +134,26 @@ def test_the_overview_rolls_up_for_the_secretariat(client, world, django_assert_
     assert "Chi đầu tư phát triển" in html
     assert "Sở Khoa học và Công nghệ" in html
     assert "10 tỷ đồng" in html
+
+
+def test_the_dashboards_show_the_disbursement_rate_beside_completion(client, world):
+    from budget.services import disbursement_report
+
+    disbursement_report(
+        allocation=world.line, period=world.months[9], amount=Decimal(3_650_000_000), uploads=[evidence()],
+        actor=world.staff_a, now=NOW,
+    )  # fmt: skip
+    client.force_login(world.secretariat)
+    html = client.get(reverse("reports:dashboard"), {"period": "2025-09"}).content.decode()
+    assert "Giải ngân kinh phí năm 2025" in html
+    assert "36,5%" in html and "3,7 tỷ đồng / 10 tỷ đồng" in html
+    client.force_login(world.staff_a)
+    html = client.get(
+        reverse("reports:unit_dashboard", args=[world.unit_a.pk]), {"period": "2025-09"}
+    ).content.decode()
+    assert "36,5%" in html
+    client.force_login(world.staff_b)
+    html = client.get(
+        reverse("reports:unit_dashboard", args=[world.unit_b.pk]), {"period": "2025-09"}
+    ).content.decode()
+    assert "Giải ngân kinh phí" not in html  # unit B has no budget
