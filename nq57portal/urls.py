@@ -18,6 +18,7 @@ urlpatterns = [
     path("budget/", include("budget.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

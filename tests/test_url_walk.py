@@ -50,7 +50,20 @@ PUBLIC_PAGES = {
     "healthz",
     "set_language",
     "logout",  # signing out is for anyone (POST only); nothing to protect behind it
+    "api:schema",  # the open data API's description (OpenAPI 3): no data in it
+    "api:docs",  # its documentation page, drawn from that description
+    "api:redoc",
 }
+# The open data API is for other systems, never a browser session: anyone without a client's token
+# (an anonymous visitor, a signed-in person) is answered 401 and no login page; what a token may read
+# is tested in tests/api.
+API_PREFIX = "api:v1:"
+
+
+def _is_api(route) -> bool:
+    return bool(route.name and route.name.startswith(API_PREFIX))
+
+
 METHODS = ["get", "post", "put", "patch", "delete"]
 DENIED = {404, 405}
 MISSING_ID = 2_000_000_000
@@ -274,6 +287,9 @@ def test_anonymous_gets_login_or_nothing(route):
         if route.name in PUBLIC:
             assert response.status_code in {200, 302, 405}, (method, url, response.status_code)
             continue
+        if _is_api(route):
+            assert response.status_code == 401, (method, url, response.status_code)
+            continue
         assert _is_login_redirect(response), (
             f"{method.upper()} {url} as anonymous answered {response.status_code}; "
             f"every page sends an anonymous visitor to the login page first"
@@ -292,6 +308,10 @@ def _outsider_problems(route: Route, world: World) -> list[str]:
     for method in METHODS:
         response = _call(client, method, url)
         if route.name in PUBLIC:
+            continue
+        if _is_api(route):
+            if response.status_code != 401:
+                problems.append(f"{method.upper()} {url} with a session, no token: {response.status_code}")
             continue
         if route.name in READABLE_BY_ALL:
             if method == "get" and response.status_code != 200:
@@ -361,6 +381,9 @@ def test_pages_without_ids_need_a_sign_in(route):
     url = _url(route, {})
     for method in METHODS:
         response = _call(Client(), method, url)
+        if _is_api(route):
+            assert response.status_code == 401, (method, url, response.status_code)
+            continue
         assert _is_login_redirect(response), (
             f"{method.upper()} {url} as anonymous answered {response.status_code}; "
             f"every page sends an anonymous visitor to the login page first"

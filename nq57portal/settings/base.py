@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "ops",
     "notifications",
     "budget",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -372,3 +376,41 @@ if CACHE_URL:
             "KEY_PREFIX": "nq57",
         }
     }
+
+# Open data API (issue 24): Django REST Framework, described by drf-spectacular (OpenAPI 3 at
+# /api/schema/, its documentation at /api/docs/ with Swagger UI served from the portal itself by
+# drf-spectacular-sidecar: the CSP allows no other origin, and a province network may have none).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ClientTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.IsClient"],
+    "UNAUTHENTICATED_USER": None,
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NQ57 — API dữ liệu mở",
+    "DESCRIPTION": (
+        "Dữ liệu của cổng NQ57 cho các hệ thống khác (IOC của tỉnh, hệ thống theo dõi quốc gia): "
+        "kế hoạch, phân công, báo cáo tiến độ, cảnh báo đỏ, số liệu theo đơn vị như bảng điều hành. "
+        "Xác thực: `Authorization: Bearer <mã truy cập>` do Thường trực cấp."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStatusEnum": "kpis.models.Status",
+        "PlanStatusEnum": "tasks.models.PlanStatus",
+        "FlagStateEnum": ["open", "resolved"],
+    },
+}

@@ -1,0 +1,101 @@
+"""The query filters of the API (plan, period, unit, status, changed_since), read and checked once.
+
+A filter naming a plan, period or unit the client may not read is answered 404, like a missing one;
+a malformed value 400 with the reason."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound, ValidationError
+
+from . import selectors
+
+
+def _int(params, name):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 1 or value > 2**62:
+        raise ValidationError({name: _("Phải là một số nguyên dương.")})
+    return value
+
+
+def plan_id(params, client):
+    value = _int(params, "plan")
+    if value is not None and not selectors.plans_for(client).filter(pk=value).exists():
+        raise NotFound()
+    return value
+
+
+def period(params, client):
+    value = _int(params, "period")
+    if value is None:
+        return None
+    found = selectors.period_list(client).filter(pk=value).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def unit_id(params, client):
+    value = _int(params, "unit")
+    if value is None:
+        return None
+    if client.unit_id is not None and value != client.unit_id:
+        raise NotFound()
+    if not selectors.unit_list(client).filter(pk=value).exists():
+        raise NotFound()
+    return value
+
+
+def choice(params, name, choices):
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if value not in choices:
+        raise ValidationError(
+            {name: _("Giá trị không hợp lệ; chọn một trong: %(values)s.") % {"values": ", ".join(choices)}}
+        )
+    return value
+
+
+def changed_since(params):
+    raw = params.get("changed_since")
+    if raw in (None, ""):
+        return None
+    value = None
+    try:
+        value = parse_datetime(raw)
+        if value is None:
+            day = parse_date(raw)
+            if day is not None:
+                value = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationError(
+            {"changed_since": _("Thời điểm theo ISO 8601, ví dụ 2026-01-31T08:00:00+07:00.")}
+        )
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _p(name, kind, text, **extra):
+    return OpenApiParameter(name, kind, OpenApiParameter.QUERY, required=False, description=text, **extra)
+
+
+PLAN = _p("plan", OpenApiTypes.INT, "Mã (id) kế hoạch.")
+PERIOD = _p("period", OpenApiTypes.INT, "Mã (id) kỳ báo cáo.")
+UNIT = _p("unit", OpenApiTypes.INT, "Mã (id) đơn vị.")
+CHANGED_SINCE = _p(
+    "changed_since", OpenApiTypes.DATETIME, "Chỉ những bản ghi thay đổi từ thời điểm này (ISO 8601)."
+)

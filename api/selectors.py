@@ -1,0 +1,99 @@
+"""What a client may read, as querysets: the portal's own read rules with the client in the user's
+place (Plan.visible_to, tasks.models.readable_by, kpis.flag_selectors.flags_visible_to), so the
+API never restates who sees what. An id outside these querysets answers 404, like a missing one."""
+
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, Subquery
+
+from evidence.models import Decision, Review
+from kpis.flag_selectors import flags_visible_to
+from kpis.models import KpiTarget, Period, ProgressReport, ReportStatus
+from tasks.models import Assignment, GeneralTask, Plan, Section, SubTask, readable_by
+from units.models import Unit
+
+from .models import ApiClient
+
+
+def assignments_for(client: ApiClient):
+    return Assignment.objects.filter(readable_by(client))
+
+
+def subtasks_for(client: ApiClient):
+    qs = SubTask.objects.filter(Plan.visible_to(client, via="plan__"))
+    if client.unit_id is not None:
+        qs = qs.filter(pk__in=assignments_for(client).values("subtask_id"))
+    return qs
+
+
+def plans_for(client: ApiClient):
+    qs = Plan.objects.filter(Plan.visible_to(client))
+    if client.unit_id is not None:
+        qs = qs.filter(pk__in=subtasks_for(client).values("plan_id"))
+    return qs
+
+
+def plan_detail_queryset(client: ApiClient):
+    tasks = GeneralTask.objects.order_by("order", "pk")
+    sections = Section.objects.order_by("order", "pk").prefetch_related(Prefetch("general_tasks", tasks))
+    return plans_for(client).prefetch_related(Prefetch("sections", sections))
+
+
+def subtask_list(client: ApiClient):
+    targets = KpiTarget.objects.filter(confirmed=True).order_by("order", "pk")
+    return (
+        subtasks_for(client)
+        .select_related("general_task__section")
+        .prefetch_related("kpis", Prefetch("kpis__targets", targets, to_attr="confirmed_targets"))
+    )
+
+
+def approved_completion():
+    """The completion of the latest claim a reviewer approved (only approved completion counts)."""
+    return Subquery(
+        Review.objects.filter(assignment_id=OuterRef("pk"), decision=Decision.APPROVED)
+        .order_by("-decided_at", "-pk")
+        .values("report__completion")[:1],
+        output_field=DecimalField(max_digits=5, decimal_places=2),
+    )
+
+
+def assignment_list(client: ApiClient):
+    return (
+        assignments_for(client)
+        .select_related("subtask", "unit", "state", "via_group")
+        .annotate(approved_completion=approved_completion())
+    )
+
+
+def report_list(client: ApiClient):
+    """Submitted versions only: a draft is the unit's work in progress, not a figure."""
+    approved = (
+        Review.objects.filter(report_id=OuterRef("pk")).order_by("-decided_at", "-pk").values("decision")[:1]
+    )
+    return (
+        ProgressReport.objects.filter(readable_by(client, via="assignment__"), status=ReportStatus.SUBMITTED)
+        .select_related("assignment__subtask", "assignment__unit", "period")
+        .prefetch_related("kpi_values__target")
+        .annotate(review_decision=Subquery(approved))
+    )
+
+
+def flag_list(client: ApiClient):
+    return flags_visible_to(client).select_related("escalation", "period")
+
+
+def period_list(client: ApiClient):
+    return Period.objects.filter(plan__in=plans_for(client))
+
+
+def unit_list(client: ApiClient):
+    qs = Unit.objects.all()
+    if client.unit_id is not None:
+        qs = qs.filter(pk=client.unit_id)
+    return qs
+
+
+def changed_since_q(since, *fields) -> Q:
+    q = Q(pk__in=[])
+    for name in fields:
+        q |= Q(**{f"{name}__gte": since})
+    return q

@@ -1,0 +1,244 @@
+"""What the API returns. Read-only; dates and times ISO 8601 (times in UTC offset form), text UTF-8."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kpis.flags import flag_kinds
+from kpis.models import Measure, Status
+from tasks.models import AssignmentRole, PlanStatus
+
+
+class GeneralTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    order = serializers.IntegerField()
+
+
+class SectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    order = serializers.IntegerField()
+    general_tasks = GeneralTaskSerializer(many=True)
+
+
+class PlanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField(help_text="Số, ký hiệu (có thể trống khi đang dự thảo).")
+    title = serializers.CharField()
+    issuer = serializers.CharField()
+    issue_date = serializers.DateField(allow_null=True)
+    start_date = serializers.DateField(allow_null=True, source="effective_start")
+    status = serializers.ChoiceField(choices=PlanStatus.choices)
+    replaces = serializers.IntegerField(allow_null=True, source="replaces_id")
+    updated_at = serializers.DateTimeField()
+
+
+class PlanDetailSerializer(PlanSerializer):
+    sections = SectionSerializer(many=True)
+
+
+class TargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    measure = serializers.ChoiceField(choices=Measure.choices)
+    direction = serializers.CharField()
+
+
+class KpiSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    targets = TargetSerializer(many=True, source="confirmed_targets", help_text="Chỉ tiêu đã xác nhận.")
+
+
+class SubTaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    section = serializers.IntegerField(source="general_task.section_id")
+    section_code = serializers.CharField(source="general_task.section.code")
+    general_task = serializers.IntegerField(source="general_task_id")
+    general_task_code = serializers.CharField(source="general_task.code")
+    code = serializers.CharField()
+    title = serializers.CharField()
+    output = serializers.CharField()
+    start_date = serializers.DateField(allow_null=True)
+    deadline = serializers.DateField(allow_null=True)
+    deadline_text = serializers.CharField()
+    ongoing = serializers.BooleanField()
+    lead_names = serializers.ListField(child=serializers.CharField())
+    co_names = serializers.ListField(child=serializers.CharField())
+    kpis = KpiSerializer(many=True)
+    updated_at = serializers.DateTimeField()
+
+
+def _state(obj, name, default=None):
+    state = getattr(obj, "state", None) if hasattr(obj, "state") else None
+    return getattr(state, name, default) if state is not None else default
+
+
+class AssignmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    subtask = serializers.IntegerField(source="subtask_id")
+    plan = serializers.IntegerField(source="subtask.plan_id")
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="unit.name")
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+    via_group = serializers.IntegerField(source="via_group_id", allow_null=True)
+    status = serializers.SerializerMethodField(help_text="Chỉ phân công chủ trì có trạng thái.")
+    latest_completion = serializers.SerializerMethodField(help_text="Tỷ lệ báo cáo gần nhất (%).")
+    approved_completion = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text="Tỷ lệ của đề nghị hoàn thành gần nhất được công nhận (chỉ số này được tính).",
+    )
+    completed_at = serializers.SerializerMethodField()
+    completed_on_time = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=Status.choices, allow_null=True))
+    def get_status(self, obj):
+        if obj.role != AssignmentRole.LEAD:
+            return None
+        return _state(obj, "status", Status.NOT_STARTED)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_latest_completion(self, obj):
+        value = _state(obj, "latest_completion")
+        return float(value) if value is not None else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_completed_at(self, obj):
+        value = _state(obj, "completed_at")
+        return serializers.DateTimeField().to_representation(value) if value else None
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_completed_on_time(self, obj):
+        return _state(obj, "completed_on_time")
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_updated_at(self, obj):
+        value = _state(obj, "updated_at") or obj.created_at
+        return serializers.DateTimeField().to_representation(value)
+
+
+class KpiValueSerializer(serializers.Serializer):
+    kpi = serializers.IntegerField(source="kpi_id")
+    target = serializers.IntegerField(source="target_id", allow_null=True)
+    actual = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, coerce_to_string=False
+    )
+    met = serializers.BooleanField()
+
+
+class ReportTextsSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    results = serializers.CharField()
+    difficulties = serializers.CharField()
+    proposals = serializers.CharField()
+
+
+class ProgressReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    assignment = serializers.IntegerField(source="assignment_id")
+    subtask = serializers.IntegerField(source="assignment.subtask_id")
+    plan = serializers.IntegerField(source="assignment.subtask.plan_id")
+    unit = serializers.IntegerField(source="assignment.unit_id")
+    period = serializers.IntegerField(source="period_id")
+    period_label = serializers.CharField(source="period.label")
+    version = serializers.IntegerField()
+    completion = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
+    is_claim = serializers.BooleanField(help_text="Đề nghị công nhận hoàn thành.")
+    review_decision = serializers.ChoiceField(
+        choices=[("approved", "approved"), ("returned", "returned")],
+        allow_null=True,
+        help_text="Kết luận thẩm định của đề nghị này; chỉ 'approved' được tính.",
+    )
+    kpi_values = KpiValueSerializer(many=True)
+    submitted_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    texts = serializers.SerializerMethodField(help_text="Chỉ với phạm vi 'texts'; null nếu không có.")
+
+    @extend_schema_field(ReportTextsSerializer(allow_null=True))
+    def get_texts(self, obj):
+        if not self.context.get("texts"):
+            return None
+        return ReportTextsSerializer(obj).data
+
+
+class RedFlagSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=[(k, k) for k in flag_kinds()])
+    assignment = serializers.IntegerField(source="assignment_id")
+    subtask = serializers.IntegerField(source="subtask_id")
+    unit = serializers.IntegerField(source="unit_id")
+    period = serializers.IntegerField(source="period_id", allow_null=True)
+    numbers = serializers.DictField(help_text="Các con số của cảnh báo (kỳ vọng, thực hiện, số ngày…).")
+    message = serializers.CharField(source="message_vi")
+    raised_at = serializers.DateTimeField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    escalated_at = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_escalated_at(self, obj):
+        escalation = obj.escalation_or_none
+        return serializers.DateTimeField().to_representation(escalation.escalated_at) if escalation else None
+
+
+class PeriodSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    cutoff = serializers.DateField()
+    due_date = serializers.DateField()
+    locked = serializers.BooleanField()
+
+
+class UnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    kind = serializers.CharField()
+    is_active = serializers.BooleanField()
+
+
+class FigureCountsSerializer(serializers.Serializer):
+    assigned = serializers.IntegerField(help_text="Phân công chủ trì thuộc kế hoạch đang thực hiện.")
+    not_started = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    awaiting_review = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    completed = serializers.IntegerField(help_text="Hoàn thành đã được công nhận.")
+    completed_on_time = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    missing = serializers.IntegerField(help_text="Thiếu báo cáo của tháng của kỳ được chọn.")
+    flags = serializers.IntegerField()
+    flags_by_kind = serializers.DictField(child=serializers.IntegerField())
+    rate = serializers.FloatField(allow_null=True, help_text="Tỷ lệ hoàn thành (%).")
+    on_time_rate = serializers.FloatField(
+        allow_null=True, help_text="Tỷ lệ đúng hạn trong số hoàn thành (%)."
+    )
+
+
+class UnitFiguresSerializer(FigureCountsSerializer):
+    unit = serializers.IntegerField()
+    unit_name = serializers.CharField()
+    rank = serializers.IntegerField(help_text="Thứ hạng trên bảng điều hành (1 = tốt nhất).")
+
+
+class FiguresSerializer(serializers.Serializer):
+    computed_at = serializers.DateTimeField(
+        allow_null=True, help_text="Thời điểm số liệu bảng điều hành được tổng hợp."
+    )
+    plan = serializers.IntegerField(allow_null=True)
+    period = serializers.IntegerField(allow_null=True)
+    month = serializers.DateField(allow_null=True, help_text="Tháng của số thiếu báo cáo.")
+    totals = FigureCountsSerializer()
+    units = UnitFiguresSerializer(many=True)

@@ -1,0 +1,281 @@
+"""The read API, version 1. Every endpoint: a client token, the client's scopes (404 outside them),
+its rate, an audit row per request; lists paged by cursor."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kpis.flags import flag_kinds
+from kpis.models import Status
+from tasks.models import AssignmentRole, PlanStatus
+
+from . import filters, selectors, serializers
+from .auth import ClientRateThrottle, ClientTokenAuthentication, HasScope, IsClient
+from .figures import unit_figures
+from .models import Scope
+from .pagination import IdCursorPagination
+from .services import client_use_record
+
+
+class ClientApiMixin:
+    authentication_classes = [ClientTokenAuthentication]
+    permission_classes = [IsClient, HasScope]
+    throttle_classes = [ClientRateThrottle]
+    pagination_class = IdCursorPagination
+    required_scope = Scope.FIGURES
+
+    @property
+    def client(self):
+        return self.request.auth
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        client = getattr(request, "auth", None)
+        if client is not None and hasattr(client, "token_hash"):
+            client_use_record(
+                client=client,
+                method=request.method,
+                path=request.path,
+                query=request.META.get("QUERY_STRING", ""),
+                status=response.status_code,
+            )
+        return response
+
+
+class ReadOnlyViewSet(
+    ClientApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    lookup_value_converter = "int"
+
+
+CHANGED = [filters.CHANGED_SINCE]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Kế hoạch",
+        parameters=[
+            *CHANGED,
+            OpenApiParameter("status", str, enum=[PlanStatus.IN_FORCE, PlanStatus.CLOSED], required=False),
+        ],
+    ),
+    retrieve=extend_schema(summary="Một kế hoạch với các mục và nhiệm vụ tổng quát"),
+)
+class PlanViewSet(ReadOnlyViewSet):
+    def get_serializer_class(self):
+        return serializers.PlanDetailSerializer if self.action == "retrieve" else serializers.PlanSerializer
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.plan_detail_queryset(self.client)
+        qs = selectors.plans_for(self.client)
+        params = self.request.query_params
+        status = filters.choice(params, "status", [PlanStatus.IN_FORCE, PlanStatus.CLOSED])
+        if status:
+            qs = qs.filter(status=status)
+        since = filters.changed_since(params)
+        if since:
+            qs = qs.filter(updated_at__gte=since)
+        return qs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Tiểu nhiệm vụ", parameters=[filters.PLAN, filters.UNIT, *CHANGED]),
+    retrieve=extend_schema(summary="Một tiểu nhiệm vụ"),
+)
+class SubTaskViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.SubTaskSerializer
+
+    def get_queryset(self):
+        qs = selectors.subtask_list(self.client)
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        plan = filters.plan_id(params, self.client)
+        if plan:
+            qs = qs.filter(plan_id=plan)
+        unit = filters.unit_id(params, self.client)
+        if unit:
+            qs = qs.filter(assignments__unit_id=unit).distinct()
+        since = filters.changed_since(params)
+        if since:
+            qs = qs.filter(updated_at__gte=since)
+        return qs
+
+
+STATUS_PARAM = OpenApiParameter("status", str, enum=Status.values, required=False, description="Trạng thái.")
+ROLE_PARAM = OpenApiParameter("role", str, enum=AssignmentRole.values, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Phân công (trạng thái, tỷ lệ được công nhận)",
+        parameters=[filters.PLAN, filters.UNIT, STATUS_PARAM, ROLE_PARAM, *CHANGED],
+    ),
+    retrieve=extend_schema(summary="Một phân công"),
+)
+class AssignmentViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.AssignmentSerializer
+
+    def get_queryset(self):
+        qs = selectors.assignment_list(self.client)
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        plan = filters.plan_id(params, self.client)
+        if plan:
+            qs = qs.filter(subtask__plan_id=plan)
+        unit = filters.unit_id(params, self.client)
+        if unit:
+            qs = qs.filter(unit_id=unit)
+        role = filters.choice(params, "role", AssignmentRole.values)
+        if role:
+            qs = qs.filter(role=role)
+        status = filters.choice(params, "status", Status.values)
+        if status == Status.NOT_STARTED:
+            qs = qs.filter(role=AssignmentRole.LEAD).filter(Q(state__isnull=True) | Q(state__status=status))
+        elif status:
+            qs = qs.filter(state__status=status)
+        since = filters.changed_since(params)
+        if since:
+            qs = qs.filter(selectors.changed_since_q(since, "created_at", "state__updated_at"))
+        return qs
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Báo cáo tiến độ đã gửi",
+        parameters=[filters.PLAN, filters.PERIOD, filters.UNIT, *CHANGED],
+    ),
+    retrieve=extend_schema(summary="Một báo cáo tiến độ"),
+)
+class ProgressReportViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.ProgressReportSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "texts": self.client.has_scope(Scope.TEXTS)}
+
+    def get_queryset(self):
+        qs = selectors.report_list(self.client)
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        plan = filters.plan_id(params, self.client)
+        if plan:
+            qs = qs.filter(assignment__subtask__plan_id=plan)
+        period = filters.period(params, self.client)
+        if period:
+            qs = qs.filter(period=period)
+        unit = filters.unit_id(params, self.client)
+        if unit:
+            qs = qs.filter(assignment__unit_id=unit)
+        since = filters.changed_since(params)
+        if since:
+            qs = qs.filter(updated_at__gte=since)
+        return qs
+
+
+class ProgressReportTextsView(ClientApiMixin, APIView):
+    """The unit's own words in one report: only for clients with the 'texts' scope (404 otherwise)."""
+
+    required_scope = Scope.TEXTS
+
+    @extend_schema(
+        summary="Nội dung một báo cáo (phạm vi 'texts')", responses=serializers.ReportTextsSerializer
+    )
+    def get(self, request, pk: int):
+        report = get_object_or_404(selectors.report_list(self.client), pk=pk)
+        return Response(serializers.ReportTextsSerializer(report).data)
+
+
+FLAG_STATE = OpenApiParameter("status", str, enum=["open", "resolved"], required=False)
+FLAG_KIND = OpenApiParameter("kind", str, enum=flag_kinds(), required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Cảnh báo đỏ",
+        parameters=[filters.PLAN, filters.PERIOD, filters.UNIT, FLAG_STATE, FLAG_KIND, *CHANGED],
+    ),
+    retrieve=extend_schema(summary="Một cảnh báo đỏ"),
+)
+class RedFlagViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.RedFlagSerializer
+
+    def get_queryset(self):
+        qs = selectors.flag_list(self.client)
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        plan = filters.plan_id(params, self.client)
+        if plan:
+            qs = qs.filter(subtask__plan_id=plan)
+        period = filters.period(params, self.client)
+        if period:
+            # A no-report flag names its period; the others, raised within it.
+            qs = qs.filter(
+                Q(period=period)
+                | Q(period__isnull=True, raised_at__date__gte=period.start, raised_at__date__lte=period.end)
+            )
+        unit = filters.unit_id(params, self.client)
+        if unit:
+            qs = qs.filter(unit_id=unit)
+        state = filters.choice(params, "status", ["open", "resolved"])
+        if state:
+            qs = qs.filter(resolved_at__isnull=state == "open")
+        kind = filters.choice(params, "kind", flag_kinds())
+        if kind:
+            qs = qs.filter(kind=kind)
+        since = filters.changed_since(params)
+        if since:
+            qs = qs.filter(
+                selectors.changed_since_q(since, "raised_at", "resolved_at", "escalation__escalated_at")
+            )
+        return qs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Kỳ báo cáo", parameters=[filters.PLAN]),
+    retrieve=extend_schema(summary="Một kỳ báo cáo"),
+)
+class PeriodViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.PeriodSerializer
+
+    def get_queryset(self):
+        qs = selectors.period_list(self.client)
+        if self.action == "list":
+            plan = filters.plan_id(self.request.query_params, self.client)
+            if plan:
+                qs = qs.filter(plan_id=plan)
+        return qs
+
+
+@extend_schema_view(list=extend_schema(summary="Đơn vị"), retrieve=extend_schema(summary="Một đơn vị"))
+class UnitViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.UnitSerializer
+
+    def get_queryset(self):
+        return selectors.unit_list(self.client)
+
+
+class UnitFiguresView(ClientApiMixin, APIView):
+    """The dashboard's figures per unit (its ranking), for a plan and a reporting period: the same
+    summary rows and the same selectors as the province and unit dashboards."""
+
+    @extend_schema(
+        summary="Số liệu theo đơn vị của một kỳ (như bảng điều hành)",
+        parameters=[filters.PLAN, filters.PERIOD, filters.UNIT],
+        responses=serializers.FiguresSerializer,
+    )
+    def get(self, request):
+        params = request.query_params
+        plan = filters.plan_id(params, self.client)
+        period = filters.period(params, self.client)
+        unit = filters.unit_id(params, self.client)
+        if self.client.unit_id is not None:
+            unit = self.client.unit_id
+        data = unit_figures(plan_id=plan, period=period, unit_id=unit)
+        return Response(serializers.FiguresSerializer(data).data)
