@@ -45,6 +45,8 @@ ACTION_LABELS = {
     "review.approve": _("Thẩm định: công nhận"),
     "review.return": _("Thẩm định: trả lại"),
     "comment.add": _("Gửi ý kiến phối hợp"),
+    "budget.adjust": _("Giao, điều chỉnh dự toán"),
+    "budget.disburse": _("Báo cáo giải ngân"),
     "flags.sweep": _("Quét cảnh báo đỏ"),
     "report.generate": _("Tạo báo cáo chính thức"),
     "report.done": _("Báo cáo chính thức đã tạo xong"),

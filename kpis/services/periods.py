@@ -76,11 +76,15 @@ def _wanted_periods(plan_start: datetime.date, today: datetime.date) -> dict:
 
 
 def period_is_empty(period: Period) -> bool:
-    """No report was sent or drafted for it and no official report was made of it: removing it
-    loses nothing a unit or the archive wrote."""
+    """No report was sent or drafted for it, no disbursement reported for it and no official report
+    was made of it: removing it loses nothing a unit or the archive wrote."""
     from reports.archive import GeneratedReport
 
-    return not period.reports.exists() and not GeneratedReport.objects.filter(period=period).exists()
+    return (
+        not period.reports.exists()
+        and not GeneratedReport.objects.filter(period=period).exists()
+        and not period.disbursements.exists()
+    )
 
 
 def periods_ensure(*, now=None, plan: Plan | None = None) -> int:

@@ -101,6 +101,12 @@ def live(
     history = History(plan=plan, now=now, seed=seed, actors=actors, active_communes=active_communes)
     history.plan_story(periods)
     story = history.run()
+    # The budget (issue 22) before the month reports are drafted, so they state its figures.
+    from budget.demo import budget_story
+
+    story.disbursements = budget_story(
+        plan=plan, periods=periods, secretariat=actors.secretariat, staff=actors.staff, now=now, seed=seed
+    )
 
     today = timezone.localdate(now)
     due = [p for p in periods if p.due_date + datetime.timedelta(days=3) < today]
@@ -149,6 +155,14 @@ def wipe(plan: Plan) -> None:
     Evidence.objects.filter(report__assignment__subtask__plan=plan).delete()
     ProgressReport.objects.filter(assignment__subtask__plan=plan).delete()
     Comment.objects.filter(subtask__plan=plan).delete()
+    from budget.models import Allocation, DisbursementFile
+
+    names += list(
+        DisbursementFile.objects.filter(disbursement__allocation__assignment__subtask__plan=plan).values_list(
+            "stored_name", flat=True
+        )
+    )
+    Allocation.objects.filter(assignment__subtask__plan=plan).delete()
     Notification.objects.filter(recipient__username__startswith="demo_").delete()
     Period.objects.filter(plan=plan).delete()
     plan.delete()

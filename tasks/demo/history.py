@@ -68,6 +68,7 @@ class Story:
     refused: int = 0
     acknowledgements: int = 0
     escalations: int = 0
+    disbursements: int = 0
 
     def summary(self) -> str:
         return (
@@ -76,7 +77,7 @@ class Story:
             f"{self.comments} ý kiến phối hợp, {self.sweeps} lần quét cảnh báo "
             f"({self.flags_raised} phát sinh, {self.flags_resolved} hết cảnh báo, {self.acknowledgements} được "
             f"thủ trưởng xác nhận, {self.escalations} chuyển lãnh đạo), "
-            f"{len(self.archived)} báo cáo tháng lưu trữ"
+            f"{len(self.archived)} báo cáo tháng lưu trữ, {self.disbursements} lượt báo cáo giải ngân"
         )
 
 

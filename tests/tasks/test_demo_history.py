@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from budget.models import Adjustment, Allocation, Disbursement
 from evidence.models import Decision, Evidence, Review
 from kpis.flags import RedFlag
 from kpis.models import Comment, FlagAcknowledgement, FlagEscalation, Period, ProgressReport, ReportStatus
@@ -103,6 +104,15 @@ def test_the_demo_has_lived_two_months_and_a_half(capsys):
     archived = GeneratedReport.objects.get()
     assert archived.status == GeneratedReportStatus.DONE and archived.pdf_name and archived.pages >= 2
     assert archived.period.start == datetime.date(2026, 2, 1)
+    # A budget given at the start of the year, adjusted mid-way, disbursed month by month (issue 22);
+    # the archived report states it as seed 001 §10 does.
+    lines = Allocation.objects.filter(assignment__subtask__plan=plan)
+    assert lines.count() >= 5
+    assert Adjustment.objects.filter(amount__lt=0).exists() or Adjustment.objects.count() > lines.count()
+    paid = set(Disbursement.objects.values_list("period__start", flat=True))
+    assert {datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)} <= paid
+    assert all(d.files.exists() for d in Disbursement.objects.all())
+    assert "tổng số vốn đã giải ngân đạt" in archived.inputs["budget"]
     # The demo logins still work.
     assert User.objects.get(username="demo_canbo_khcn").check_password("demo-NQ57-2025")
     assert "Tiến độ mẫu đến 16/03/2026" in out
