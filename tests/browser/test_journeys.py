@@ -404,6 +404,7 @@ def test_4_leadership_sees_the_change_and_downloads_the_monthly_report(journey, 
     assert reverse("reports:builder_draft") in j.page.url
     assert f"Tháng {month.end:%m/%Y}" in j.page.locator("h1").inner_text()
     j.shot("builder-draft")
+    j.page.fill("#id_signer_name", "Nguyễn Văn An")
     # Tests run jobs in the request (eager): the click returns when the PDF is rendered.
     j.page.click("button:has-text('Tạo báo cáo (PDF và Excel)')", timeout=180_000)
     j.page.wait_for_load_state("networkidle")
@@ -438,7 +439,7 @@ def test_4_leadership_sees_the_change_and_downloads_the_monthly_report(journey, 
     flat = re.sub(r"\s+", " ", text)
     # The unit's reported result under its sub-task's code, and the appendix row of the sub-task
     # with its lead unit, status "Hoàn thành" and its two evidence files.
-    assert f"{SCIENCE} ({CLAIM_CODE})" in flat
+    assert f"({SCIENCE}; {CLAIM_CODE})" in flat
     row = next(line for line in text.splitlines() if line.startswith(f"{CLAIM_CODE} "))
     assert "Hoàn thành" in row and "100%" in row and row.rstrip().endswith("2"), row
     assert f"{month.end:%m/%Y}" in flat
@@ -484,10 +485,11 @@ def test_5_an_outsider_is_refused_and_an_anonymous_visitor_is_sent_to_log_in(jou
         assert response.status == 404, (name, url, response.status)
         assert j.page.locator("h1").inner_text() == "Không tìm thấy trang"
         j.shot(f"refused-{name}")
-    # The reporting periods are the secretariat's page; it has no id to hide, and says so with 403.
+    # The reporting periods are the secretariat's page: to anyone else it does not exist (404), as
+    # every page the portal does not show someone.
     response = j.go(reverse("kpis:period_list"))
-    assert response.status == 403
-    assert j.page.locator("h1").inner_text() == "Không được phép"
+    assert response.status == 404
+    assert j.page.locator("h1").inner_text() == "Không tìm thấy trang"
     j.shot("refused-periods")
     # The Django admin is closed to non-staff accounts: it asks for a staff login instead.
     j.go("/admin/")

@@ -45,7 +45,7 @@ def build_flags_world(n_units: int = 6) -> dict:
     units = [UnitFactory(name=f"Sở Tích hợp {i}") for i in range(n_units)]
     for unit in units:
         UserFactory(unit=unit, roles=[Role.STAFF])
-        AssignmentFactory(subtask=dated, unit=unit)  # overdue + lagging (never reported)
+        AssignmentFactory(subtask=dated, unit=unit)  # overdue (which alone tells its missed reports)
         AssignmentFactory(subtask=ongoing, unit=unit)  # no report
     returned = AssignmentFactory(subtask=dated, unit=UnitFactory(name="Sở Q"))
     UserFactory(unit=returned.unit, roles=[Role.HEAD])
@@ -53,9 +53,10 @@ def build_flags_world(n_units: int = 6) -> dict:
     periods_ensure(now=NOW)
     return {
         FlagKind.OVERDUE: n_units + 1,
-        FlagKind.LAGGING: n_units,  # the returned one reported 100 %
+        # One picture per assignment: an overdue task raises no lagging or missed-report flag beside it.
+        FlagKind.LAGGING: 0,
         FlagKind.QUALITY: 1,
-        FlagKind.NO_REPORT: 2 * n_units + 1,  # running sub-tasks report monthly too
+        FlagKind.NO_REPORT: n_units,  # running sub-tasks report monthly too
     }
 
 
@@ -75,10 +76,10 @@ def test_a_real_worker_sweeps_and_flags_appear_in_postgresql(celery_worker_proce
     sweep_flags_job.apply_async(kwargs={"now": NOW.isoformat()}, queue=redis_queue)
     assert wait_for(lambda: flag_counts() == expected, 60), (flag_counts(), celery_worker_process.output())
     assert wait_for(lambda: not RedFlag.objects.filter(notified_at__isnull=True).exists(), 30)
-    # Each of the 6 units has 4 new flags: its staff member gets one notice listing them. "Sở Q" has 3
-    # (overdue, no report, and the quality flag its claim's return already announced): 2 notices.
+    # Each of the 6 units has 2 new flags: its staff member gets one notice listing them. "Sở Q" has 2
+    # (overdue, and the quality flag its claim's return already announced): 1 notice.
     notes = Notification.objects.filter(kind=NotificationKind.FLAG_RAISED)
-    assert notes.count() == 6 + 2
+    assert notes.count() == 6 + 1
     assert notes.filter(object_type="units.unit").count() == 6
 
 
@@ -96,11 +97,11 @@ def test_two_sweeps_at_once_give_each_flag_once(celery_worker_process, redis_que
     # told twice or not at all: every flag is marked once, every person is told.
     assert not RedFlag.objects.filter(notified_at__isnull=True).exists()
     told = sum(expected.values()) - expected[FlagKind.QUALITY]
-    assert 40 + 2 <= len(keys) <= told
+    assert 40 + 1 <= len(keys) <= told
     # Each person is told of each of their unit's flags once: alone, or counted in one list.
     for unit_id in set(RedFlag.objects.values_list("unit_id", flat=True)):
         notes = Notification.objects.filter(recipient__unit_id=unit_id)
-        told_of = sum(1 if n.object_type == "kpis.redflag" else int(n.subject.split()[0]) for n in notes)
+        told_of = sum(1 if n.object_type == "kpis.redflag" else n.params["count"] for n in notes)
         assert told_of == RedFlag.objects.filter(unit_id=unit_id).exclude(kind=FlagKind.QUALITY).count()
 
 

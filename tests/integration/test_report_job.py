@@ -36,6 +36,7 @@ def test_a_real_worker_generates_and_archives_the_report(
     draft = report_draft(
         kind="quarterly", period=world.quarter, plan=world.plan, unit=None, actor=secretariat
     )
+    draft.header["signer_name"] = "Nguyễn Văn An"
     # The service enqueues on commit to the default queue, which the harness points at this
     # test's worker.
     with transaction.atomic():

@@ -41,6 +41,7 @@ def _ask_for_a_report(env: dict, world, user) -> int:
         f"user = User.objects.get(pk={user.pk})\n"
         f"draft = report_draft(kind='quarterly', period=Period.objects.get(pk={world.quarter.pk}), "
         f"plan=Plan.objects.get(pk={world.plan.pk}), unit=None, actor=user)\n"
+        "draft.header['signer_name'] = 'Nguyễn Văn An'\n"
         "print('REPORT', report_generate(draft=draft, actor=user).pk)\n"
     )
     result = subprocess.run(
