@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from kpis.models import ReportStatus
+from kpis.models import UNSENT_STATUSES
 from tasks.models import Assignment
 from units.permissions import access_assignment_for_user, can_read_assignment, can_report_on, can_review
 
@@ -13,7 +13,7 @@ def can_see_evidence(user, evidence: Evidence) -> bool:
     """A sent report's files: whoever may read the assignment (its unit, co-ordinating units, the
     roles that read everything). A draft's files: only who may report on it and those roles."""
     assignment = evidence.report.assignment
-    if evidence.report.status == ReportStatus.DRAFT:
+    if evidence.report.status in UNSENT_STATUSES:  # a draft, or waiting for the head
         return can_report_on(user, assignment) or (
             can_read_assignment(user, assignment) and user.reads_everything
         )

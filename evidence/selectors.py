@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from kpis.models import AssignmentState, ProgressReport, ReportStatus, Status
+from kpis.selectors import coordination_answers
 from kpis.services import kpi_rows
 from tasks.models import Plan, Section
 from units.models import Unit
@@ -108,7 +109,11 @@ def claim_for_review(*, assignment) -> dict:
     """Everything a reviewer weighs: the sub-task, its output and KPIs, the claim with its
     evidence, what the unit sent before in the same period, and past decisions."""
     state = AssignmentState.objects.select_related(
-        "claim_report__period", "claim_report__submitted_by"
+        "claim_report__period",
+        "claim_report__submitted_by",
+        "claim_report__created_by",
+        "claim_report__prepared_by",
+        "claim_report__signed_off_by",
     ).filter(assignment=assignment)
     state = state.first()
     claim = state.claim_report if state else None
@@ -140,6 +145,7 @@ def claim_for_review(*, assignment) -> dict:
         "kpis": kpis,
         "earlier": earlier,
         "reviews": reviews,
+        "coordination": coordination_answers(claim=claim),
         "awaiting": bool(state and state.status == Status.AWAITING_REVIEW),
     }
 

@@ -1,7 +1,9 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -127,7 +129,32 @@ class Period(models.Model):
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Bản nháp")
+    # Sent by staff, waiting for the unit's head: not yet before the committee (not counted, not
+    # reviewed), and no longer edited by staff until the head signs it off or sends it back.
+    SIGNOFF = "signoff", _("Chờ thủ trưởng duyệt")
     SUBMITTED = "submitted", _("Đã gửi")
+
+
+# A version not (yet) before the committee: at most one per assignment and period.
+UNSENT_STATUSES = (ReportStatus.DRAFT, ReportStatus.SIGNOFF)
+
+
+def signs_off_for(user, assignment) -> bool:
+    """Whether `user` is the head of the unit leading `assignment`, who answers for its data
+    ("Thủ trưởng duyệt"): an active head of that very unit who may report on it."""
+    from units.permissions import can_report_on
+
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_unit_head
+        and user.unit_id == assignment.unit_id
+        and can_report_on(user, assignment)
+    )
+
+
+def coordination_answer_days() -> int:
+    return int(getattr(settings, "COORDINATION_ANSWER_DAYS", 5))
 
 
 class ProgressReport(models.Model):
@@ -157,6 +184,38 @@ class ProgressReport(models.Model):
         verbose_name=_("người gửi"),
     )
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # Who sent the version from the unit (staff, or the head sending their own), and, when the
+    # unit's reports go through its head, who signed it off: the reviewer sees both.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người lập"),
+    )
+    prepared_at = models.DateTimeField(_("lập xong lúc"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thủ trưởng duyệt"),
+    )
+    signed_off_at = models.DateTimeField(_("thủ trưởng duyệt lúc"), null=True, blank=True)
+    # The head's note when sending the version back to staff (the last one; the audit keeps all).
+    # A database default too: bulk writers (scale data, benchmarks) list the columns they fill.
+    head_note = models.TextField(_("ý kiến của thủ trưởng"), blank=True, default="", db_default="")
+    head_returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thủ trưởng trả lại"),
+    )
+    head_returned_at = models.DateTimeField(_("thủ trưởng trả lại lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["assignment", "period__start", "version"]
@@ -166,10 +225,11 @@ class ProgressReport(models.Model):
             models.UniqueConstraint(
                 fields=["assignment", "period", "version"], name="uniq_report_assignment_period_version"
             ),
-            # At most one draft per assignment and period: the draft is the next version.
+            # At most one unsent version (a draft, or one waiting for the head) per assignment and
+            # period: it is the next version.
             models.UniqueConstraint(
                 fields=["assignment", "period"],
-                condition=models.Q(status="draft"),
+                condition=models.Q(status__in=["draft", "signoff"]),
                 name="uniq_report_one_draft",
             ),
             models.CheckConstraint(
@@ -177,8 +237,12 @@ class ProgressReport(models.Model):
                 name="report_completion_0_100",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                condition=models.Q(status__in=["draft", "signoff"]) | models.Q(submitted_at__isnull=False),
                 name="report_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="signoff") | models.Q(prepared_at__isnull=False),
+                name="report_signoff_has_preparer",
             ),
         ]
         indexes = [models.Index(fields=["period", "status"])]
@@ -189,6 +253,37 @@ class ProgressReport(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ReportStatus.SUBMITTED
+
+    @property
+    def awaits_signoff(self) -> bool:
+        return self.status == ReportStatus.SIGNOFF
+
+    def goes_to_head(self, actor) -> bool:
+        """Whether sending this version puts it before the unit's head first: the unit's reports
+        need sign-off, and the sender is neither that head (their sending is their sign-off) nor
+        the secretariat (reporting for a unit, e.g. in a locked period)."""
+        unit = self.assignment.unit
+        return bool(
+            unit.head_signoff_required
+            and not actor.is_secretariat
+            and not signs_off_for(actor, self.assignment)
+        )
+
+    def may_be_signed_off_by(self, user) -> bool:
+        return self.status == ReportStatus.SIGNOFF and signs_off_for(user, self.assignment)
+
+    @property
+    def coordination_deadline(self):
+        """Last day the co-ordinating units may confirm or object to this completion claim: a set
+        number of days after it reached the committee. None for a version that is not a sent claim."""
+        if not (self.is_claim and self.submitted_at):
+            return None
+        return timezone.localdate(self.submitted_at) + datetime.timedelta(days=coordination_answer_days())
+
+    def takes_coordination_answers(self, today) -> bool:
+        """Within the days set; a claim is never held for the answers (silence holds nothing)."""
+        deadline = self.coordination_deadline
+        return deadline is not None and today <= deadline
 
 
 class KpiValue(models.Model):
@@ -311,6 +406,46 @@ class AssignmentState(models.Model):
 
     def __str__(self):
         return f"{self.assignment_id}: {self.status}"
+
+
+class CoordinationVerdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Xác nhận")
+    OBJECTED = "objected", _("Phản đối")
+
+
+class CoordinationAnswer(models.Model):
+    """A co-ordinating unit's answer to a lead unit's completion claim on the sub-task it
+    co-ordinates: it confirms, or objects with a reason. The reviewer reads the answers before
+    deciding; the claim does not wait for them."""
+
+    claim_report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="coordination_answers"
+    )
+    assignment = models.ForeignKey(
+        "tasks.Assignment",
+        on_delete=models.CASCADE,
+        related_name="coordination_answers",
+        verbose_name=_("phân công phối hợp"),
+    )
+    verdict = models.CharField(_("ý kiến"), max_length=10, choices=CoordinationVerdict.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("lúc"))
+
+    class Meta:
+        ordering = ["claim_report", "assignment__unit__name"]
+        verbose_name = _("ý kiến xác nhận của đơn vị phối hợp")
+        verbose_name_plural = _("ý kiến xác nhận của đơn vị phối hợp")
+        constraints = [
+            models.UniqueConstraint(fields=["claim_report", "assignment"], name="uniq_coordination_answer"),
+            models.CheckConstraint(
+                condition=models.Q(verdict="confirmed") | ~models.Q(reason=""),
+                name="coordination_objection_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment_id} → {self.claim_report_id}: {self.verdict}"
 
 
 class Comment(models.Model):

@@ -10,7 +10,7 @@ from tasks.models import Assignment, AssignmentRole
 from units.naming import in_vi_order, vi_sort_key
 
 from .flag_conditions import owing_report
-from .models import Comment, Period, ProgressReport, Status
+from .models import AssignmentState, Comment, Period, ProgressReport, Status
 
 # My tasks lives in its own module; its names are read from here too.
 from .my_tasks import FLAGS, SORTS, TaskGroup, TaskRow, co_assignments, group_rows, my_tasks, task_rows  # noqa: E402, F401
@@ -184,3 +184,70 @@ def subtask_progress(*, subtask, user) -> dict:
         "lead_assignment": next((a for a in own if a.role == AssignmentRole.LEAD), None),
         "co_assignment": next((a for a in own if a.role == AssignmentRole.CO), None),
     }
+
+
+# Head sign-off and co-ordinating units' answers ---------------------------------------------------
+
+
+def signoff_queue(*, user):
+    """Versions of the head's unit waiting for their sign-off, oldest first. Nobody else's."""
+    from tasks.models import Plan
+
+    from .models import ReportStatus
+
+    if not (user.is_authenticated and user.is_active and user.is_unit_head):
+        return ProgressReport.objects.none()
+    return (
+        ProgressReport.objects.filter(
+            Plan.visible_to(user, via="assignment__subtask__plan__"),
+            status=ReportStatus.SIGNOFF,
+            assignment__unit_id=user.unit_id,
+        )
+        .select_related("assignment__subtask__plan", "assignment__unit", "period", "prepared_by")
+        .annotate(evidence_count=Count("evidence"))
+        .order_by("prepared_at", "pk")
+    )
+
+
+def coordination_answers(*, claim) -> list[tuple]:
+    """(co-ordinating assignment, its answer or None) for every unit co-ordinating the claim's
+    sub-task, in Vietnamese order of the units: the reviewer sees who confirmed, who objected and
+    who has not answered. Two queries."""
+    from .models import CoordinationAnswer
+
+    if claim is None:
+        return []
+    cos = list(
+        Assignment.objects.filter(
+            subtask_id=claim.assignment.subtask_id, role=AssignmentRole.CO
+        ).select_related("unit")
+    )
+    answers = {
+        a.assignment_id: a
+        for a in CoordinationAnswer.objects.filter(claim_report=claim).select_related("answered_by")
+    }
+    cos.sort(key=lambda a: vi_sort_key(a.unit.name))
+    return [(co, answers.get(co.pk)) for co in cos]
+
+
+def claims_for_coordination(*, co_assignment) -> list[tuple]:
+    """(claim version, this unit's answer or None) for the lead units' claims awaiting review on the
+    sub-task this assignment co-ordinates."""
+    from .models import CoordinationAnswer
+
+    states = (
+        AssignmentState.objects.filter(
+            assignment__subtask_id=co_assignment.subtask_id,
+            assignment__role=AssignmentRole.LEAD,
+            status=Status.AWAITING_REVIEW,
+            claim_report__isnull=False,
+        )
+        .select_related("claim_report__period", "claim_report__assignment__unit")
+        .order_by("claimed_at", "pk")
+    )
+    claims = [s.claim_report for s in states]
+    answers = {
+        a.claim_report_id: a
+        for a in CoordinationAnswer.objects.filter(assignment=co_assignment, claim_report__in=claims)
+    }
+    return [(claim, answers.get(claim.pk)) for claim in claims]

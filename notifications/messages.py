@@ -132,7 +132,75 @@ def _escalated(p):
     return subject, "\n".join(lines)
 
 
+def _what(p) -> str:
+    if p.get("claim"):
+        return (
+            gettext("Đề nghị công nhận hoàn thành %(code)s: %(title)s (%(period)s, phiên bản %(version)s)")
+            % p
+        )
+    return gettext("Báo cáo tiến độ %(code)s: %(title)s (%(period)s, phiên bản %(version)s)") % p
+
+
+def _signoff(p):
+    subject = gettext("Chờ thủ trưởng duyệt: %(code)s %(title)s") % p
+    body = [
+        _what(p),
+        gettext("Người lập: %(by)s") % p,
+        gettext("Báo cáo chỉ được gửi Tổ thẩm định sau khi thủ trưởng đơn vị duyệt."),
+    ]
+    return subject, "\n".join(body)
+
+
+def _signoff_wait(p):
+    since = f"{datetime.date.fromisoformat(p['since']):%d/%m/%Y}"
+    subject = (
+        ngettext(
+            "%(count)s báo cáo đang chờ thủ trưởng duyệt",
+            "%(count)s báo cáo đang chờ thủ trưởng duyệt",
+            p["count"],
+        )
+        % p
+    )
+    body = gettext(
+        "Đơn vị có %(count)s báo cáo chờ thủ trưởng duyệt, báo cáo đầu tiên từ ngày %(since)s; "
+        "báo cáo chưa được duyệt thì chưa đến Tổ thẩm định."
+    ) % {**p, "since": since}
+    return subject, body
+
+
+def _sent_back(p):
+    subject = gettext("Thủ trưởng trả lại báo cáo: %(code)s %(title)s") % p
+    body = [
+        _what(p),
+        gettext("Ý kiến của thủ trưởng (%(head)s): %(note)s") % p,
+        gettext("Hãy sửa rồi gửi lại để thủ trưởng duyệt."),
+    ]
+    return subject, "\n".join(body)
+
+
+def _coordination(p):
+    until = f"{datetime.date.fromisoformat(p['until']):%d/%m/%Y}"
+    subject = gettext("Đề nghị xác nhận hoàn thành: %(code)s %(title)s") % p
+    body = [
+        gettext(
+            "Đơn vị chủ trì %(lead)s đề nghị công nhận hoàn thành tiểu nhiệm vụ %(code)s: %(title)s, "
+            "mà đơn vị bạn phối hợp."
+        )
+        % p,
+        gettext(
+            "Đơn vị có thể xác nhận hoặc phản đối (nêu lý do) đến hết ngày %(until)s; Tổ thẩm định "
+            "xem ý kiến trước khi kết luận, và không chờ nếu đơn vị không cho ý kiến."
+        )
+        % {"until": until},
+    ]
+    return subject, "\n".join(body)
+
+
 _WRITERS = {
+    "signoff": _signoff,
+    "signoff_wait": _signoff_wait,
+    "sent_back": _sent_back,
+    "coordination": _coordination,
     "escalated": _escalated,
     "flag": _flag,
     "flags": _flags,

@@ -20,6 +20,9 @@ class NotificationKind(models.TextChoices):
     DEADLINE_REMINDER = "deadline_reminder", _("Nhắc thời hạn")
     REPORT_REMINDER = "report_reminder", _("Nhắc báo cáo tháng")
     FLAG_ESCALATED = "flag_escalated", _("Cảnh báo cần lãnh đạo quyết định")
+    SIGNOFF_REQUESTED = "signoff_requested", _("Báo cáo chờ thủ trưởng duyệt")
+    SIGNOFF_RETURNED = "signoff_returned", _("Báo cáo bị thủ trưởng trả lại")
+    COORDINATION_ASKED = "coordination_asked", _("Đề nghị đơn vị phối hợp xác nhận hoàn thành")
 
 
 class Notification(models.Model):

@@ -22,6 +22,11 @@ class Unit(models.Model):
     key = models.CharField(max_length=255, unique=True, editable=False)
     is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # Whether the unit's reports go to the committee only once its head has signed them off
+    # ("Thủ trưởng duyệt"). Off by default: a commune with one officer has no one else to sign.
+    head_signoff_required = models.BooleanField(
+        _("báo cáo phải qua thủ trưởng duyệt"), default=False, db_default=False
+    )
     members = models.ManyToManyField(
         "self",
         through="GroupMembership",

@@ -34,6 +34,14 @@ class UnitForm(ServiceErrors, forms.Form):
     name = forms.CharField(label=_("Tên đơn vị"), max_length=255)
     short_name = forms.CharField(label=_("Tên viết tắt"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Loại"), choices=UnitKind.choices)
+    head_signoff_required = forms.BooleanField(
+        label=_("Báo cáo phải qua thủ trưởng duyệt trước khi gửi Tổ thẩm định"),
+        required=False,
+        help_text=_(
+            "Bỏ chọn cho đơn vị không có người duyệt riêng (ví dụ xã chỉ có một cán bộ): báo cáo đi thẳng "
+            "đến Tổ thẩm định."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,3 +91,20 @@ class MergeForm(ServiceErrors, forms.Form):
         self.fields["target"].queryset = qs
         self.fields["target"].error_messages["required"] = _("Chọn đơn vị kế thừa.")
         self.fields["confirm"].error_messages["required"] = _("Đánh dấu để xác nhận hợp nhất.")
+
+
+class KindSignoffForm(ServiceErrors, forms.Form):
+    """The sign-off setting for every unit of one kind at once (each unit can then be changed)."""
+
+    kind = forms.ChoiceField(label=_("Loại đơn vị"))
+    required = forms.TypedChoiceField(
+        label=_("Thủ trưởng duyệt báo cáo"),
+        choices=[("1", _("Bắt buộc")), ("0", _("Không bắt buộc"))],
+        coerce=lambda value: value == "1",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, label) for k, label in UnitKind.choices if k != UnitKind.GROUP]
+        self.fields["kind"].error_messages["required"] = _("Chọn loại đơn vị.")
+        self.fields["required"].error_messages["required"] = _("Chọn bắt buộc hay không.")

@@ -55,11 +55,18 @@ def _live_work(unit: Unit) -> tuple[int, int]:
 
 
 @transaction.atomic
-def unit_create(*, name: str, kind: str, actor, short_name: str = "", now=None) -> Unit:
+def unit_create(
+    *, name: str, kind: str, actor, short_name: str = "", head_signoff_required: bool = False, now=None
+) -> Unit:
     name = _clean_name(name)
     if why := _taken(name):
         raise ValidationError({"name": why})
-    unit = Unit(name=name, short_name=clean_text(short_name)[:100], kind=kind)
+    unit = Unit(
+        name=name,
+        short_name=clean_text(short_name)[:100],
+        kind=kind,
+        head_signoff_required=bool(head_signoff_required),
+    )
     unit.full_clean(exclude=["key"])
     unit.save()
     audit_record(
@@ -73,7 +80,16 @@ def unit_create(*, name: str, kind: str, actor, short_name: str = "", now=None) 
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, name: str, kind: str, actor, short_name: str = "", now=None) -> dict:
+def unit_update(
+    *,
+    unit: Unit,
+    name: str,
+    kind: str,
+    actor,
+    short_name: str = "",
+    head_signoff_required: bool | None = None,
+    now=None,
+) -> dict:
     """Rename or re-describe a unit. A new name keeps the old one as another name of the unit, so
     appendices written before the rename still match. Returns what changed."""
     name = _clean_name(name)
@@ -91,12 +107,24 @@ def unit_update(*, unit: Unit, name: str, kind: str, actor, short_name: str = ""
                     % {"a": assignments, "u": accounts}
                 }
             )
-    before = {"name": unit.name, "short_name": unit.short_name, "kind": unit.get_kind_display()}
+    before = {
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.get_kind_display(),
+        "head_signoff_required": unit.head_signoff_required,
+    }
     old_name, renamed = unit.name, name_key(name) != unit.key
     unit.name, unit.short_name, unit.kind = name, clean_text(short_name)[:100], kind
+    if head_signoff_required is not None:  # None: as it is
+        unit.head_signoff_required = bool(head_signoff_required)
     unit.full_clean(exclude=["key"])
     unit.save()
-    after = {"name": unit.name, "short_name": unit.short_name, "kind": unit.get_kind_display()}
+    after = {
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "kind": unit.get_kind_display(),
+        "head_signoff_required": unit.head_signoff_required,
+    }
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if renamed:
         UnitAlias.objects.filter(unit=unit, key=name_key(name)).delete()  # the new name was an alias
@@ -105,6 +133,30 @@ def unit_update(*, unit: Unit, name: str, kind: str, actor, short_name: str = ""
     if changes:
         audit_record(actor=actor, action="unit.update", obj=unit, changes=changes, now=now)
     return changes
+
+
+@transaction.atomic
+def units_signoff_set_for_kind(*, kind: str, required: bool, actor, now=None) -> int:
+    """Whether the reports of every active unit of `kind` go through its head first. Each unit
+    changed is audited; returns how many changed."""
+    if kind not in UnitKind.values or kind == UnitKind.GROUP:
+        raise ValidationError({"kind": _("Chọn loại đơn vị.")})
+    units = list(
+        Unit.objects.select_for_update()
+        .filter(kind=kind, is_active=True)
+        .exclude(head_signoff_required=required)
+        .order_by("pk")
+    )
+    Unit.objects.filter(pk__in=[u.pk for u in units]).update(head_signoff_required=required)
+    for unit in units:
+        audit_record(
+            actor=actor,
+            action="unit.update",
+            obj=unit,
+            changes={"head_signoff_required": [not required, required], "by_kind": kind},
+            now=now,
+        )
+    return len(units)
 
 
 @transaction.atomic

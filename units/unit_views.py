@@ -7,20 +7,47 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import unit_services as services
-from .models import Unit, UnitAlias, User
+from .models import Unit, UnitAlias, UnitKind, User
 from .naming import in_vi_order
 from .selectors import units_listed
-from .unit_forms import AliasForm, MemberForm, MergeForm, UnitFilterForm, UnitForm
+from .unit_forms import AliasForm, KindSignoffForm, MemberForm, MergeForm, UnitFilterForm, UnitForm
 from .views import secretariat_required
 
 
 @secretariat_required
 @require_http_methods(["GET"])
 def unit_list(request):
+    return _unit_list(request)
+
+
+def _unit_list(request, **kwargs):
     form = UnitFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     units = units_listed(user=request.user, filters=filters)
-    return render(request, "units/unit_list.html", {"form": form, "units": units})
+    return render(
+        request,
+        "units/unit_list.html",
+        {"form": form, "units": units, "signoff_form": kwargs.get("signoff_form") or KindSignoffForm()},
+        status=kwargs.get("status", 200),
+    )
+
+
+@secretariat_required
+@require_POST
+def unit_kind_signoff(request):
+    """The sign-off setting for every unit of a kind (a commune with one officer may not need it)."""
+    form = KindSignoffForm(request.POST)
+    if form.is_valid():
+        kind, required = form.cleaned_data["kind"], form.cleaned_data["required"]
+        count = services.units_signoff_set_for_kind(kind=kind, required=required, actor=request.user)
+        text = (
+            _("Báo cáo của mọi đơn vị loại “%(kind)s” phải qua thủ trưởng duyệt (%(n)s đơn vị đổi).")
+            if required
+            else _("Báo cáo của mọi đơn vị loại “%(kind)s” không cần thủ trưởng duyệt (%(n)s đơn vị đổi).")
+        )
+        messages.success(request, text % {"kind": UnitKind(kind).label, "n": count})
+        return redirect("units:unit_list")
+    return _unit_list(request, signoff_form=form, status=400)
 
 
 @secretariat_required
@@ -50,7 +77,14 @@ def _detail(request, unit, status=200, **forms):
         "lead_assignments": Assignment.objects.filter(unit=unit, role="lead").count(),
         "accounts": User.objects.filter(unit=unit, is_active=True).count(),
         "edit_form": forms.get("edit_form")
-        or UnitForm(initial={"name": unit.name, "short_name": unit.short_name, "kind": unit.kind}),
+        or UnitForm(
+            initial={
+                "name": unit.name,
+                "short_name": unit.short_name,
+                "kind": unit.kind,
+                "head_signoff_required": unit.head_signoff_required,
+            }
+        ),
         "alias_form": forms.get("alias_form") or AliasForm(),
         "member_form": forms.get("member_form") or MemberForm(group=unit),
         "merge_form": forms.get("merge_form") or MergeForm(unit=unit),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("users/<int:user_id>/activate/", views.user_activate, name="user_activate"),
     path("", unit_views.unit_list, name="unit_list"),
     path("new/", unit_views.unit_create, name="unit_create"),
+    path("signoff-by-kind/", unit_views.unit_kind_signoff, name="unit_kind_signoff"),
     path("<int:unit_id>/", unit_views.unit_detail, name="unit_detail"),
     path("<int:unit_id>/aliases/", unit_views.unit_alias_add, name="unit_alias_add"),
     path(

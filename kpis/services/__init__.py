@@ -2,6 +2,7 @@
 
 from .claims import claim_approve, claim_return
 from .comments import comment_add
+from .coordination import coordination_answer, coordination_refusal
 from .periods import (
     current_period,
     period_dates,
@@ -24,6 +25,7 @@ from .reports import (
     report_submit,
     report_token,
 )
+from .signoff import report_send_back, report_sign_off
 from .states import states_ensure
 
 __all__ = [
@@ -32,6 +34,8 @@ __all__ = [
     "claim_approve",
     "claim_return",
     "comment_add",
+    "coordination_answer",
+    "coordination_refusal",
     "current_period",
     "evidence_required_message",
     "is_completion_claim",
@@ -46,6 +50,8 @@ __all__ = [
     "proposed_completion",
     "report_correct",
     "report_save_draft",
+    "report_send_back",
+    "report_sign_off",
     "report_submit",
     "report_token",
     "states_ensure",

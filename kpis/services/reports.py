@@ -28,6 +28,7 @@ from ..models import (
     ReportStatus,
     Status,
     number_misfit,
+    signs_off_for,
     target_met,
 )
 from ..signals import progress_changed
@@ -94,6 +95,13 @@ def evidence_required_message(subtask) -> str:
         "%(what)s: văn bản đã ký, quyết định ban hành, báo cáo hoặc ảnh chụp sản phẩm. "
         "Hãy đính kèm minh chứng rồi gửi lại, hoặc lưu nháp."
     ) % {"what": what}
+
+
+def awaiting_signoff_message(report: ProgressReport) -> str:
+    return _(
+        "Báo cáo %(period)s (phiên bản %(version)s) đang chờ thủ trưởng đơn vị duyệt; chưa sửa hay "
+        "gửi thêm được cho đến khi thủ trưởng duyệt hoặc trả lại."
+    ) % {"period": report.period.label, "version": report.version}
 
 
 def check_can_report(*, assignment: Assignment, period: Period, actor, today) -> None:
@@ -263,13 +271,19 @@ def report_save_draft(
         )
         if (
             latest is not None
-            and latest.is_submitted
+            and (latest.is_submitted or latest.awaits_signoff)
             and seen != report_token(assignment_id=assignment.pk, period_id=period.pk)
             and _same_content(latest, assignment, completion, data)
         ):
             # The form was showing an earlier state (the draft, or nothing), and what it sends was
             # sent a moment ago: the same submission again, answered with the version it made.
             return latest
+    if created:
+        waiting = ProgressReport.objects.filter(
+            assignment=assignment, period=period, status=ReportStatus.SIGNOFF
+        ).first()
+        if waiting is not None:
+            raise ValidationError({"__all__": awaiting_signoff_message(waiting)})
     before = {} if created else _snapshot(report)
     if created:
         last = ProgressReport.objects.filter(assignment=assignment, period=period).aggregate(
@@ -314,6 +328,38 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
     )
     if report.is_claim and not report.evidence.exists():
         raise ValidationError({"evidence": evidence_required_message(report.assignment.subtask)})
+    report.prepared_by = actor
+    report.prepared_at = now
+    report.updated_at = now
+    if report.goes_to_head(actor):
+        # The unit's head answers for its data: the version waits for them, unseen by the committee.
+        report.status = ReportStatus.SIGNOFF
+        report.save(update_fields=["status", "prepared_by", "prepared_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="report.send_for_signoff",
+            obj=report,
+            changes={
+                "period": report.period.label,
+                "version": report.version,
+                "completion": str(report.completion),
+                "is_claim": report.is_claim,
+                "status": [ReportStatus.DRAFT, report.status],
+            },
+            now=now,
+        )
+        after_commit_notify("notify_signoff_requested", report=report, now=now)
+        return report
+    if report.assignment.unit.head_signoff_required and signs_off_for(actor, report.assignment):
+        report.signed_off_by, report.signed_off_at = actor, now  # the head sending their own
+    report.save(update_fields=["prepared_by", "prepared_at", "signed_off_by", "signed_off_at", "updated_at"])
+    return send_to_committee(report=report, actor=actor, now=now, action="report.submit")
+
+
+def send_to_committee(*, report: ProgressReport, actor, now, action: str) -> ProgressReport:
+    """The version reaches the committee: sent (counted, a claim awaits review), the assignment's
+    status moved, its flags swept, and a claim's co-ordinating units asked to confirm it."""
+    before_status = report.status
     report.status = ReportStatus.SUBMITTED
     report.submitted_by = actor
     report.submitted_at = now
@@ -322,21 +368,39 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
     before, after = _apply_submission(report, now)
     audit_record(
         actor=actor,
-        action="report.submit",
+        action=action,
         obj=report,
         changes={
             "period": report.period.label,
             "version": report.version,
             "completion": str(report.completion),
             "is_claim": report.is_claim,
-            "status": [ReportStatus.DRAFT, report.status],
+            "status": [before_status, report.status],
             "assignment_status": [before, after],
         },
         now=now,
     )
     sweep(now=now, assignment_ids=[report.assignment_id])  # e.g. the missing report, resolved at once
     progress_changed.send(sender="kpis.report_submit", now=now, assignment_ids=[report.assignment_id])
+    if report.is_claim and after == Status.AWAITING_REVIEW:
+        after_commit_notify("notify_coordination_asked", report=report, now=now)
     return report
+
+
+def after_commit_notify(name: str, **kwargs) -> None:
+    """Write a notification in a savepoint: the rows commit with the change, and a failure to
+    notify (or the notifications app being absent) never undoes it."""
+    import logging
+
+    try:
+        from notifications import services as notifications
+    except ImportError:  # pragma: no cover - depends on which apps are installed
+        return
+    try:
+        with transaction.atomic():
+            getattr(notifications, name)(**kwargs)
+    except Exception:
+        logging.getLogger(__name__).exception("%s not written", name)
 
 
 @transaction.atomic

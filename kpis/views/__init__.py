@@ -1,4 +1,4 @@
-from .comments import comment_page
+from .comments import comment_page, coordination_answer_view
 from .flags import red_flags
 from .periods import (
     not_reported_page,
@@ -11,6 +11,7 @@ from .periods import (
 )
 from .remediation import flag_acknowledge_view
 from .reports import my_tasks, report_correct_view, report_form
+from .signoff import signoff_approve, signoff_queue_page, signoff_report, signoff_send_back
 
 __all__ = [
     "comment_page",
@@ -26,4 +27,9 @@ __all__ = [
     "report_correct_view",
     "red_flags",
     "report_form",
+    "signoff_approve",
+    "signoff_queue_page",
+    "signoff_report",
+    "signoff_send_back",
+    "coordination_answer_view",
 ]

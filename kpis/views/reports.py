@@ -23,7 +23,16 @@ from units.permissions import access_assignment_for_user, can_report_on
 
 from ..exports import MY_TASK_COLUMNS
 from ..forms import ReportForm
-from ..models import AssignmentState, Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
+from ..models import (
+    UNSENT_STATUSES,
+    AssignmentState,
+    Comment,
+    Period,
+    PeriodKind,
+    ProgressReport,
+    ReportStatus,
+    Status,
+)
 from ..selectors import FLAGS, SORTS, co_assignments, group_rows, task_rows
 from ..selectors import my_tasks as select_my_tasks
 from ..services import (
@@ -114,7 +123,7 @@ def _initial(assignment, period, rows) -> tuple[dict, ProgressReport | None, str
     """Values to start the form from: the draft, else the last version sent for this period, else
     the figures of the last report (narrative left blank: it belongs to its period)."""
     reports = ProgressReport.objects.filter(assignment=assignment).select_related("period")
-    source = reports.filter(period=period, status=ReportStatus.DRAFT).first()
+    source = reports.filter(period=period, status__in=UNSENT_STATUSES).first()
     origin = "draft"
     if source is None:
         source = reports.filter(period=period, status=ReportStatus.SUBMITTED).order_by("-version").first()
@@ -145,6 +154,7 @@ def _form_context(request, assignment, periods, period, form, rows, **extra):
     state = AssignmentState.objects.filter(assignment=assignment).first()
     draft = (
         ProgressReport.objects.filter(assignment=assignment, period=period, status=ReportStatus.DRAFT)
+        .select_related("head_returned_by")
         .prefetch_related("evidence")
         .first()
         if period
@@ -152,7 +162,7 @@ def _form_context(request, assignment, periods, period, form, rows, **extra):
     )
     versions = list(
         ProgressReport.objects.filter(assignment=assignment, period=period)
-        .select_related("created_by", "submitted_by")
+        .select_related("created_by", "submitted_by", "prepared_by", "signed_off_by", "head_returned_by")
         .prefetch_related("evidence")
         .order_by("-version")
         if period
@@ -161,7 +171,11 @@ def _form_context(request, assignment, periods, period, form, rows, **extra):
     # Periods with a report of their own: the script asks before leaving typed text to open one.
     reported = ProgressReport.objects.filter(assignment=assignment).values_list("period_id", flat=True)
     can_report = assignment.role == AssignmentRole.LEAD and can_report_on(request.user, assignment)
+    waiting = next((v for v in versions if v.awaits_signoff), None)
     return {
+        # A version waiting for the head is not edited or sent again meanwhile.
+        "waiting": waiting,
+        "goes_to_head": can_report and ProgressReport(assignment=assignment).goes_to_head(request.user),
         # The form posts back which version it was showing (a repeated submission is answered with
         # the version the first one made).
         "seen_report": report_token(assignment_id=assignment.pk, period_id=period.pk) if period else "",
@@ -237,12 +251,12 @@ def report_form(request, assignment_id):
                         now=now,
                         seen=request.POST.get("seen_report") or None,
                     )
-                    if not report.is_submitted:
+                    if report.status == ReportStatus.DRAFT:
                         evidence_document_from_post(
                             report=report, post=request.POST, actor=request.user, now=now
                         )
                     # A draft already sent (the repeat of a submission just made) is not sent again.
-                    if action == "submit" and not report.is_submitted:
+                    if action == "submit" and report.status == ReportStatus.DRAFT:
                         report = report_submit(report=report, actor=request.user, now=now)
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -309,7 +323,13 @@ def _load_period(request, assignment, periods, period, rows, posted: ReportForm)
 
 
 def _saved(request, assignment, report, action):
-    if action == "submit" or report.is_submitted:
+    if report.awaits_signoff:
+        text = _("Đã gửi báo cáo %(period)s (phiên bản %(version)s) cho thủ trưởng đơn vị duyệt.") % {
+            "period": report.period.label,
+            "version": report.version,
+        }
+        text += " " + _("Báo cáo đến Tổ thẩm định sau khi thủ trưởng duyệt.")
+    elif action == "submit" or report.is_submitted:
         text = _("Đã gửi báo cáo %(period)s (phiên bản %(version)s).") % {
             "period": report.period.label,
             "version": report.version,

@@ -110,7 +110,10 @@ def reminders_send(*, now=None) -> int:
                 f"report-due:{period.pk}:{unit_id}",
             )
         )
-    if not candidates:
+    from .workflow import signoff_reminders
+
+    waiting = signoff_reminders(now=now)
+    if not candidates and not waiting:
         return 0
     recipients = unit_recipients(c[0] for c in candidates)
     rows = [
@@ -128,10 +131,15 @@ def reminders_send(*, now=None) -> int:
             now=now,
         )
     ]
-    Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    Notification.objects.bulk_create(rows + waiting, batch_size=1000, ignore_conflicts=True)
     # Rows written now carry this run's timestamp; those already sent earlier keep theirs.
     return Notification.objects.filter(
-        created_at=now, kind__in=[NotificationKind.DEADLINE_REMINDER, NotificationKind.REPORT_REMINDER]
+        created_at=now,
+        kind__in=[
+            NotificationKind.DEADLINE_REMINDER,
+            NotificationKind.REPORT_REMINDER,
+            NotificationKind.SIGNOFF_REQUESTED,
+        ],
     ).count()
 
 

@@ -214,6 +214,11 @@ FLAG_LAGGING_MIN_EXPECTED = float(env("FLAG_LAGGING_MIN_EXPECTED", "20"))
 # An overdue or lagging flag its unit head has not acknowledged (with a remediation plan) within
 # this many working days goes to the committee's leaders and the secretariat.
 FLAG_ESCALATION_WORKING_DAYS = int(env("FLAG_ESCALATION_WORKING_DAYS", "5"))
+# A lead unit's completion claim: its co-ordinating units may confirm or object for this many days
+# after it reaches the committee (the reviewer need not wait for them).
+COORDINATION_ANSWER_DAYS = int(env("COORDINATION_ANSWER_DAYS", "5"))
+# Reports waiting for their unit head's sign-off this many days are reminded to the head (daily).
+SIGNOFF_REMIND_AFTER_DAYS = int(env("SIGNOFF_REMIND_AFTER_DAYS", "1"))
 # Days that are not working days besides weekends: "MM-DD" every year (the fixed public holidays
 # of the Labour Code, art. 112) and "YYYY-MM-DD" for the lunar ones (Tết, Hùng Kings), which move
 # each year and are announced by the Government: add them to PUBLIC_HOLIDAYS_EXTRA (comma-separated).
