@@ -1,6 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from kpis.models import ReportStatus
 from units.permissions import can_report_on
 
 from ..validation import UploadPolicy, allowed_upload_extensions
@@ -70,7 +71,7 @@ def evidence_attached(context, draft, assignment):
         "files": files,
         "rows": document_rows(files, post),
         "assignment": assignment,
-        "can_remove": bool(draft) and can_report_on(user, assignment),
+        "can_remove": bool(draft) and draft.status == ReportStatus.DRAFT and can_report_on(user, assignment),
         "request": request,
     }
 

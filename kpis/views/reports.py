@@ -153,7 +153,8 @@ def _initial(assignment, period, rows) -> tuple[dict, ProgressReport | None, str
 def _form_context(request, assignment, periods, period, form, rows, **extra):
     state = AssignmentState.objects.filter(assignment=assignment).first()
     draft = (
-        ProgressReport.objects.filter(assignment=assignment, period=period, status=ReportStatus.DRAFT)
+        # The unsent version: a draft, or one waiting for the head (its files shown, not removable).
+        ProgressReport.objects.filter(assignment=assignment, period=period, status__in=UNSENT_STATUSES)
         .select_related("head_returned_by")
         .prefetch_related("evidence")
         .first()

@@ -93,6 +93,7 @@ def test_the_report_form_says_the_version_waits_and_offers_no_sending(client, wa
     html = _client(client, staff).get(url).content.decode()
     assert "đang chờ thủ trưởng đơn vị duyệt" in html
     assert 'value="submit"' not in html
+    assert "quyet-dinh.pdf" in html and "remove-file" not in html  # its files shown, not removable
     # A post anyway (an old tab) is refused with the reason, and nothing is written.
     response = client.post(url, {"period": december.pk, "completion": "50", "action": "submit"})
     assert "đang chờ thủ trưởng đơn vị duyệt" in response.content.decode()
