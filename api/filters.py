@@ -14,6 +14,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 
 from . import selectors
 
+LARGEST_ID = 2**53  # ids above any the database holds, and beyond what every JSON reader keeps exact
+
 
 def _int(params, name):
     raw = params.get(name)
@@ -23,8 +25,8 @@ def _int(params, name):
         value = int(raw)
     except ValueError:
         value = -1
-    if value < 1 or value > 2**62:
-        raise ValidationError({name: _("Phải là một số nguyên dương.")})
+    if value < 1 or value > LARGEST_ID:
+        raise ValidationError({name: [_("Phải là một số nguyên dương.")]})
     return value
 
 
@@ -62,7 +64,7 @@ def choice(params, name, choices):
         return None
     if value not in choices:
         raise ValidationError(
-            {name: _("Giá trị không hợp lệ; chọn một trong: %(values)s.") % {"values": ", ".join(choices)}}
+            {name: [_("Giá trị không hợp lệ; chọn một trong: %(values)s.") % {"values": ", ".join(choices)}]}
         )
     return value
 
@@ -82,7 +84,7 @@ def changed_since(params):
         value = None
     if value is None:
         raise ValidationError(
-            {"changed_since": _("Thời điểm theo ISO 8601, ví dụ 2026-01-31T08:00:00+07:00.")}
+            {"changed_since": [_("Thời điểm theo ISO 8601, ví dụ 2026-01-31T08:00:00+07:00.")]}
         )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)

@@ -23,6 +23,7 @@ v1 = [
         name="progress-report-texts",
     ),
     path("figures/units/", views.UnitFiguresView.as_view(), name="unit-figures"),
+    path("<path:rest>", views.NotFoundView.as_view(), name="not-found"),
 ]
 
 urlpatterns = [

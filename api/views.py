@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -187,6 +188,8 @@ class ProgressReportTextsView(ClientApiMixin, APIView):
         summary="Nội dung một báo cáo (phạm vi 'texts')", responses=serializers.ReportTextsSerializer
     )
     def get(self, request, pk: int):
+        if pk > filters.LARGEST_ID:
+            raise NotFound()
         report = get_object_or_404(selectors.report_list(self.client), pk=pk)
         return Response(serializers.ReportTextsSerializer(report).data)
 
@@ -279,3 +282,14 @@ class UnitFiguresView(ClientApiMixin, APIView):
             unit = self.client.unit_id
         data = unit_figures(plan_id=plan, period=period, unit_id=unit)
         return Response(serializers.FiguresSerializer(data).data)
+
+
+@extend_schema(exclude=True)
+class NotFoundView(ClientApiMixin, APIView):
+    """Any other path under /api/v1/: the API's own 404 (JSON), after the token is checked like
+    everywhere else."""
+
+    def get(self, request, rest: str = ""):
+        raise NotFound()
+
+    post = put = patch = delete = get

@@ -386,7 +386,7 @@ if CACHE_URL:
 # /api/schema/, its documentation at /api/docs/ with Swagger UI served from the portal itself by
 # drf-spectacular-sidecar: the CSP allows no other origin, and a province network may have none).
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ClientApiSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ClientTokenAuthentication"],
@@ -413,6 +413,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.ids_are_positive",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStatusEnum": "kpis.models.Status",
         "PlanStatusEnum": "tasks.models.PlanStatus",
