@@ -58,13 +58,17 @@ class FigureTable:
     caption: str = ""
     total: tuple[Cell, ...] | None = None
     label_columns: int = 1
+    # Rows printed bold (a group's subtotal above its members), by index in `rows`.
+    subtotals: tuple[int, ...] = ()
+    note: str = ""
 
     kind: ClassVar[str] = "table"
 
     @property
     def cells(self) -> list[dict]:
         """Rows ready to print: figures formatted, each cell with its alignment class."""
-        rows = [(r, False) for r in self.rows] + ([(self.total, True)] if self.total else [])
+        rows = [(r, n in self.subtotals) for n, r in enumerate(self.rows)]
+        rows += [(self.total, True)] if self.total else []
         return [
             {
                 "total": total,
@@ -124,15 +128,23 @@ class AppendixRow:
     general_task: str = ""
     co_units: str = ""
     latest_report: date | None = None
+    # What the completion column prints when it is not the bare percentage (a claim not approved).
+    completion_text: str = ""
 
     @property
     def deadline_label(self) -> str:
+        """The deadline as the plan's appendix writes it ("30/9/2025 (đã thực hiện)", a second
+        deadline after the first), the date read from it only when there are no words."""
+        if self.deadline_text:
+            return self.deadline_text
         if self.deadline is not None:
             return self.deadline.strftime("%d/%m/%Y")
-        return self.deadline_text or "Thường xuyên"
+        return "Thường xuyên"
 
     @property
     def completion_label(self) -> str:
+        if self.completion_text:
+            return self.completion_text
         return "" if self.completion is None else format_percent(self.completion)
 
 
@@ -173,6 +185,8 @@ class Appendix:
     assignment_count: int | None = None
     unit_count: int | None = None
     lists: tuple[AppendixList, ...] = ()
+    # Figure tables too long for the body (Bảng 2 unit by unit), printed complete before the rows.
+    tables: tuple[FigureTable, ...] = ()
 
     @property
     def row_count(self) -> int:
@@ -266,7 +280,8 @@ def list_punctuated(items: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 
 def format_percent(value: Decimal | int | float) -> str:
-    """75 → "75%", 62.5 → "62,5%" (Vietnamese decimal comma)."""
+    """75 → "75%", 62.5 → "62,5%": the one percent format of the report and its workbook, as
+    seed 001 writes it (decimal comma, one decimal at most, no space before the sign)."""
     text = f"{Decimal(str(value)).quantize(Decimal('0.1')):f}"
     text = text.removesuffix(".0")
     return f"{text.replace('.', ',')}%"
@@ -297,6 +312,7 @@ _TYPES = {
         Signature,
         AppendixRow,
         AppendixSection,
+        AppendixList,
         Appendix,
         OfficialReport,
     )

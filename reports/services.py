@@ -84,15 +84,73 @@ class ReportDraft:
     narrative: dict = field(default_factory=dict)
 
 
-def default_header(scope: ReportScope, inputs: dict, *, today: datetime.date) -> dict:
+STEERING_COMMITTEE = "Ban Chỉ đạo KHCN, ĐMST, CĐS và Đề án 06 tỉnh"
+
+
+def unit_symbol(unit: Unit) -> str:
+    """The unit's abbreviation in a document's symbol: its short name when it is one ("SKHCN"),
+    else the initials of its name as the province writes them ("Sở Khoa học và Công nghệ" → SKHCN,
+    "UBND xã Nhơn Trạch" → UBND)."""
+    short = (unit.short_name or "").strip()
+    if short and " " not in short:
+        return short.upper()
+    words = unit.name.split()
+    if words and words[0].upper() in ("UBND", "HĐND"):
+        return words[0].upper()
+    if unit.name.lower().startswith("ủy ban nhân dân") or unit.name.lower().startswith("uỷ ban nhân dân"):
+        return "UBND"
+    initials = "".join(w[0] for w in words if w.lower() not in ("và", "của") and w[0].isalpha())
+    return initials.upper() or "DV"
+
+
+def unit_head(unit: Unit):
+    """The unit's head (an active account with the head's role), when there is exactly one."""
+    from units.models import Role, User
+
+    heads = list(
+        User.objects.filter(unit=unit, is_active=True, roles__role=Role.HEAD).order_by("pk").distinct()[:2]
+    )
+    return heads[0] if len(heads) == 1 else None
+
+
+def _unit_header(unit: Unit) -> dict:
+    """A unit's own report: issued by the unit, to the committee, signed by its head."""
+    from units.models import UnitKind
+
+    commune = unit.kind == UnitKind.COMMUNE
+    head = unit_head(unit)
+    if commune:
+        authority, title = ["TM. ỦY BAN NHÂN DÂN"], "CHỦ TỊCH"
+    elif unit.name.startswith("Sở ") or unit.name.startswith("Công an"):
+        authority, title = [], "GIÁM ĐỐC"
+    else:
+        authority, title = [], "THỦ TRƯỞNG ĐƠN VỊ"
+    if head is not None and head.position:
+        title = head.position.upper()
     return {
+        "parent_body": "" if commune else PARENT_BODY,
+        "issuing_body": unit.name.upper(),
+        "symbol": f"BC-{unit_symbol(unit)}",
+        "recipients": [STEERING_COMMITTEE],
+        "distribution": ["Như kính gửi", "Cơ quan Thường trực Ban Chỉ đạo (Sở KH&CN)", "Lưu: VT"],
+        "authority": authority,
+        "signer_title": title,
+        "signer_name": head.full_name if head is not None else "",
+    }
+
+
+def default_header(
+    scope: ReportScope, inputs: dict, *, today: datetime.date, unit: Unit | None = None
+) -> dict:
+    header = {
         "parent_body": PARENT_BODY,
         "issuing_body": ISSUING_BODY,
         "number": "",
         "symbol": SYMBOL,
         "place": PLACE,
         "date": today.isoformat(),
-        "title": f"Tình hình thực hiện {scope_words(inputs)} {scope.period_words}",
+        # Short: the plan's number or short name and the period, never the plan's whole title.
+        "title": f"Tình hình thực hiện {scope_words(inputs, with_unit=False)} {scope.period_words}",
         "recipients": [
             "Ban Chỉ đạo Trung ương về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số"
         ],
@@ -107,6 +165,14 @@ def default_header(scope: ReportScope, inputs: dict, *, today: datetime.date) ->
         "signer_title": "PHÓ TRƯỞNG BAN THƯỜNG TRỰC",
         "signer_name": "",
     }
+    if unit is not None:
+        header.update(_unit_header(unit))
+    return header
+
+
+def issuer_short(unit: Unit | None) -> str:
+    """How the narrative names the issuer ("Ban Chỉ đạo tỉnh", or the unit)."""
+    return unit.name if unit is not None else ISSUER_SHORT
 
 
 def require_cutoff_passed(scope: ReportScope, *, now) -> None:
@@ -145,8 +211,8 @@ def report_draft(
         unit=unit,
         scope=scope,
         inputs=inputs,
-        header=default_header(scope, inputs, today=timezone.localdate(now or timezone.now())),
-        narrative=default_narrative(inputs, issuing_body=ISSUER_SHORT),
+        header=default_header(scope, inputs, today=timezone.localdate(now or timezone.now()), unit=unit),
+        narrative=default_narrative(inputs, issuing_body=issuer_short(unit)),
     )
 
 

@@ -6,7 +6,9 @@ never from what the user typed: a draft can reword the narrative, not the number
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import re
 from decimal import Decimal
 
 from kpis.flags import flag_kinds, kind_label
@@ -23,6 +25,7 @@ from reports.document import (
     ReportSection,
     Signature,
     document_number,
+    format_percent,
 )
 
 FIGURE_COLUMNS = (
@@ -93,17 +96,66 @@ def _date(iso: str | None) -> str:
     return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
 
 
-def scope_words(inputs: dict) -> str:
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() or text[1:2] == " " else text
+
+
+# Where a plan's title stops being its name: the date of the document it implements, or who
+# issued that ("… số 07-TB/CQTTBCĐ ngày 15 tháng 10 năm 2025 của Cơ quan thường trực …").
+_NAME_ENDS = re.compile(r"\s+(?:ngày\s+\d|của\s|về\s+việc\s)|[,;:(]")
+SHORT_NAME_MAX = 90
+
+
+def plan_short_name(plan: dict) -> str:
+    """A plan as a title names it: "Kế hoạch số 07-KH/BCĐ", or, without a number, the start of its
+    title up to the date or issuer of what it implements ("kế hoạch triển khai Thông báo kết luận
+    số 07-TB/CQTTBCĐ"), never the whole four lines."""
+    if plan.get("code"):
+        return f"Kế hoạch số {plan['code']}"
+    title = " ".join((plan.get("title") or "").split())
+    match = _NAME_ENDS.search(title, 20)
+    name = title[: match.start()] if match else title
+    if len(name) > SHORT_NAME_MAX:
+        name = name[:SHORT_NAME_MAX].rsplit(" ", 1)[0].rstrip(",;.-–")
+    if name.lower().startswith("kế hoạch"):
+        return name
+    return f"kế hoạch {_lower_first(name)}"
+
+
+def scope_words(inputs: dict, *, with_unit: bool = True) -> str:
     scope = inputs["scope"]
     plans = scope["plans"]
-    if len(plans) == 1:
-        plan = plans[0]
-        what = f"Kế hoạch số {plan['code']}" if plan["code"] else f"kế hoạch “{plan['title']}”"
-    else:
-        what = f"{len(plans)} kế hoạch đang thực hiện"
-    if scope["unit"]:
+    what = plan_short_name(plans[0]) if len(plans) == 1 else f"{len(plans)} kế hoạch đang thực hiện"
+    if scope["unit"] and with_unit:
         what += f" của {scope['unit']['name']}"
     return what
+
+
+def basis_words(inputs: dict) -> str:
+    """What the report answers to, for its "Căn cứ" line: each plan by number, date and issuer."""
+
+    def one(plan: dict) -> str:
+        text = "Kế hoạch" + (f" số {plan['code']}" if plan.get("code") else "")
+        if plan.get("issue_date"):
+            text += f" ngày {_date(plan['issue_date'])}"
+        if plan.get("issuer"):
+            text += f" của {plan['issuer']}"
+        title = " ".join((plan.get("title") or "").split()).rstrip(".")
+        if title and not plan.get("code"):
+            text += f" về việc {_lower_first(title)}"
+        return text
+
+    plans = inputs["scope"]["plans"]
+    if len(plans) > 5:
+        return f"{len(plans)} kế hoạch triển khai đang thực hiện"
+    return "; ".join(one(p) for p in plans)
+
+
+def preamble(inputs: dict, issuing_body: str) -> str:
+    return (
+        f"Căn cứ {basis_words(inputs)}, {issuing_body} báo cáo tình hình thực hiện "
+        f"{inputs['scope']['period_words']} như sau:"
+    )
 
 
 def late_lines(inputs: dict) -> list[str]:
@@ -145,12 +197,13 @@ def late_summary(inputs: dict) -> list[str]:
     return lines
 
 
-def words_lines(items: list[dict]) -> list[str]:
-    """The units' condensed words: "- text (Sở A, Sở B và 12 xã, phường; 1.1, 2.3)."""
+def words_lines(items: list[dict], *, attributed: bool = True) -> list[str]:
+    """The units' condensed words: "- text (Sở A, Sở B và 12 xã, phường; 1.1, 2.3)." (a unit's
+    own report gives the sub-tasks only: the unit is the issuer)."""
     out = []
     for i in items:
         codes = ", ".join(i["codes"][:5]) + (" …" if len(i["codes"]) > 5 else "")
-        out.append(f"- {i['text']} ({i['by']}; {codes}).")
+        out.append(f"- {i['text']} ({i['by']}; {codes})." if attributed else f"- {i['text']} ({codes}).")
     return out
 
 
@@ -167,7 +220,7 @@ def _list_lines(inputs: dict, part: str) -> list[str]:
     if part == "shortcomings":
         return late_lines(inputs)
     key = {p: k for p, k, _ in _LISTS}[part]
-    return words_lines(inputs.get(key) or [])
+    return words_lines(inputs.get(key) or [], attributed=not inputs["scope"].get("unit"))
 
 
 def overflow_lists(inputs: dict) -> dict[str, tuple[str, str, list[str]]]:
@@ -200,14 +253,13 @@ def default_narrative(inputs: dict, *, issuing_body: str = "Ban Chỉ đạo t�
 
     shortcomings = listed("shortcomings")
     nxt = inputs["next_period"]
+    own = bool(inputs["scope"].get("unit"))  # a unit's report: the unit is the issuer, not named
     next_lines = [
-        f"- {i['code']} {i['subtask']} — {', '.join(i['leads'])} — thời hạn {_date(i['deadline'])}."
+        f"- {i['code']} {i['subtask']}{'' if own else ' — ' + ', '.join(i['leads'])} — thời hạn {_date(i['deadline'])}."
         for i in nxt["items"]
     ]
     return {
-        "preamble": (
-            f"Thực hiện {scope_words(inputs)}, {issuing_body} báo cáo tình hình thực hiện {words} như sau:"
-        ),
+        "preamble": preamble(inputs, issuing_body),
         "results": listed("results"),
         "shortcomings": shortcomings,
         "causes": listed("causes"),
@@ -238,6 +290,67 @@ def _table(rows: list[dict], label: str, caption: str, totals: dict | None) -> F
     )
 
 
+# Bảng 2's groups, in this order, named as the document writes them (whatever the reader's language).
+KIND_WORDS = {
+    "department": "Sở, ban, ngành",
+    "agency": "Cơ quan, đơn vị",
+    "party": "Cơ quan Đảng, đoàn thể",
+    "enterprise": "Doanh nghiệp",
+    "commune": "UBND xã, phường",
+    "group": "Nhóm đơn vị",
+}
+# A unit report's Bảng 2 and a province report's with few units stay unit by unit in the body.
+BODY_UNITS_MAX = 15
+
+
+def _by_kind(rows: list[dict]) -> list[tuple[str, list[dict], dict]]:
+    """The units of Bảng 2 by kind: (kind's words, its units, its subtotal)."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row.get("kind") or "agency", []).append(row)
+    order = list(KIND_WORDS)
+    out = []
+    for kind in sorted(groups, key=lambda k: order.index(k) if k in order else len(order)):
+        members = groups[kind]
+        subtotal = {k: sum(r[k] for r in members) for k in FIGURE_KEYS}
+        out.append((KIND_WORDS.get(kind, kind), members, subtotal))
+    return out
+
+
+def unit_tables(inputs: dict) -> tuple[FigureTable, FigureTable | None]:
+    """Bảng 2 for the body — one subtotal row per kind of unit — and, when that folds units away,
+    the complete table unit by unit under each kind's subtotal, for the appendix."""
+    rows = inputs["by_unit"]
+    caption = "Bảng 2. Kết quả thực hiện theo đơn vị chủ trì"
+    columns = ("Đơn vị", *FIGURE_COLUMNS)
+    total = ("Tổng cộng", *(inputs["totals"][k] for k in FIGURE_KEYS))
+    if len(rows) <= BODY_UNITS_MAX or "kind" not in (rows[0] if rows else {}):
+        return _table(rows, "Đơn vị", caption, inputs["totals"]), None
+    kinds = _by_kind(rows)
+    body = FigureTable(
+        caption=caption + " (theo loại đơn vị)",
+        columns=("Loại đơn vị", *FIGURE_COLUMNS),
+        rows=tuple(
+            (f"{words} ({_n(len(m))} đơn vị)", *(sub[k] for k in FIGURE_KEYS)) for words, m, sub in kinds
+        ),
+        total=total,
+    )
+    full_rows: list[tuple] = []
+    subtotals = []
+    for words, members, sub in kinds:
+        subtotals.append(len(full_rows))
+        full_rows.append((f"{words} ({_n(len(members))} đơn vị)", *(sub[k] for k in FIGURE_KEYS)))
+        full_rows.extend((r["label"], *(r[k] for k in FIGURE_KEYS)) for r in members)
+    full = FigureTable(
+        caption=caption + " (đầy đủ)",
+        columns=columns,
+        rows=tuple(full_rows),
+        total=total,
+        subtotals=tuple(subtotals),
+    )
+    return body, full
+
+
 def _n(value) -> str:
     """A count as Vietnamese documents write it: 1.034, grouped by dots (as in the tables)."""
     return f"{value:,}".replace(",", ".")
@@ -246,12 +359,17 @@ def _n(value) -> str:
 def summary_sentence(inputs: dict) -> str:
     t = inputs["totals"]
     scope = inputs["scope"]
+    done = t["completed_on_time"] + t["completed_late"]
+    if scope.get("unit"):
+        what = f"đơn vị chủ trì {_n(t['subtasks'])} tiểu nhiệm vụ ({_n(t['total'])} lượt giao)"
+    else:
+        what = f"có {_n(t['subtasks'])} tiểu nhiệm vụ với {_n(t['total'])} lượt giao chủ trì cho {_n(t['units'])} đơn vị"
     return (
-        f"Tính đến hết ngày {_date(scope['cutoff'])}, có {_n(t['subtasks'])} tiểu nhiệm vụ với {_n(t['total'])} lượt "
-        f"giao chủ trì cho {_n(t['units'])} đơn vị; trong đó hoàn thành đúng hạn {_n(t['completed_on_time'])}, "
+        f"Tính đến hết ngày {_date(scope['cutoff'])}, {what}; trong đó hoàn thành đúng hạn {_n(t['completed_on_time'])}, "
         f"hoàn thành trễ hạn {_n(t['completed_late'])}, chờ thẩm định {_n(t['awaiting_review'])}, "
         f"đang thực hiện {_n(t['in_progress'])}, chưa thực hiện {_n(t['not_started'])}, "
         f"bị trả lại chờ hoàn thiện {_n(t['returned'])}; quá hạn chưa hoàn thành {_n(t['overdue'])}."
+        + (f" Tỷ lệ hoàn thành đạt {format_percent(Decimal(100 * done) / t['total'])}." if t["total"] else "")
     )
 
 
@@ -283,7 +401,45 @@ def next_sentence(inputs: dict) -> str:
     )
 
 
+def completion_words(row: dict) -> tuple[Decimal | None, str]:
+    """The appendix's completion: the approved completion (100% once approved), a claim not
+    approved as such ("Chờ thẩm định (báo 100%)"), a group's mean with its unapproved claims."""
+    value = Decimal(row["completion"]) if row.get("completion") is not None else None
+    category = row.get("category")
+    if category in ("completed_on_time", "completed_late"):
+        return Decimal(100), ""
+    if category in ("awaiting_review", "returned"):
+        word = "Chờ thẩm định" if category == "awaiting_review" else "Chưa công nhận"
+        return None, f"{word} (báo {format_percent(value)})" if value is not None else word
+    if category == "group" and row.get("unapproved"):
+        shown = f"{format_percent(value)}; " if value is not None else ""
+        return value, f"{shown}{_n(row['unapproved'])} chờ công nhận"
+    return value, ""
+
+
+CARRIED_NAMED = 8
+
+
+def carried_sentence(inputs: dict) -> str:
+    """Section III: the overdue work the next period inherits, the longest late named first."""
+    late = sorted(
+        (i for i in inputs.get("late") or () if i["days_late"]),
+        key=lambda i: (-i["days_late"], i["position"]),
+    )
+    if not late:
+        return ""
+    named = ", ".join(f"{i['code']} (quá hạn {_n(i['days_late'])} ngày)" for i in late[:CARRIED_NAMED])
+    rest = f" và {_n(len(late) - CARRIED_NAMED)} tiểu nhiệm vụ khác" if len(late) > CARRIED_NAMED else ""
+    return (
+        f"Chuyển sang kỳ tới {_n(len(late))} tiểu nhiệm vụ đã quá hạn chưa hoàn thành "
+        f"({_n(inputs['totals']['overdue'])} lượt giao chủ trì), đã nêu tại mục II; tập trung đôn đốc "
+        f"hoàn thành dứt điểm, trước hết: {named}{rest}."
+    )
+
+
 def _appendix(inputs: dict, header: dict) -> Appendix:
+    lists = overflow_lists(inputs)
+    _, unit_full = unit_tables(inputs)
     sections = []
     for section in inputs["appendix"]:
         rows = tuple(
@@ -296,7 +452,8 @@ def _appendix(inputs: dict, header: dict) -> Appendix:
                 deadline=datetime.date.fromisoformat(r["deadline"]) if r["deadline"] else None,
                 deadline_text=r["deadline_text"],
                 status=r["status"],
-                completion=Decimal(r["completion"]) if r["completion"] is not None else None,
+                completion=completion_words(r)[0],
+                completion_text=completion_words(r)[1],
                 evidence_count=r["evidence"],
                 flags=tuple(r["flags"]),
                 general_task=r["general_task"],
@@ -323,23 +480,43 @@ def _appendix(inputs: dict, header: dict) -> Appendix:
         ),
         lists=tuple(
             AppendixList(title=f"{letter}. {title}", lines=tuple(lines))
-            for letter, title, lines in overflow_lists(inputs).values()
+            for letter, title, lines in lists.values()
+        ),
+        tables=(
+            (dataclasses.replace(unit_full, caption=f"{chr(ord('A') + len(lists))}. {unit_full.caption}"),)
+            if unit_full
+            else ()
         ),
     )
 
 
 def build_document(inputs: dict, header: dict, narrative: dict, *, sha256: str = "") -> OfficialReport:
     n = narrative
+    unit_body, unit_full = unit_tables(inputs)
+    own = bool(inputs["scope"].get("unit"))
+    unit_where = f"mục {chr(ord('A') + len(overflow_lists(inputs)))}"
     results_section = (
         Heading("1. Kết quả chung"),
         Paragraph(summary_sentence(inputs)),
         _table(inputs["by_section"], "Mục", "Bảng 1. Kết quả thực hiện theo mục", inputs["totals"]),
-        Heading("2. Kết quả theo đơn vị chủ trì"),
-        _table(
-            inputs["by_unit"], "Đơn vị", "Bảng 2. Kết quả thực hiện theo đơn vị chủ trì", inputs["totals"]
+        *(
+            ()
+            if own
+            else (
+                Heading("2. Kết quả theo đơn vị chủ trì"),
+                unit_body,
+                *(
+                    (Paragraph(f"Kết quả của từng đơn vị chủ trì tại Phụ lục, {unit_where}."),)
+                    if unit_full
+                    else ()
+                ),
+            )
         ),
         *(
-            (Heading("3. Kết quả các đơn vị báo cáo"), *_paragraphs(n.get("results")))
+            (
+                Heading("2. Nội dung đã thực hiện" if own else "3. Kết quả các đơn vị báo cáo"),
+                *_paragraphs(n.get("results")),
+            )
             if n.get("results")
             else ()
         ),
@@ -354,7 +531,7 @@ def build_document(inputs: dict, header: dict, narrative: dict, *, sha256: str =
     )
     kinds = inputs["flags"]["by_kind"]
     flag_table = FigureTable(
-        caption="Bảng 3. Cảnh báo đỏ đang mở tại thời điểm chốt số liệu",
+        caption=f"Bảng {2 if own else 3}. Cảnh báo đỏ đang mở tại thời điểm chốt số liệu",
         # One row per flagged lead assignment, under its most severe flag: the kinds add up.
         columns=("Loại cảnh báo (nặng nhất)", "Số lượt giao"),
         rows=tuple((kind_label(k), kinds.get(k, 0)) for k in flag_kinds()),
@@ -373,7 +550,11 @@ def build_document(inputs: dict, header: dict, narrative: dict, *, sha256: str =
         ReportSection(
             "III",
             "Nhiệm vụ trọng tâm kỳ tới",
-            (Paragraph(next_sentence(inputs)), *_paragraphs(n.get("next_tasks"))),
+            (
+                *((Paragraph(carried_sentence(inputs)),) if carried_sentence(inputs) else ()),
+                Paragraph(next_sentence(inputs)),
+                *_paragraphs(n.get("next_tasks")),
+            ),
         ),
         ReportSection(
             "IV", "Đề xuất, kiến nghị", _paragraphs(n.get("proposals")) or (Paragraph("Không có."),)

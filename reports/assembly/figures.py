@@ -167,8 +167,15 @@ def _appendix_rows(sub: dict, states: list[LeadState], units: dict, cutoff, grou
             word = "Chờ thẩm định"
         else:
             word = "Đang thực hiện"
-        reported = [m.completion for m in members if m.completion is not None]
-        average = sum((m.completion or Decimal(0)) for m in members) / len(members) if reported else None
+        # Approved completion: a completed member counts 100, a member whose claim is not (yet)
+        # approved is left out of the mean (it is counted beside it), the others count what they report.
+        credited = [
+            Decimal(100) if m.completed else (m.completion or Decimal(0))
+            for m in members
+            if category(m) not in ("awaiting_review", "returned")
+        ]
+        reported = [m for m in members if m.completion is not None or m.completed]
+        average = sum(credited) / len(credited) if reported and credited else None
         flag_counts = Counter(k for m in members for k, _ in m.flags)
         dates = [m.latest_reported_on for m in members if m.latest_reported_on]
         rows.append(
@@ -179,6 +186,7 @@ def _appendix_rows(sub: dict, states: list[LeadState], units: dict, cutoff, grou
                 "status": f"{word} ({done}/{len(members)} hoàn thành)",
                 "category": "group",
                 "completion": _pct(average),
+                "unapproved": counts["awaiting_review"] + counts["returned"],
                 "evidence": sum(m.evidence for m in members),
                 "flags": [f"{kind_label(k)}: {n}" for k, n in sorted(flag_counts.items())],
                 "flag_messages": [],
@@ -196,7 +204,9 @@ def assemble(scope: ReportScope) -> dict:
     subs = _subtasks(scope, list(grouped))
     plans = {
         p["pk"]: p
-        for p in Plan.objects.filter(pk__in=scope.plan_ids).order_by("pk").values("pk", "code", "title")
+        for p in Plan.objects.filter(pk__in=scope.plan_ids)
+        .order_by("pk")
+        .values("pk", "code", "title", "issuer", "issue_date")
     }
     many_plans = len(scope.plan_ids) > 1
     cutoff = scope.cutoff
@@ -221,7 +231,10 @@ def assemble(scope: ReportScope) -> dict:
     for state in ordered:
         per_unit[state.unit_id].append(state)
     by_unit = sorted(
-        ({"label": units[u].name, **_count(rows, deadline_of, cutoff)} for u, rows in per_unit.items()),
+        (
+            {"label": units[u].name, "kind": units[u].kind, **_count(rows, deadline_of, cutoff)}
+            for u, rows in per_unit.items()
+        ),
         key=lambda r: vi_sort_key(r["label"]),  # Vietnamese dictionary order
     )
 
@@ -295,7 +308,9 @@ def assemble(scope: ReportScope) -> dict:
             appendix.append(seen_sections[key])
         seen_sections[key]["rows"].extend(_appendix_rows(sub, grouped[sub_id], units, cutoff, group_rows))
 
-    unit = Unit.objects.filter(pk=scope.unit_id).values("pk", "name").first() if scope.unit_id else None
+    unit = (
+        Unit.objects.filter(pk=scope.unit_id).values("pk", "name", "kind").first() if scope.unit_id else None
+    )
     # The budget part (issue 22), only when the scope has a budget: reports without one keep their inputs.
     budget = budget_paragraph(list(scope.plan_ids), scope.cutoff, unit=scope.unit_id)
     return {
@@ -303,8 +318,17 @@ def assemble(scope: ReportScope) -> dict:
         "version": INPUTS_VERSION,
         "scope": {
             **scope.to_json(),
-            "plans": [{"id": p["pk"], "code": p["code"], "title": p["title"]} for p in plans.values()],
-            "unit": {"id": unit["pk"], "name": unit["name"]} if unit else None,
+            "plans": [
+                {
+                    "id": p["pk"],
+                    "code": p["code"],
+                    "title": p["title"],
+                    "issuer": p["issuer"],
+                    "issue_date": p["issue_date"].isoformat() if p["issue_date"] else None,
+                }
+                for p in plans.values()
+            ],
+            "unit": {"id": unit["pk"], "name": unit["name"], "kind": unit["kind"]} if unit else None,
         },
         "totals": {**_count(ordered, deadline_of, cutoff), "subtasks": len(grouped), "units": len(per_unit)},
         "by_section": by_section,

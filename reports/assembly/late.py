@@ -90,7 +90,9 @@ def late_subtasks(grouped: dict, subs: dict, units: dict, cutoff, *, unit_scope:
             continue
         kinds = sorted({k for m in flagged for k, _ in m.flags}, key=severity)
         groups = {m.via_group_id for m in members}
-        if unit_scope or len(members) == 1:
+        if unit_scope:
+            leads = ""  # the unit issues the report: its name is in the header, not on every line
+        elif len(members) == 1:
             leads = attribution([units[m.unit_id] for m in members])
         elif groups == {None}:
             leads = f"{len(members)} đơn vị"
@@ -132,9 +134,11 @@ def late_line(item: dict) -> str:
     if item["members"] > 1:
         what = f"{item['pending']}/{item['members']} {item['unit_word']} chưa hoàn thành"
         head += f" ({item['leads']})" if item["unit_word"] == "đơn vị" and item["leads"] else ""
+    elif item["pending"]:
+        what = f"{item['leads']} chưa hoàn thành".strip()
     else:
-        what = f"{item['leads']} chưa hoàn thành" if item["pending"] else f"{item['leads']}"
-    parts = [what]
+        what = item["leads"]
+    parts = [what] if what else []
     if item["days_late"]:
         deadline = datetime.date.fromisoformat(item["deadline"]).strftime("%d/%m/%Y")
         parts.append(f"quá hạn {item['days_late']} ngày (thời hạn {deadline})")
