@@ -8,19 +8,16 @@ raises the allocation; a cut below what was already disbursed is refused too.
 
 import datetime
 import logging
-import uuid
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from evidence.services.files import private_storage
-from evidence.validation import UploadRejected, check_upload
+from evidence.services.attachments import checked_uploads, delete_stored_quietly, store_upload
 from kpis.models import PeriodKind
 from tasks.models import AssignmentRole
 from units.permissions import can_report_on, is_secretariat
@@ -155,37 +152,15 @@ def _check_period(allocation: Allocation, period, actor, today: datetime.date) -
 
 
 def _checked_uploads(uploads) -> list:
-    checked, errors = [], []
-    for upload in uploads:
-        try:
-            checked.append(
-                (
-                    upload,
-                    check_upload(
-                        name=getattr(upload, "name", "") or "",
-                        data_or_file=upload,
-                        size=getattr(upload, "size", 0) or 0,
-                    ),
-                )
-            )
-        except UploadRejected as exc:
-            errors.append(ValidationError(exc.message, code=exc.code))
-    if errors:
-        raise ValidationError({"evidence": errors})
-    return checked
+    return checked_uploads(uploads)
 
 
 def _delete_quietly(names) -> None:
-    for name in names:
-        try:
-            private_storage().delete(name)
-        except OSError:
-            log.exception("disbursement file %s could not be deleted", name)
+    delete_stored_quietly(names)
 
 
 def _store(upload, now) -> str:
-    upload.seek(0)
-    return private_storage().save(f"{FOLDER}/{now:%Y/%m}/{uuid.uuid4().hex}", File(upload))
+    return store_upload(upload, folder=FOLDER, now=now)
 
 
 @transaction.atomic

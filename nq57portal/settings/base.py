@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ops",
     "notifications",
     "budget",
+    "targets",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

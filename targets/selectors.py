@@ -1,0 +1,164 @@
+"""Reads of the targets: each target with its milestones, its approved values and where it stands
+(targets.progress), in a fixed number of queries whatever the number of targets; the values
+waiting for review; the part of the official report about them.
+
+Targets are read by whoever may read their plan (a draft plan's by the secretariat only).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from budget.money import vn_number
+from tasks.models import Plan
+
+from .models import Accumulation, Target, TargetDirection, TargetValue, ValueStatus
+from .progress import Point, Reported, series, trajectory
+
+
+def targets_of(plans, *, user=None):
+    """The targets of `plans` (ids or Plans) with their plan, milestones, units and approved values."""
+    ids = [getattr(p, "pk", p) for p in plans]
+    rows = Target.objects.filter(plan_id__in=ids)
+    if user is not None:
+        rows = rows.filter(Plan.visible_to(user, via="plan__"))
+    return rows.select_related("plan").prefetch_related(
+        "milestones",
+        "units",
+        Prefetch(
+            "values",
+            queryset=TargetValue.objects.filter(status=ValueStatus.APPROVED).select_related("period"),
+            to_attr="approved_values",
+        ),
+    )
+
+
+def reported(target: Target) -> list[Reported]:
+    return [
+        Reported(v.unit_id, v.period.end, v.value, v.numerator, v.denominator)
+        for v in getattr(target, "approved_values", None)
+        or target.values.filter(status=ValueStatus.APPROVED).select_related("period")
+    ]
+
+
+def _baseline(target: Target) -> Point:
+    if target.baseline_date is not None:
+        return Point(target.baseline_date, target.baseline_value or Decimal(0))
+    start = target.plan.effective_start or min(m.due_date for m in target.milestones.all())
+    return Point(start, Decimal(0))
+
+
+def standing(target: Target, today: datetime.date):
+    """The target's trajectory on `today` (targets.progress.Trajectory), and its series for a chart."""
+    rows = reported(target)
+    milestones = [Point(m.due_date, m.value) for m in target.milestones.all()]
+    kwargs = {"is_share": target.is_share, "cumulative": target.accumulation == Accumulation.CUMULATIVE}
+    if not milestones:
+        return None, series(rows, **kwargs)
+    return (
+        trajectory(
+            rows,
+            direction=target.direction,
+            baseline=_baseline(target),
+            milestones=milestones,
+            today=today,
+            **kwargs,
+        ),
+        series(rows, **kwargs),
+    )
+
+
+def with_standing(targets, today: datetime.date) -> list[Target]:
+    """Each target with `.state` (Trajectory or None) and `.points` (its series)."""
+    out = []
+    for target in targets:
+        target.state, target.points = standing(target, today)
+        out.append(target)
+    return out
+
+
+def pending_values(*, plans=None):
+    """Values waiting for review, oldest first."""
+    rows = TargetValue.objects.filter(status=ValueStatus.SUBMITTED)
+    if plans is not None:
+        rows = rows.filter(target__plan_id__in=[getattr(p, "pk", p) for p in plans])
+    return (
+        rows.select_related("target__plan", "unit", "period", "reported_by")
+        .prefetch_related("files")
+        .order_by("reported_at")
+    )
+
+
+# Words ----------------------------------------------------------------------------------------
+
+SIGNS = {TargetDirection.AT_LEAST: "≥ ", TargetDirection.AT_MOST: "≤ ", TargetDirection.EXACTLY: ""}
+
+
+def figure(value, measure: str, places: int = 2) -> str:
+    """62.5 "%" → "62,5%"; 3 "cơ chế chính sách" → "3 cơ chế chính sách"."""
+    text = vn_number(value, places)
+    return f"{text}%" if measure.strip() == "%" else f"{text} {measure.strip()}"
+
+
+def day(value: datetime.date) -> str:
+    return f"{value.day}/{value.month}/{value.year}"  # as seed 001 writes it: "30/9/2025"
+
+
+def goal_words(target: Target, value, due: datetime.date) -> str:
+    return f"{SIGNS[target.direction]}{figure(value, target.measure)} trước ngày {due:%d/%m/%Y}"
+
+
+def verdict(target: Target, state) -> str:
+    """ "đạt chỉ tiêu", "vượt chỉ tiêu", "chưa đạt chỉ tiêu", "không đạt chỉ tiêu" (its date passed)."""
+    goal = state.goal if state else None
+    if state is None or state.achieved is None or goal is None:
+        return "chưa có số liệu"
+    if state.reached:
+        beyond = (target.direction == TargetDirection.AT_LEAST and state.achieved.value > goal.value) or (
+            target.direction == TargetDirection.AT_MOST and state.achieved.value < goal.value
+        )
+        return "vượt chỉ tiêu" if beyond else "đạt chỉ tiêu"
+    return "không đạt chỉ tiêu" if goal.passed else "chưa đạt chỉ tiêu"
+
+
+def report_rows(plans, as_of: datetime.date, *, unit=None) -> list[dict]:
+    """The official report's "Kết quả thực hiện các chỉ tiêu": one row per target of `plans` (those of
+    `unit` when given), as of `as_of` (values of the periods ended by then). JSON-ready."""
+    targets = targets_of(plans)
+    if unit is not None:
+        targets = targets.filter(units=getattr(unit, "pk", unit))
+    rows = []
+    for target in with_standing(targets.order_by("plan_id", "order", "pk"), as_of):
+        state = target.state
+        goal = state.goal if state else None
+        got = state.achieved if state else None
+        value_text = ""
+        if got is not None:
+            value_text = figure(got.value, target.measure)
+            if got.denominator:
+                value_text += f" ({vn_number(got.numerator, 2)}/{vn_number(got.denominator, 2)})"
+        rows.append(
+            {
+                "code": target.code,
+                "text": target.text,
+                "goal": goal_words(target, goal.value, goal.day) if goal else "",
+                "value": value_text,
+                "as_of": got.as_of.isoformat() if got else None,
+                "verdict": verdict(target, state),
+                "behind": bool(state and state.behind),
+                "units": ", ".join(u.name for u in target.units.all()),
+            }
+        )
+    return rows
+
+
+def report_sentence(row: dict) -> str:
+    """One line of the report, worded as seed 001 words its figures."""
+    text = row["text"].rstrip(" .;")
+    if not row["value"]:
+        return f"- {text}: chưa có số liệu được công nhận."
+    when = day(datetime.date.fromisoformat(row["as_of"]))
+    return f"- {text}: tính đến ngày {when} đạt {row['value']}, {row['verdict']} ({row['goal']})."
