@@ -76,6 +76,13 @@ def overdue_q(today: datetime.date, status: str = "flag_status") -> Q:
     return Q(subtask__ongoing=False, subtask__deadline__lt=today) & ~Q(**{status: Status.COMPLETED})
 
 
+def is_overdue(deadline: datetime.date | None, completed: bool, today: datetime.date) -> bool:
+    """`overdue_q` for one assignment already loaded (an official report's snapshot at its cut-off,
+    where `today` is the cut-off day): a sub-task with a deadline (an ongoing one has none), past
+    it, not completed."""
+    return deadline is not None and deadline < today and not completed
+
+
 def overdue_condition(today: datetime.date, ids=None) -> QuerySet:
     return lead_assignments(today, ids).filter(overdue_q(today))
 

@@ -379,8 +379,8 @@ def flags_sentence(inputs: dict) -> str:
     if not f["assignments"]:
         overdue = inputs["totals"]["overdue"]
         if overdue:
-            # Flags come from the sweep; a task past its deadline is a shortcoming whether or not a
-            # flag had been raised by the cut-off (the report must not say "none" beside Bảng 1's count).
+            # Only inputs archived before version 4 (flags as the sweep had raised them): since then
+            # an overdue task stands flagged wherever Bảng 1 counts it (reports.assembly.snapshot).
             return (
                 "Tại thời điểm chốt số liệu chưa có cảnh báo đỏ nào được ghi nhận; tuy vậy có "
                 f"{_n(overdue)} lượt giao chủ trì đã quá hạn mà chưa hoàn thành (Bảng 1)."

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from budget.selectors import budget_paragraph
+from kpis.flag_conditions import is_overdue
 from kpis.flags import flag_kinds, kind_label, severity
 from kpis.models import Kpi, Status
 from tasks.models import Plan, SubTask
@@ -23,7 +24,9 @@ from .late import condensed, late_subtasks
 from .scope import ReportScope
 from .snapshot import LeadState, by_subtask, lead_states, units_by_id
 
-INPUTS_VERSION = 3  # 2: flags counted per assignment under its most severe kind; 3: section II lists
+# 2: flags counted per assignment under its most severe kind; 3: section II lists; 4: the flags as their
+# rules stand at the cut-off (overdue and returned exactly where Bảng 1 counts them)
+INPUTS_VERSION = 4
 TEXT_LIMIT = 60
 FLAG_LIMIT = 200
 NEXT_LIMIT = 200
@@ -59,7 +62,7 @@ def _count(states, deadline_of, cutoff) -> dict:
         counts["total"] += 1
         counts[category(state)] += 1
         deadline = deadline_of(state)
-        if deadline is not None and deadline < cutoff and not state.completed:
+        if is_overdue(deadline, state.completed, cutoff):
             counts["overdue"] += 1
     return counts
 

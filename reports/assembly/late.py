@@ -11,6 +11,7 @@ import datetime
 import re
 import unicodedata
 
+from kpis.flag_conditions import is_overdue
 from kpis.flags import kind_label, severity
 from units.models import UnitKind
 
@@ -84,7 +85,7 @@ def late_subtasks(grouped: dict, subs: dict, units: dict, cutoff, *, unit_scope:
         sub = subs[sub_id]
         deadline = sub["deadline"]
         pending = [m for m in members if not m.completed]
-        overdue = bool(deadline and deadline < cutoff and pending)
+        overdue = any(is_overdue(deadline, m.completed, cutoff) for m in members)
         flagged = [m for m in members if m.flags]
         if not overdue and not flagged:
             continue

@@ -12,6 +12,12 @@ kpis.services.reports._apply_submission and kpis.services.claims:
 - a reviewer's decision after the last claim settles it: completed (on time when the claim was
   sent by the deadline) or returned, which stays until the next claim.
 
+The red flags are those open at the cut-off, read against the status rebuilt here: the sweep runs
+once a day (and may not have run yet when the clock was moved, or been behind when a claim was
+settled), but a report must not print "Quá hạn 0" beside Bảng 1's overdue count. The kinds a
+snapshot decides alone — overdue (kpis.flag_conditions.is_overdue) and returned — stand exactly
+where Bảng 1 counts them; a lagging or missed-report flag stands only where its rule could hold.
+
 A fixed number of queries whatever the size: one per kind of history row.
 """
 
@@ -24,10 +30,11 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evidence.models import Decision, Evidence, Review
-from kpis.flags import RedFlag, severity
+from kpis.flag_conditions import is_overdue
+from kpis.flags import FlagKind, RedFlag, overdue_message, quality_message, severity
 from kpis.models import ProgressReport, ReportStatus, Status
 from tasks.models import Assignment, AssignmentRole
 from units.models import Unit
@@ -50,6 +57,8 @@ class LeadState:
     flags: list[tuple[str, str]] = field(default_factory=list)
     # when the most severe of them was raised (the lists order by severity, then age)
     flagged_since: datetime.datetime | None = None
+    # the reviewer's return that left it "returned" (when, reason), for its flag's message
+    returned: tuple[datetime.datetime, str] | None = None
     # the report of this period (latest version sent by the cut-off)
     results: str = ""
     difficulties: str = ""
@@ -101,11 +110,11 @@ def lead_states(scope: ReportScope) -> dict[int, LeadState]:
         )
     )
     last_review = {
-        a: (decided, decision, claimed)
-        for a, decided, decision, claimed in _latest(
+        a: (decided, decision, claimed, reason)
+        for a, decided, decision, claimed, reason in _latest(
             Review.objects.filter(assignment__in=leads, decided_at__lte=at).order_by(),
             [F("decided_at").desc(), F("id").desc()],
-        ).values_list("assignment_id", "decided_at", "decision", "report__submitted_at")
+        ).values_list("assignment_id", "decided_at", "decision", "report__submitted_at", "reason_text")
     }
     deadlines = dict(leads.values_list("pk", "subtask__deadline"))
     for pk, state in states.items():
@@ -148,10 +157,39 @@ def lead_states(scope: ReportScope) -> dict[int, LeadState]:
         states[a].flags.append((kind, message))
         raised[(a, kind)] = raised_at
     for a, state in states.items():
+        _flags_at_cutoff(state, deadlines.get(a), scope.cutoff, raised)
         if state.flags:
             state.flags.sort(key=lambda flag: severity(flag[0]))
             state.flagged_since = raised[(a, state.flags[0][0])]
     return states
+
+
+def _flags_at_cutoff(state: LeadState, deadline, cutoff: datetime.date, raised: dict) -> None:
+    """The flags of `state` as its rules stand at the cut-off (see the module's docstring)."""
+    stored = dict(state.flags)
+    key = state.assignment_id
+    flags = []
+    overdue = is_overdue(deadline, state.completed, cutoff)
+    if overdue:
+        # the days counted to the cut-off, not to the day the flag was raised
+        with translation.override("vi"):  # a report is written in Vietnamese, as message_vi
+            message = overdue_message(days=(cutoff - deadline).days, deadline=deadline)
+        flags.append((FlagKind.OVERDUE, message))
+        day_after = timezone.make_aware(datetime.datetime.combine(deadline, datetime.time.min))
+        raised.setdefault((key, FlagKind.OVERDUE), day_after + datetime.timedelta(days=1))
+    if state.status == Status.RETURNED:
+        if FlagKind.QUALITY in stored:
+            message = stored[FlagKind.QUALITY]
+        else:
+            when, reason = state.returned  # a returned status comes from a review
+            with translation.override("vi"):
+                message = quality_message(returned_on=timezone.localdate(when), reason=reason)
+            raised[(key, FlagKind.QUALITY)] = when
+        flags.append((FlagKind.QUALITY, message))
+    # Lagging and a missed report are for work still under way and not yet overdue (their rules).
+    if not overdue and state.status not in (Status.COMPLETED, Status.AWAITING_REVIEW):
+        flags.extend((k, stored[k]) for k in (FlagKind.LAGGING, FlagKind.NO_REPORT) if k in stored)
+    state.flags = [(str(kind), message) for kind, message in flags]
 
 
 def _settle(state: LeadState, latest, claim_at, review, deadline) -> None:
@@ -160,12 +198,13 @@ def _settle(state: LeadState, latest, claim_at, review, deadline) -> None:
         state.completion = completion
         state.latest_reported_on = timezone.localdate(when)
     if review is not None and (claim_at is None or review[0] >= claim_at):
-        _decided, decision, claimed = review
+        decided, decision, claimed, reason = review
         if decision == Decision.APPROVED:
             state.status = Status.COMPLETED
             state.on_time = deadline is None or timezone.localdate(claimed) <= deadline
         else:
             state.status = Status.RETURNED
+            state.returned = (decided, reason or "")
         return
     if claim_at is not None:
         taken_back = latest is not None and not latest[1] and latest[0] > claim_at

@@ -8,9 +8,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from evidence.models import Decision, Review
 from kpis.flag_selectors import open_flag_totals
 from kpis.flags import FlagKind, RedFlag, flag_kinds
-from kpis.models import Period, PeriodKind, Status
+from kpis.models import Period, PeriodKind, ProgressReport, ReportStatus, Status
 from kpis.my_tasks import my_tasks
 from kpis.services import periods_ensure
 from kpis.sweep import sweep
@@ -42,11 +43,36 @@ MATRIX = {
 }
 
 
+def lived(assignment, status, completion, *, staff, reviewer, period):
+    """The history rows that leave `assignment` in `status` (what the services write beside the state
+    row, and what the official report rebuilds its statuses from): February's report or claim, and
+    the reviewer's decision on it."""
+    if not status:
+        return
+    when = at(START + datetime.timedelta(days=45))
+    report = ProgressReport.objects.create(
+        assignment=assignment, period=period, version=1, status=ReportStatus.SUBMITTED, completion=completion,
+        is_claim=status != Status.IN_PROGRESS, created_by=staff, created_at=when, updated_at=when,
+        submitted_by=staff, submitted_at=when,
+    )  # fmt: skip
+    decision = {Status.COMPLETED: Decision.APPROVED, Status.RETURNED: Decision.RETURNED}.get(status)
+    if decision:
+        Review.objects.create(
+            report=report, assignment=assignment, reviewer=reviewer, decision=decision,
+            reason_code="" if decision == Decision.APPROVED else "missing_document",
+            reason_text="" if decision == Decision.APPROVED else "Thiếu văn bản", decided_at=when,
+        )  # fmt: skip
+
+
 @pytest.fixture
 def world(general_task):
     plan = general_task.section.plan
     unit = UnitFactory(name="Sở Khoa học và Công nghệ")
     staff = UserFactory(unit=unit, roles=[Role.STAFF])
+    reviewer = UserFactory(unit=None, roles=[Role.REVIEWER])
+    periods_ensure(now=at(TODAY), plan=plan)
+    february = Period.objects.get(plan=plan, kind=PeriodKind.MONTHLY, start__month=2)
+    history = {"staff": staff, "reviewer": reviewer, "period": february}
     leads = {}
     for name, (deadline, status, completion, _top) in MATRIX.items():
         subtask = SubTaskFactory(
@@ -59,6 +85,7 @@ def world(general_task):
         leads[name] = AssignmentFactory(subtask=subtask, unit=unit)
         if status:
             set_state(leads[name], status=status, completion=completion)
+            lived(leads[name], status, completion, **history)
     # A group assignment ("UBND cấp xã"): one member late, one done.
     group = UnitFactory(name="UBND cấp xã", kind=UnitKind.GROUP)
     shared = SubTaskFactory(general_task=general_task, plan=plan, start_date=START, deadline=PAST)
@@ -66,7 +93,7 @@ def world(general_task):
     leads["group member, late"] = AssignmentFactory(subtask=shared, unit=unit, via_group=group)
     done = AssignmentFactory(subtask=shared, unit=other, via_group=group)
     set_state(done, status=Status.COMPLETED, completion=100)
-    periods_ensure(now=at(TODAY), plan=plan)
+    lived(done, Status.COMPLETED, 100, **history)
     sweep(now=at(TODAY))
     return {"plan": plan, "unit": unit, "staff": staff, "leads": leads, "other": other}
 

@@ -4,7 +4,7 @@ with plain ORM filters, and do not move when the data changes afterwards."""
 import datetime
 
 import pytest
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 
 from evidence.models import Decision, Evidence, Review
 from kpis.flags import FlagKind, RedFlag
@@ -92,16 +92,55 @@ def test_by_section_and_by_unit_add_up_to_the_independent_counts(world):
     assert [r["label"] for r in inputs["by_section"]] == ["I. Về chuyển đổi số", "II. Về khoa học, công nghệ"]
 
 
-def test_only_flags_open_at_the_cutoff_count(world):
+def test_flags_stand_as_their_rules_do_at_the_cutoff(world):
+    """Flags open at the cut-off, read against the status rebuilt for it: overdue and returned where
+    Bảng 1 counts them (a3 awaits review past its deadline, with no flag raised yet; a6 was returned),
+    the resolved lagging and the later no-report flags not at all."""
     scope = resolve_scope(kind="quarterly", period=world.quarter)
-    T = scope.cutoff_at
     inputs = assemble(scope)
-    open_then = RedFlag.objects.filter(subtask__plan=world.plan, raised_at__lte=T).filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gt=T)
+    assert inputs["flags"]["by_kind"] == {"overdue": 2, "lagging": 0, "quality": 1, "no_report": 0}
+    assert inputs["flags"]["by_kind"]["overdue"] == inputs["totals"]["overdue"] == EXPECTED["overdue"]
+    assert sorted(i["code"] for i in inputs["flags"]["items"]) == ["1.2", "1.2", "2.1"]
+    # the day count as of the cut-off (20/12), not as raised on 11/12 ("Quá hạn 1 ngày")
+    a4 = next(i for i in inputs["flags"]["items"] if i["unit"] == "Sở Gamma" and i["code"] == "1.2")
+    assert a4["messages"] == ["Quá hạn 10 ngày (thời hạn 10/12/2025), chưa hoàn thành."]
+
+
+def test_a_flag_the_sweep_left_open_does_not_outlive_its_rule(world):
+    """An overdue flag still open on a task approved before the cut-off, a lagging flag beside an
+    overdue one: neither is counted (the sweep had not run since)."""
+    a2, a4 = world.assignments["a2"], world.assignments["a4"]
+    for assignment, kind in ((a2, FlagKind.OVERDUE), (a4, FlagKind.LAGGING)):
+        RedFlag.objects.create(kind=kind, assignment=assignment, subtask=assignment.subtask, unit=assignment.unit,
+                               message_vi="cũ", raised_at=at(2025, 12, 1))  # fmt: skip
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    assert inputs["flags"]["by_kind"] == {"overdue": 2, "lagging": 0, "quality": 1, "no_report": 0}
+    assert all(i["kinds"] != ["overdue", "lagging"] for i in inputs["flags"]["items"])
+
+
+def test_part_two_agrees_with_table_one_when_the_sweep_ran_after_the_cutoff(world):
+    """The browser journey's month: the clock moved past the cut-off and the sweep ran then, so no
+    flag was raised by the cut-off. Part II must not say there was none beside Bảng 1's overdue
+    count: its sentence, Bảng 3 and Bảng 1 give the same figure."""
+    RedFlag.objects.filter(subtask__plan=world.plan).update(raised_at=at(2026, 1, 3))
+    inputs = assemble(resolve_scope(kind="quarterly", period=world.quarter))
+    header = {
+        "parent_body": "UBND TỈNH ĐỒNG NAI", "issuing_body": "BAN CHỈ ĐẠO", "symbol": "BC-BCĐ", "place": "Đồng Nai",
+        "date": "2026-01-05", "title": "Tình hình thực hiện", "recipients": ["UBND tỉnh"], "distribution": ["Lưu: VT"],
+        "authority": ["TM. BAN CHỈ ĐẠO"], "signer_title": "TRƯỞNG BAN", "signer_name": "Nguyễn Văn A",
+    }  # fmt: skip
+    doc = build_document(inputs, header, default_narrative(inputs))
+    table_one = doc.sections[0].blocks[2]
+    overdue = table_one.total[table_one.columns.index("Quá hạn")]
+    assert overdue == 2
+    part_two = doc.sections[1].blocks
+    sentence, table_three = part_two[1].text, part_two[2]
+    assert "chưa có cảnh báo" not in sentence and "không có cảnh báo" not in sentence
+    assert (
+        "có 2 tiểu nhiệm vụ (3 lượt giao chủ trì) đang bị cảnh báo đỏ: quá hạn 2, bị trả lại 1." in sentence
     )
-    assert inputs["flags"]["by_kind"] == {k: open_then.filter(kind=k).count() for k in FlagKind.values}
-    assert inputs["flags"]["by_kind"] == {"overdue": 1, "lagging": 0, "quality": 1, "no_report": 0}
-    assert sorted(i["code"] for i in inputs["flags"]["items"]) == ["1.2", "2.1"]
+    assert dict(table_three.rows)["Quá hạn"] == overdue
+    assert table_three.total[1] == 3
 
 
 def test_appendix_rows_carry_status_completion_evidence_and_flags(world):
