@@ -70,10 +70,14 @@ def lead_assignments(today: datetime.date, ids=None) -> QuerySet:
     )
 
 
-def overdue_q(today: datetime.date, status: str = "flag_status") -> Q:
-    """Past its deadline (the day after it) and not completed, over assignments whose status is
-    annotated as `status` (lead_assignments() names it flag_status)."""
-    return Q(subtask__ongoing=False, subtask__deadline__lt=today) & ~Q(**{status: Status.COMPLETED})
+def overdue_q(today: datetime.date, status: str = "flag_status", deadline: str = "subtask__deadline") -> Q:
+    """Past its deadline (the day after it) and not completed, over rows whose status is `status`
+    (lead_assignments() annotates it as flag_status) and deadline `deadline`. An ongoing sub-task
+    has no deadline (the constraint subtask_ongoing_has_no_deadline), so it is never overdue.
+
+    Written once: the sweep, My tasks, the dashboard's lists and, compiled to SQL over its rows
+    (`deadline="deadline", status="status"`), the dashboard's cells (reports.dashboard.cells)."""
+    return Q(**{f"{deadline}__lt": today}) & ~Q(**{status: Status.COMPLETED})
 
 
 def is_overdue(deadline: datetime.date | None, completed: bool, today: datetime.date) -> bool:

@@ -11,6 +11,7 @@ of the changed ids, a little wider than needed, never narrower).
 from django.db import connection
 from django.utils import timezone
 
+from kpis.flag_conditions import overdue_q
 from kpis.flags import flag_kinds
 from kpis.models import Status
 from reports.models import CellLevel, DashboardAssignment, DashboardCell, DashboardSubtask
@@ -23,15 +24,28 @@ CELLS = DashboardCell._meta.db_table
 SUBTASKS = DashboardSubtask._meta.db_table
 
 COUNTS = ["assigned", *STATUSES, "completed_on_time", "overdue", *(f"flags_{k}" for k in FLAG_KINDS)]
-_COUNTS_SQL = ", ".join(
-    [
-        "COUNT(*)",
-        *(f"COUNT(*) FILTER (WHERE status = '{status}')" for status in STATUSES),
-        "COUNT(*) FILTER (WHERE on_time)",
-        f"COUNT(*) FILTER (WHERE deadline < %s AND status <> '{Status.COMPLETED}')",
-        *(f"COALESCE(SUM(flags_{kind}), 0)" for kind in FLAG_KINDS),
-    ]
-)
+
+
+def _overdue_sql(today) -> tuple[str, list]:
+    """The overdue rule itself (kpis.flag_conditions.overdue_q) over the rows, as SQL and params:
+    the cells count exactly what the sweep flags and the lists link to, not a restatement."""
+    query = DashboardAssignment.objects.filter(overdue_q(today, status="status", deadline="deadline")).query
+    return query.where.as_sql(query.get_compiler(connection=connection), connection)
+
+
+def _counts_sql(today) -> tuple[str, list]:
+    overdue, params = _overdue_sql(today)
+    sql = ", ".join(
+        [
+            "COUNT(*)",
+            *(f"COUNT(*) FILTER (WHERE status = '{status}')" for status in STATUSES),
+            "COUNT(*) FILTER (WHERE on_time)",
+            f"COUNT(*) FILTER (WHERE {overdue})",
+            *(f"COALESCE(SUM(flags_{kind}), 0)" for kind in FLAG_KINDS),
+        ]
+    )
+    return sql, list(params)
+
 # Level → the columns it groups by (the others are NULL in its cells).
 LEVELS = {
     CellLevel.GENERAL_TASK_UNIT: ("plan_id", "section_id", "general_task_id", "unit_id", "unit_kind"),
@@ -62,10 +76,11 @@ def _in(column: str, values) -> tuple[str, list]:
 def _write_cells(cursor, level: str, where: str, params: list, today=None) -> None:
     grouped = LEVELS[level]
     columns = ["level", *grouped, *COUNTS]
+    counts, counts_params = _counts_sql(today or timezone.localdate())
     cursor.execute(
-        f"INSERT INTO {CELLS} ({', '.join(columns)}) SELECT %s, {', '.join(grouped)}, {_COUNTS_SQL}"  # noqa: S608
+        f"INSERT INTO {CELLS} ({', '.join(columns)}) SELECT %s, {', '.join(grouped)}, {counts}"  # noqa: S608
         f" FROM {ROWS} WHERE {where} GROUP BY {', '.join(grouped)}",
-        [str(level), today or timezone.localdate(), *params],
+        [str(level), *counts_params, *params],
     )
 
 

@@ -82,6 +82,7 @@ def _source(assignment_ids=None):
             default=Value(False),
             output_field=BooleanField(),
         ),
+        # The deadline the rules read (kpis.flag_conditions.overdue_q): the cells count overdue from it.
         "deadline": Case(
             When(subtask__ongoing=False, then=F("subtask__deadline")), default=None, output_field=DateField()
         ),
