@@ -46,6 +46,7 @@ def _counts_sql(today) -> tuple[str, list]:
     )
     return sql, list(params)
 
+
 # Level → the columns it groups by (the others are NULL in its cells).
 LEVELS = {
     CellLevel.GENERAL_TASK_UNIT: ("plan_id", "section_id", "general_task_id", "unit_id", "unit_kind"),
