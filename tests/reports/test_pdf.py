@@ -171,6 +171,45 @@ def test_fonts_are_embedded_tinos(report):
         assert row[-5] == "yes"  # emb
 
 
+def _embedded_subsets(path) -> dict[str, set[str]]:
+    """Each subset font name in the file → the digests of the font programs stored under it."""
+    import hashlib
+
+    from pypdf import PdfReader
+
+    named: dict[str, set[str]] = {}
+
+    def visit(resources):
+        resources = resources.get_object() if resources is not None else {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            for face in [d.get_object() for d in font.get("/DescendantFonts") or ()] or [font]:
+                descriptor = face["/FontDescriptor"].get_object()
+                data = descriptor["/FontFile2"].get_object().get_data()
+                assert face["/BaseFont"] == descriptor["/FontName"]
+                named.setdefault(str(descriptor["/FontName"]), set()).add(hashlib.sha256(data).hexdigest())
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                visit(xobject.get("/Resources"))
+
+    for page in PdfReader(path).pages:
+        visit(page.get("/Resources"))
+    return named
+
+
+def test_each_font_subset_of_the_joined_parts_has_a_name_of_its_own(report):
+    """Four parts each embed their own subset of Tinos: one name per subset (ISO 32000-1, 9.6.4)."""
+    _, path = report
+    named = _embedded_subsets(path)
+    assert {name: len(programs) for name, programs in named.items() if len(programs) > 1} == {}
+    regular = [name for name in named if re.fullmatch(r"/[A-Z]{6}\+Tinos", name)]
+    assert len(regular) >= 4  # the body, three slices of the appendix, the page numbers' digits
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    listed = [ln.split()[0] for ln in out.splitlines()[2:]]
+    assert len(listed) == len(set(listed))
+
+
 def test_the_parallel_render_lays_out_like_the_plain_one():
     doc = _doc(70)  # past page 10: two-digit page numbers too
     plain = render_report_pdf_single(doc)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 from functools import cache
 
 from reports.document import OfficialReport
@@ -51,6 +53,7 @@ def _join(doc: OfficialReport, results: list[PartResult]) -> bytes:
     for result in results:
         writer.append(PdfReader(io.BytesIO(result.pdf)))
     _stamp_page_numbers(writer)
+    distinct_subset_names(writer)
     writer.add_metadata(
         {
             "/Title": f"{doc.document_type} {doc.title}",
@@ -115,3 +118,69 @@ def _stamp_page_numbers(writer) -> None:
         # the page's own stream may leave its coordinate system changed: isolate it
         stamp = stream(("\nQ " + " ".join(ops) + "\n").encode())
         page[NameObject("/Contents")] = ArrayObject([stream(b"q\n"), *own, stamp])
+
+
+# A subset font's name begins with a tag of six capital letters ("WVSVWR+Tinos"). Each WeasyPrint
+# part draws its tag from the face alone, so the parts' different subsets of one face came out under
+# one name, which the PDF standard forbids (ISO 32000-1, 9.6.4: a tag names one subset) and which
+# lets a viewer or a PDF/A check take one subset for another.
+_SUBSET_TAG = re.compile(r"^/?[A-Z]{6}\+")
+_FONT_FILES = ("/FontFile2", "/FontFile", "/FontFile3")
+
+
+def _subset_tag(data: bytes) -> str:
+    """Six capital letters drawn from the subset's own bytes: one subset, one tag (so identical
+    subsets of two parts keep one name and may still be stored once)."""
+    number = int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+    letters = []
+    for _ in range(6):
+        number, k = divmod(number, 26)
+        letters.append(chr(ord("A") + k))
+    return "".join(letters)
+
+
+def _fonts_of(resources, seen: set[int]):
+    """The font dictionaries of `resources` and of the form XObjects it uses, each once."""
+    from pypdf.generic import IndirectObject
+
+    if resources is None:
+        return
+    resources = resources.get_object()
+    for font in (resources.get("/Font") or {}).values():
+        key = font.idnum if isinstance(font, IndirectObject) else id(font)
+        if key not in seen:
+            seen.add(key)
+            yield font.get_object()
+    for xobject in (resources.get("/XObject") or {}).values():
+        key = xobject.idnum if isinstance(xobject, IndirectObject) else id(xobject)
+        if key in seen:
+            continue
+        seen.add(key)
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            yield from _fonts_of(xobject.get("/Resources"), seen)
+
+
+def distinct_subset_names(writer) -> None:
+    """Rename every embedded subset after its own bytes (see _SUBSET_TAG)."""
+    from pypdf.generic import NameObject
+
+    seen: set[int] = set()
+    for page in writer.pages:
+        for font in _fonts_of(page.get("/Resources"), seen):
+            descendants = [d.get_object() for d in font.get("/DescendantFonts") or ()]
+            for face in descendants or [font]:
+                descriptor = face.get("/FontDescriptor")
+                if descriptor is None:
+                    continue
+                descriptor = descriptor.get_object()
+                stream = next((descriptor[k] for k in _FONT_FILES if k in descriptor), None)
+                name = str(descriptor.get("/FontName", ""))
+                if stream is None or not _SUBSET_TAG.match(name):
+                    continue
+                tag = _subset_tag(stream.get_object().get_data())
+                renamed = NameObject("/" + tag + "+" + _SUBSET_TAG.sub("", name))
+                descriptor[NameObject("/FontName")] = renamed
+                face[NameObject("/BaseFont")] = renamed
+                if descendants:
+                    font[NameObject("/BaseFont")] = renamed
