@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -23,7 +23,8 @@ v1 = [
         name="progress-report-texts",
     ),
     path("figures/units/", views.UnitFiguresView.as_view(), name="unit-figures"),
-    path("<path:rest>", views.NotFoundView.as_view(), name="not-found"),
+    # Any other path, newlines included (<path:…> is `.+`, which stops at one).
+    re_path(r"(?P<rest>(?s:.*))", views.NotFoundView.as_view(), name="not-found"),
 ]
 
 urlpatterns = [

@@ -7,7 +7,9 @@ import json
 import pytest
 import schemathesis
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -35,6 +37,20 @@ def token(make_client):
     api_world()
     _, http = make_client(scopes=[Scope.FIGURES, Scope.TEXTS])
     return http.token
+
+
+@pytest.fixture(autouse=True)
+def _requests_keep_the_test_connection():
+    """schemathesis calls the real WSGI handler, whose request_started/request_finished signals run
+    close_old_connections: inside the test's transaction autocommit is off, so Django takes the
+    connection for one left broken and closes it (PostgreSQL: every later query fails with 'the
+    connection is closed'; SQLite's in-memory database ignores the close, hence green there).
+    django.test.Client disconnects the same receiver around each request; so do we here."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
