@@ -16,13 +16,17 @@ from reports.pdf.fonts import font_face_css
 CSS_PATH = Path(__file__).resolve().parents[2] / "static" / "reports" / "pdf.css"
 UA_CSS_PATH = CSS_PATH.with_name("pdf_ua.css")
 
-# Page numbers: Arabic, 13 pt upright, centred in the top margin, none on the first page.
+# Page numbers: Arabic, 13 pt upright, centred in the top margin, none on the first page. The
+# appendix's pages are numbered on their own (Decree 30/2020/NĐ-CP, Appendix I: "Số trang của phụ
+# lục được đánh riêng theo từng phụ lục"), from 1 on its first page, which, as the document's own
+# first page, shows none.
 PAGE_NUMBER_CSS = """
 @page { @top-center { content: counter(page); font-family: "Tinos", "Liberation Serif", serif;
         font-size: 13pt; font-weight: normal; font-style: normal; vertical-align: middle; } }
 @page appendix { @top-center { content: counter(page); font-family: "Tinos", "Liberation Serif", serif;
         font-size: 13pt; vertical-align: middle; } }
 @page :first { @top-center { content: none; } }
+@page appendix:nth(1 of appendix) { counter-reset: page 1; @top-center { content: none; } }
 """
 
 # Below this many rows a slice of the appendix costs more in forking and joining than it saves.

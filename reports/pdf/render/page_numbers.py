@@ -46,13 +46,15 @@ def _digits_pdf() -> bytes:
     return HTML(string=html + "</body></html>").write_pdf(stylesheets=[css], font_config=font_config)
 
 
-def _join(doc: OfficialReport, results: list[PartResult]) -> bytes:
+def _join(doc: OfficialReport, results: list[PartResult], *, appendix_from: int | None = None) -> bytes:
+    """The parts' pages in order, numbered; `appendix_from` is the index of the appendix's first
+    page (its pages are numbered on their own, see PAGE_NUMBER_CSS)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for result in results:
         writer.append(PdfReader(io.BytesIO(result.pdf)))
-    _stamp_page_numbers(writer)
+    _stamp_page_numbers(writer, appendix_from=appendix_from)
     distinct_subset_names(writer)
     writer.add_metadata(
         {
@@ -68,8 +70,17 @@ def _join(doc: OfficialReport, results: list[PartResult]) -> bytes:
     return out.getvalue()
 
 
-def _stamp_page_numbers(writer) -> None:
-    """Number every page but the first, drawing the digits as shared form XObjects.
+def page_label(index: int, appendix_from: int | None = None) -> str:
+    """The number printed on the page at `index` (from 0): none on the document's first page nor
+    on the appendix's, whose pages count from 1 again."""
+    if appendix_from is not None and index >= appendix_from:
+        index -= appendix_from
+    return "" if index == 0 else str(index + 1)
+
+
+def _stamp_page_numbers(writer, *, appendix_from: int | None = None) -> None:
+    """Number every page but the first (and the appendix's first), drawing the digits as shared
+    form XObjects.
 
     pypdf's merge_page would rewrite every page's content stream and copy a font into each
     page; here each page's own stream stays as it is, wrapped in q … Q, and one more short
@@ -99,10 +110,10 @@ def _stamp_page_numbers(writer) -> None:
         return forms[wide, digit]
 
     for index, page in enumerate(writer.pages):
-        if index == 0:
-            continue  # the first page carries no number
+        label = page_label(index, appendix_from)
+        if not label:
+            continue
         wide = page.mediabox.width > page.mediabox.height
-        label = str(index + 1)
         resources = page["/Resources"].get_object()
         if "/XObject" not in resources:
             resources[NameObject("/XObject")] = DictionaryObject()

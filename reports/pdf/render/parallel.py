@@ -84,7 +84,9 @@ def render_report_pdf(
     with _JOB_LOCK:
         results = _render_parts(doc, parts, workers, progress)
     rendered, join_cpu = time.perf_counter(), time.process_time()
-    pdf = _join(doc, results)
+    heads = [n for n, part in enumerate(parts) if part.appendix_head]
+    appendix_from = sum(len(r.landscape) for r in results[: heads[0]]) if heads else None
+    pdf = _join(doc, results, appendix_from=appendix_from)
     progress(len(parts) + 1, len(parts) + 1)
     if stats is not None:
         stats.update(
