@@ -26,9 +26,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from tasks.models import Assignment, PlanStatus, assignment_start
+from tasks.models import Assignment, PlanStatus, assignment_start, effective_deadline
 
 from .models import AssignmentState, Period, PeriodKind, ProgressReport, ReportStatus, Status
 
@@ -67,23 +68,30 @@ def lead_assignments(today: datetime.date, ids=None) -> QuerySet:
             output_field=DecimalField(max_digits=5, decimal_places=2),
         ),
         s_date=assignment_start(),
+        due=effective_deadline(),
     )
 
 
-def overdue_q(today: datetime.date, status: str = "flag_status", deadline: str = "subtask__deadline") -> Q:
+def overdue_q(today: datetime.date, status: str = "flag_status", deadline: str | None = None) -> Q:
     """Past its deadline (the day after it) and not completed, over rows whose status is `status`
-    (lead_assignments() annotates it as flag_status) and deadline `deadline`. An ongoing sub-task
-    has no deadline (the constraint subtask_ongoing_has_no_deadline), so it is never overdue.
+    (lead_assignments() annotates it as flag_status) and deadline the field `deadline`, by default
+    the effective deadline of an assignment (tasks.models.effective_deadline: the latest approved
+    deadline change, else the appendix's). An ongoing sub-task has no deadline (the constraint
+    subtask_ongoing_has_no_deadline, and no change is granted to one), so it is never overdue.
 
     Written once: the sweep, My tasks, the dashboard's lists and, compiled to SQL over its rows
     (`deadline="deadline", status="status"`), the dashboard's cells (reports.dashboard.cells)."""
-    return Q(**{f"{deadline}__lt": today}) & ~Q(**{status: Status.COMPLETED})
+    if deadline is None:
+        past = Q(subtask__ongoing=False) & Q(LessThan(effective_deadline(), _date(today)))
+    else:
+        past = Q(**{f"{deadline}__lt": today})
+    return past & ~Q(**{status: Status.COMPLETED})
 
 
 def is_overdue(deadline: datetime.date | None, completed: bool, today: datetime.date) -> bool:
     """`overdue_q` for one assignment already loaded (an official report's snapshot at its cut-off,
-    where `today` is the cut-off day): a sub-task with a deadline (an ongoing one has none), past
-    it, not completed."""
+    where `today` is the cut-off day and `deadline` the one in force then, tasks.deadlines.deadlines_at):
+    a sub-task with a deadline (an ongoing one has none), past it, not completed."""
     return deadline is not None and deadline < today and not completed
 
 
@@ -97,10 +105,10 @@ def lagging_condition(today: datetime.date, ids=None) -> QuerySet:
     qs = (
         lead_assignments(today, ids)
         # Lagging ends where overdue begins: up to the deadline day, never beside an overdue flag.
-        .filter(subtask__ongoing=False, subtask__deadline__gte=today, s_date__isnull=False)
+        .filter(subtask__ongoing=False, due__gte=today, s_date__isnull=False)
         .exclude(flag_status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
         .annotate(
-            total_days=DaysBetween(F("subtask__deadline"), F("s_date")),
+            total_days=DaysBetween(F("due"), F("s_date")),
             day=DaysBetween(_date(today), F("s_date")),
         )
     )
@@ -113,9 +121,7 @@ def lagging_condition(today: datetime.date, ids=None) -> QuerySet:
             & Q(actual_scaled__lt=F("allowed_scaled")),
             then=Value(True),
         ),
-        When(
-            Q(total_days__lte=0) & Q(subtask__deadline__lte=today) & Q(actual__lt=ratio100), then=Value(True)
-        ),
+        When(Q(total_days__lte=0) & Q(due__lte=today) & Q(actual__lt=ratio100), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )

@@ -324,7 +324,7 @@ def _day(value: str | None) -> datetime.date | None:
 
 
 def _overdue_numbers(row, today, period) -> dict:
-    deadline = row["subtask__deadline"]
+    deadline = row["due"]
     return {
         "deadline": deadline.isoformat(),
         "days_overdue": (today - deadline).days,
@@ -353,7 +353,7 @@ def _lagging_numbers(row, today, period) -> dict:
         "day": min(day, total) if total > 0 else day,
         "total_days": total,
         "start": row["s_date"].isoformat(),
-        "deadline": row["subtask__deadline"].isoformat(),
+        "deadline": row["due"].isoformat(),
         "as_of": today.isoformat(),
     }
 
@@ -418,7 +418,7 @@ register(
         label=FlagKind.OVERDUE.label,
         severity=1,
         condition="kpis.flag_conditions.overdue_condition",
-        fields=("subtask__deadline",),
+        fields=("due",),
         numbers=_overdue_numbers,
         message=_overdue_message,
         current=_overdue_current,
@@ -442,7 +442,7 @@ register(
         label=FlagKind.LAGGING.label,
         severity=3,
         condition="kpis.flag_conditions.lagging_condition",
-        fields=("subtask__deadline", "s_date", "actual", "day", "total_days", "state__latest_report_id"),
+        fields=("due", "s_date", "actual", "day", "total_days", "state__latest_report_id"),
         numbers=_lagging_numbers,
         message=_lagging_message,
         current=_lagging_current,

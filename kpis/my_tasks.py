@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Va
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Assignment, AssignmentRole, Plan
+from tasks.models import Assignment, AssignmentRole, Plan, effective_deadline
 from units.naming import search_key
 
 from .flag_conditions import lagging_condition, overdue_condition
@@ -157,6 +157,7 @@ def _unit_leads(user, today):
             draft_now=Exists(_current_report_filter(today, ReportStatus.DRAFT)),
             overdue_now=Exists(overdue_condition(today).filter(pk=OuterRef("pk"))),
             lagging_now=Exists(lagging_condition(today).filter(pk=OuterRef("pk"))),
+            due=effective_deadline(),
         )
     )
 
@@ -173,7 +174,7 @@ def _current_periods(plan_ids, today) -> dict:
 FACT_FIELDS = (
     "pk",
     "subtask__plan_id",
-    "subtask__deadline",
+    "due",
     "subtask__start_date",
     "subtask__plan__start_date",
     "subtask__plan__issue_date",
@@ -300,7 +301,7 @@ def _row(assignment: Assignment, today, period) -> TaskRow:
     judged = _assess(
         status=state.status if state else None,
         completion=state.latest_completion if state else None,
-        deadline=subtask.deadline,
+        deadline=assignment.due,
         start_date=subtask.start_date,
         plan_start=subtask.plan.effective_start,
         today=today,

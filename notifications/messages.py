@@ -196,7 +196,61 @@ def _coordination(p):
     return subject, "\n".join(body)
 
 
+def _day(value: str) -> str:
+    return f"{datetime.date.fromisoformat(value):%d/%m/%Y}" if value else "—"
+
+
+def _document(p) -> str:
+    if not p.get("document"):
+        return ""
+    if p.get("document_date"):
+        return gettext("văn bản số %(number)s ngày %(date)s") % {
+            "number": p["document"],
+            "date": _day(p["document_date"]),
+        }
+    return gettext("văn bản số %(number)s") % {"number": p["document"]}
+
+
+def _deadline_change_what(p) -> str:
+    scope = gettext("cả tiểu nhiệm vụ") if p.get("whole") else gettext("riêng đơn vị %(unit)s") % p
+    return gettext("Thời hạn %(before)s → %(new)s (%(scope)s).") % {
+        "before": _day(p["before"]),
+        "new": _day(p["new"]),
+        "scope": scope,
+    }
+
+
+def _deadline_requested(p):
+    subject = gettext("Đề nghị điều chỉnh thời hạn: %(code)s %(title)s") % p
+    body = [
+        gettext("%(unit)s đề nghị điều chỉnh thời hạn tiểu nhiệm vụ %(code)s: %(title)s.") % p,
+        _deadline_change_what(p),
+        gettext("Lý do: %(reason)s") % p,
+    ]
+    if _document(p):
+        body.append(gettext("Căn cứ: %(document)s") % {"document": _document(p)})
+    body.append(
+        gettext(
+            "Thường trực hoặc lãnh đạo Ban Chỉ đạo chấp thuận hoặc không chấp thuận trên trang tiểu nhiệm vụ."
+        )
+    )
+    return subject, "\n".join(body)
+
+
+def _deadline_decided(p):
+    if p.get("approved"):
+        subject = gettext("Đã chấp thuận điều chỉnh thời hạn: %(code)s %(title)s") % p
+    else:
+        subject = gettext("Không chấp thuận điều chỉnh thời hạn: %(code)s %(title)s") % p
+    body = [_deadline_change_what(p)]
+    if p.get("note"):
+        body.append(gettext("Ý kiến (%(by)s): %(note)s") % p)
+    return subject, "\n".join(body)
+
+
 _WRITERS = {
+    "deadline_requested": _deadline_requested,
+    "deadline_decided": _deadline_decided,
     "signoff": _signoff,
     "signoff_wait": _signoff_wait,
     "sent_back": _sent_back,

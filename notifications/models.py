@@ -23,6 +23,8 @@ class NotificationKind(models.TextChoices):
     SIGNOFF_REQUESTED = "signoff_requested", _("Báo cáo chờ thủ trưởng duyệt")
     SIGNOFF_RETURNED = "signoff_returned", _("Báo cáo bị thủ trưởng trả lại")
     COORDINATION_ASKED = "coordination_asked", _("Đề nghị đơn vị phối hợp xác nhận hoàn thành")
+    DEADLINE_CHANGE_REQUESTED = "deadline_change_requested", _("Đề nghị điều chỉnh thời hạn")
+    DEADLINE_CHANGE_DECIDED = "deadline_change_decided", _("Quyết định điều chỉnh thời hạn")
 
 
 class Notification(models.Model):

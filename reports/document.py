@@ -130,16 +130,21 @@ class AppendixRow:
     latest_report: date | None = None
     # What the completion column prints when it is not the bare percentage (a claim not approved).
     completion_text: str = ""
+    # An approved deadline change, as printed after the appendix's deadline ("→ 31/03/2026 theo văn bản …").
+    deadline_change: str = ""
 
     @property
     def deadline_label(self) -> str:
         """The deadline as the plan's appendix writes it ("30/9/2025 (đã thực hiện)", a second
-        deadline after the first), the date read from it only when there are no words."""
+        deadline after the first), the date read from it only when there are no words; an approved
+        change beside it, the appendix's kept."""
         if self.deadline_text:
-            return self.deadline_text
-        if self.deadline is not None:
-            return self.deadline.strftime("%d/%m/%Y")
-        return "Thường xuyên"
+            written = self.deadline_text
+        elif self.deadline is not None:
+            written = self.deadline.strftime("%d/%m/%Y")
+        else:
+            written = "Thường xuyên"
+        return f"{written} {self.deadline_change}" if self.deadline_change else written
 
     @property
     def completion_label(self) -> str:

@@ -115,7 +115,9 @@ def appendix_row_values(row: AppendixRow) -> tuple:
         row.kpi,
         row.lead_unit,
         row.co_units,
-        row.deadline if row.deadline is not None else (row.deadline_text or "Thường xuyên"),
+        row.deadline_label
+        if row.deadline_change
+        else (row.deadline if row.deadline is not None else (row.deadline_text or "Thường xuyên")),
         row.status,
         completion,
         row.latest_report,

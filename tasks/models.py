@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -111,6 +112,9 @@ class SubTask(models.Model):
     start_date = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
     deadline = models.DateField(_("thời hạn hoàn thành"), null=True, blank=True)
     deadline_text = models.CharField(_("thời hạn (nguyên văn)"), max_length=500, blank=True)
+    # The deadline of an approved change for the whole sub-task (DeadlineChange), kept by
+    # tasks.deadlines; `deadline` stays the appendix's. Read through effective_deadline().
+    changed_deadline = models.DateField(_("thời hạn sau điều chỉnh"), null=True, blank=True)
     ongoing = models.BooleanField(_("thường xuyên"), default=False)
     # Unit names exactly as written in the appendix, in order; assignments hold the resolved units.
     lead_names = models.JSONField(_("đơn vị chủ trì (nguyên văn)"), default=list, blank=True)
@@ -159,6 +163,20 @@ def assignment_start():
     """S of DESIGN's expected progress, over Assignment: the sub-task's start, else the plan's start,
     else its issue date (as Plan.effective_start)."""
     return Coalesce("subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date")
+
+
+def effective_deadline(via: str = ""):
+    """D of DESIGN's rules over Assignment (or rows under one, `via="assignment__"`): the deadline
+    every rule reads — overdue, lagging, expected progress, My tasks, dashboards, reports. The latest
+    approved deadline change wins (for this unit, or for the whole sub-task), else the appendix's.
+    tasks.deadlines keeps the two `changed_deadline` columns so that this stays one set-based
+    expression; Assignment.effective_deadline says the same of one loaded assignment."""
+    return Coalesce(
+        f"{via}changed_deadline",
+        f"{via}subtask__changed_deadline",
+        f"{via}subtask__deadline",
+        output_field=models.DateField(),
+    )
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -211,6 +229,8 @@ class Assignment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
+    # An approved change for this unit only, later than any for the whole sub-task (tasks.deadlines).
+    changed_deadline = models.DateField(_("thời hạn sau điều chỉnh"), null=True, blank=True)
 
     # Assignments still in force. A re-import that drops a unit (or a sub-task) closes its
     # assignments instead of deleting them, so their reports and history stay; work lists, sweeps,
@@ -229,3 +249,86 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.subtask.code} — {self.unit} ({self.get_role_display()})"
+
+    @property
+    def effective_deadline(self):
+        """As effective_deadline(), for one assignment already loaded with its sub-task."""
+        return self.changed_deadline or self.subtask.changed_deadline or self.subtask.deadline
+
+
+class DeadlineChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    APPROVED = "approved", _("Đã chấp thuận")
+    REFUSED = "refused", _("Không chấp thuận")
+
+
+class DeadlineChange(models.Model):
+    """A lead unit's request for a new deadline and its decision (issue 21). Never deleted: the
+    requests are the sub-task's history, and what a report of a past cut-off reads."""
+
+    subtask = models.ForeignKey(SubTask, on_delete=models.CASCADE, related_name="deadline_changes")
+    # The requesting unit's lead assignment; with `whole_subtask` the change is for every lead unit.
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="deadline_changes")
+    whole_subtask = models.BooleanField(_("áp dụng cho cả tiểu nhiệm vụ"), default=False)
+    deadline_before = models.DateField(_("thời hạn trước khi điều chỉnh"), null=True, blank=True)
+    new_deadline = models.DateField(_("thời hạn đề nghị"))
+    reason = models.TextField(_("lý do"))
+    document_number = models.CharField(_("số văn bản"), max_length=100, blank=True)
+    document_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    # The document itself, checked as evidence is and kept in the private storage.
+    stored_name = models.CharField(max_length=255, blank=True)
+    original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=20, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người đề nghị")
+    )
+    requested_at = models.DateTimeField(_("đề nghị lúc"))
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=DeadlineChangeStatus.choices,
+        default=DeadlineChangeStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người quyết định"),
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("điều chỉnh thời hạn")
+        verbose_name_plural = _("điều chỉnh thời hạn")
+        constraints = [
+            # One request waits at a time per unit's assignment: a second is a change of the first.
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(status="pending"), name="uniq_pending_deadline_change"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="deadline_change_decided_when_not_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["subtask", "status", "decided_at"])]
+
+    def __str__(self):
+        return f"{self.subtask.code}: {self.deadline_before:%d/%m/%Y} → {self.new_deadline:%d/%m/%Y}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DeadlineChangeStatus.PENDING
+
+    @property
+    def is_image(self) -> bool:
+        from evidence.validation.kinds import IMAGE_KINDS
+
+        return self.kind in IMAGE_KINDS

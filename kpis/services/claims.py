@@ -39,7 +39,7 @@ def claim_approve(*, assignment: Assignment, reviewer, now=None, note: str = "")
     _require_reviewer(reviewer)
     now = now or timezone.now()
     state = _awaiting(assignment)
-    deadline = state.assignment.subtask.deadline
+    deadline = state.assignment.effective_deadline
     claimed_on = timezone.localdate(state.claimed_at or now)
     on_time = deadline is None or claimed_on <= deadline
     updated = AssignmentState.objects.filter(pk=state.pk, status=Status.AWAITING_REVIEW).update(

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from kpis.models import Period, PeriodKind, ProgressReport, ReportStatus, Status
-from tasks.models import Assignment, PlanStatus, assignment_start
+from tasks.models import Assignment, PlanStatus, assignment_start, effective_deadline
 
 from ..models import Notification, NotificationKind
 from .events import notifications_for, subtask_url, unit_recipients
@@ -31,8 +31,9 @@ def _deadline_rows(today):
     horizon = today + datetime.timedelta(days=max(DEADLINE_BUCKETS))
     return (
         _lead_open(today)
-        .filter(subtask__ongoing=False, subtask__deadline__gte=today, subtask__deadline__lte=horizon)
-        .values("pk", "unit_id", "subtask_id", "subtask__code", "subtask__title", "subtask__deadline")
+        .annotate(due=effective_deadline())
+        .filter(subtask__ongoing=False, due__gte=today, due__lte=horizon)
+        .values("pk", "unit_id", "subtask_id", "subtask__code", "subtask__title", "subtask__deadline", "due")
         .order_by("pk")
     )
 
@@ -70,12 +71,12 @@ def reminders_send(*, now=None) -> int:
     today = timezone.localdate(now)
     candidates = []  # (unit_id, kind, template, params, url, object_type, object_id, key)
     for row in _deadline_rows(today):
-        days_left = (row["subtask__deadline"] - today).days
+        days_left = (row["due"] - today).days
         bucket = 1 if days_left <= 1 else 7
         params = {
             "code": row["subtask__code"],
             "title": row["subtask__title"],
-            "deadline": row["subtask__deadline"].isoformat(),
+            "deadline": row["due"].isoformat(),
             "days_left": days_left,
         }
         candidates.append(
@@ -87,7 +88,9 @@ def reminders_send(*, now=None) -> int:
                 subtask_url(row["subtask_id"]),
                 "tasks.assignment",
                 row["pk"],
-                f"deadline:{bucket}:{row['pk']}",
+                # A moved deadline is reminded of again (the appendix's keeps the key it always had).
+                f"deadline:{bucket}:{row['pk']}"
+                + ("" if row["due"] == row["subtask__deadline"] else f":{row['due'].isoformat()}"),
             )
         )
     for period, unit_id, missing in _report_rows(today):

@@ -437,6 +437,21 @@ def carried_sentence(inputs: dict) -> str:
     )
 
 
+def deadline_change_words(row: dict) -> str:
+    """ "→ 31/03/2026 theo văn bản số 12/QĐ-UBND ngày 05/12/2026" (of 3 units, for a group's row
+    whose change moved some of its members only); "" without an approved change."""
+    if not row.get("deadline_changed"):
+        return ""
+    words = f"→ {_date(row['deadline_changed'])}"
+    if row.get("deadline_document"):
+        words += f" theo văn bản số {row['deadline_document']}"
+        if row.get("deadline_document_date"):
+            words += f" ngày {_date(row['deadline_document_date'])}"
+    if row.get("deadline_changed_members"):
+        words += f" ({row['deadline_changed_members']} đơn vị)"
+    return words
+
+
 def _appendix(inputs: dict, header: dict) -> Appendix:
     lists = overflow_lists(inputs)
     _, unit_full = unit_tables(inputs)
@@ -451,6 +466,7 @@ def _appendix(inputs: dict, header: dict) -> Appendix:
                 lead_unit=r["lead_unit"],
                 deadline=datetime.date.fromisoformat(r["deadline"]) if r["deadline"] else None,
                 deadline_text=r["deadline_text"],
+                deadline_change=deadline_change_words(r),
                 status=r["status"],
                 completion=completion_words(r)[0],
                 completion_text=completion_words(r)[1],

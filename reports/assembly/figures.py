@@ -124,6 +124,22 @@ def _pct(value) -> str | None:
     return None if value is None else f"{Decimal(value).quantize(Decimal('0.1'))}"
 
 
+def _changed_deadline(states: list[LeadState]) -> dict:
+    """The deadline an approved change set, beside the appendix's (nothing when none did, so the
+    inputs of a report without changes stay as they were): for a group's row, the latest of its
+    members' and how many of them it moved."""
+    changed = [s.changed for s in states if s.changed is not None]
+    if not changed:
+        return {}
+    latest = max(changed, key=lambda c: c.deadline)
+    return {
+        "deadline_changed": latest.deadline.isoformat(),
+        "deadline_document": latest.document_number,
+        "deadline_document_date": latest.document_date.isoformat() if latest.document_date else None,
+        **({"deadline_changed_members": len(changed)} if len(changed) < len(states) else {}),
+    }
+
+
 def _appendix_rows(sub: dict, states: list[LeadState], units: dict, cutoff, group_rows: bool) -> list[dict]:
     """One row per lead unit as written: a unit leading directly, or a group ("UBND cấp xã")
     whose members' assignments are rolled up in its row."""
@@ -148,6 +164,7 @@ def _appendix_rows(sub: dict, states: list[LeadState], units: dict, cutoff, grou
         rows.append(
             {
                 **base,
+                **_changed_deadline([s]),
                 "lead_unit": units[s.unit_id].name,
                 "members": 1,
                 "status": status_label(s),
@@ -184,6 +201,7 @@ def _appendix_rows(sub: dict, states: list[LeadState], units: dict, cutoff, grou
         rows.append(
             {
                 **base,
+                **_changed_deadline(members),
                 "lead_unit": f"{units[group_id].name} ({len(members)} đơn vị)",
                 "members": len(members),
                 "status": f"{word} ({done}/{len(members)} hoàn thành)",
@@ -215,7 +233,7 @@ def assemble(scope: ReportScope) -> dict:
     cutoff = scope.cutoff
 
     def deadline_of(state):
-        return subs[state.subtask_id]["deadline"]
+        return state.deadline
 
     ordered = sorted(states.values(), key=lambda s: (subs[s.subtask_id]["position"], units[s.unit_id].name))
 
@@ -270,11 +288,12 @@ def assemble(scope: ReportScope) -> dict:
     due_next = []
     for sub_id, members in grouped.items():
         sub = subs[sub_id]
-        if (
-            sub["deadline"]
-            and next_start <= sub["deadline"] <= next_end
-            and not all(m.completed for m in members)
-        ):
+        falling = sorted(
+            m.deadline
+            for m in members
+            if m.deadline and next_start <= m.deadline <= next_end and not m.completed
+        )
+        if falling:
             lead_names = sorted(
                 {
                     units[m.via_group_id].name
@@ -287,7 +306,7 @@ def assemble(scope: ReportScope) -> dict:
                 {
                     "code": sub["code"],
                     "subtask": sub["title"],
-                    "deadline": sub["deadline"].isoformat(),
+                    "deadline": falling[0].isoformat(),
                     "leads": lead_names,
                     "position": sub["position"],
                 }

@@ -83,9 +83,11 @@ def late_subtasks(grouped: dict, subs: dict, units: dict, cutoff, *, unit_scope:
     out = []
     for sub_id, members in grouped.items():
         sub = subs[sub_id]
-        deadline = sub["deadline"]
         pending = [m for m in members if not m.completed]
-        overdue = any(is_overdue(deadline, m.completed, cutoff) for m in members)
+        # Each member's own deadline as of the cut-off (an approved change may have moved some).
+        late = sorted(m.deadline for m in members if is_overdue(m.deadline, m.completed, cutoff))
+        overdue = bool(late)
+        deadline = late[0] if late else sub["deadline"]
         flagged = [m for m in members if m.flags]
         if not overdue and not flagged:
             continue

@@ -36,6 +36,7 @@ from evidence.models import Decision, Evidence, Review
 from kpis.flag_conditions import is_overdue
 from kpis.flags import FlagKind, RedFlag, overdue_message, quality_message, severity
 from kpis.models import ProgressReport, ReportStatus, Status
+from tasks.deadlines import changes_at, deadlines_at
 from tasks.models import Assignment, AssignmentRole
 from units.models import Unit
 
@@ -53,6 +54,10 @@ class LeadState:
     completion: Decimal | None = None
     latest_reported_on: datetime.date | None = None
     evidence: int = 0
+    # The deadline in force at the cut-off (tasks.deadlines: an approved change, else the appendix's)
+    deadline: datetime.date | None = None
+    # The approved change that set it, if any (tasks.deadlines.Changed)
+    changed: object = None
     # (kind, message as raised) of the flags open at the cut-off, most severe first
     flags: list[tuple[str, str]] = field(default_factory=list)
     # when the most severe of them was raised (the lists order by severity, then age)
@@ -116,9 +121,11 @@ def lead_states(scope: ReportScope) -> dict[int, LeadState]:
             [F("decided_at").desc(), F("id").desc()],
         ).values_list("assignment_id", "decided_at", "decision", "report__submitted_at", "reason_text")
     }
-    deadlines = dict(leads.values_list("pk", "subtask__deadline"))
+    deadlines = deadlines_at(leads, at)
+    changed = changes_at(leads, at)
     for pk, state in states.items():
-        _settle(state, latest.get(pk), last_claim.get(pk), last_review.get(pk), deadlines.get(pk))
+        state.deadline, state.changed = deadlines.get(pk), changed.get(pk)
+        _settle(state, latest.get(pk), last_claim.get(pk), last_review.get(pk), state.deadline)
 
     this_period = _latest(
         sent.filter(period__start__gte=scope.start, period__end__lte=scope.end),

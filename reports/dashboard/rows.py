@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from kpis.flags import RedFlag, flag_kinds
 from kpis.models import Status
 from reports.models import DashboardAssignment
-from tasks.models import Assignment, assignment_start
+from tasks.models import Assignment, assignment_start, effective_deadline
 
 from .cells import cells_sync, keys_of
 
@@ -84,7 +84,7 @@ def _source(assignment_ids=None):
         ),
         # The deadline the rules read (kpis.flag_conditions.overdue_q): the cells count overdue from it.
         "deadline": Case(
-            When(subtask__ongoing=False, then=F("subtask__deadline")), default=None, output_field=DateField()
+            When(subtask__ongoing=False, then=effective_deadline()), default=None, output_field=DateField()
         ),
         "start": assignment_start(),
         "completed_on": Case(

@@ -38,7 +38,7 @@ from kpis.flag_conditions import owing_report
 from kpis.flags import RedFlag
 from kpis.models import AssignmentState, Period, PeriodKind
 from reports.models import DashboardAssignment, DashboardMissing, DashboardMonth, DashboardSnapshot
-from tasks.models import PlanStatus, assignment_start
+from tasks.models import PlanStatus, assignment_start, effective_deadline
 
 from .cells import cells_rebuild
 from .rows import LOCK_KEY, lead_assignments, rows_rebuild
@@ -162,7 +162,12 @@ def chart_months(first: datetime.date | None, last: datetime.date | None, today)
 
 
 def _build_months(today) -> int:
-    deadline_leads = lead_assignments().filter(subtask__ongoing=False, subtask__deadline__isnull=False)
+    deadline_leads = (
+        lead_assignments()
+        .filter(subtask__ongoing=False)
+        .annotate(due=effective_deadline())
+        .filter(due__isnull=False)
+    )
     groups = list(
         deadline_leads.annotate(s_date=assignment_start())
         .order_by()
@@ -171,13 +176,13 @@ def _build_months(today) -> int:
             "subtask__general_task__section_id",
             "unit__kind",
             "s_date",
-            "subtask__deadline",
+            "due",
         )
         .annotate(n=Count("pk"))
     )
     starts = [g["s_date"] for g in groups if g["s_date"]]
     months = chart_months(
-        min(starts) if starts else None, max((g["subtask__deadline"] for g in groups), default=None), today
+        min(starts) if starts else None, max((g["due"] for g in groups), default=None), today
     )
     cells: dict = {}
     for g in groups:
@@ -187,9 +192,7 @@ def _build_months(today) -> int:
         if g["s_date"] is None:
             continue
         for i, month in enumerate(months):
-            cell["expected"][i] += g["n"] * expected_fraction(
-                g["s_date"], g["subtask__deadline"], month_end(month)
-            )
+            cell["expected"][i] += g["n"] * expected_fraction(g["s_date"], g["due"], month_end(month))
     objs = [
         DashboardMonth(
             plan_id=key[0],

@@ -62,6 +62,8 @@ def _fan_out(n_units=95, n_done=35):
     states[1000] = LeadState(assignment_id=1000, subtask_id=2, unit_id=500, via_group_id=None)
     subs = {1: _sub(1, "1.1", 0), 2: _sub(2, "2.1", 1, deadline=datetime.date(2026, 6, 30))}
     grouped = {1: [s for s in states.values() if s.subtask_id == 1], 2: [states[1000]]}
+    for state in states.values():  # the deadline in force at the cut-off, as the snapshot sets it
+        state.deadline = subs[state.subtask_id]["deadline"]
     return grouped, subs, units
 
 
@@ -84,8 +86,16 @@ def test_the_most_severe_and_longest_late_come_first_grouped_by_general_task():
     units[501] = _unit(501, "Sở Beta", UnitKind.DEPARTMENT)
     subs[3] = _sub(3, "1.2", 2, deadline=datetime.date(2025, 12, 31))
     subs[4] = _sub(4, "3.1", 3, deadline=datetime.date(2025, 10, 31))
-    grouped[3] = [LeadState(assignment_id=2000, subtask_id=3, unit_id=501, via_group_id=None)]
-    grouped[4] = [LeadState(assignment_id=2001, subtask_id=4, unit_id=501, via_group_id=None)]
+    grouped[3] = [
+        LeadState(
+            assignment_id=2000, subtask_id=3, unit_id=501, via_group_id=None, deadline=subs[3]["deadline"]
+        )
+    ]
+    grouped[4] = [
+        LeadState(
+            assignment_id=2001, subtask_id=4, unit_id=501, via_group_id=None, deadline=subs[4]["deadline"]
+        )
+    ]
     items = late_subtasks(grouped, subs, units, CUTOFF, unit_scope=False)
     assert [i["code"] for i in items] == ["3.1", "1.1", "1.2"]
     lines = late_lines({"late": items})
