@@ -16,6 +16,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("reports/", include("reports.urls")),
     path("budget/", include("budget.urls")),
+    path("targets/", include("targets.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("api/", include("api.urls")),

@@ -44,7 +44,7 @@ def reported(target: Target) -> list[Reported]:
     ]
 
 
-def _baseline(target: Target) -> Point:
+def baseline(target: Target) -> Point:
     if target.baseline_date is not None:
         return Point(target.baseline_date, target.baseline_value or Decimal(0))
     start = target.plan.effective_start or min(m.due_date for m in target.milestones.all())
@@ -62,7 +62,7 @@ def standing(target: Target, today: datetime.date):
         trajectory(
             rows,
             direction=target.direction,
-            baseline=_baseline(target),
+            baseline=baseline(target),
             milestones=milestones,
             today=today,
             **kwargs,

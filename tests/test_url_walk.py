@@ -36,6 +36,8 @@ READABLE_BY_ALL = {
     "tasks:plan_detail": "plans are read by every unit: each sees what it leads and co-ordinates",
     "tasks:plan_export_xlsx": "the appendix as a workbook: the same content as the plan page",
     "tasks:subtask_detail": "a sub-task's page shows who leads and co-ordinates it; every unit reads it",
+    "targets:plan": "a plan's targets are part of the plan, which every unit reads",
+    "targets:detail": "a target, its trajectory and the values reported on it: part of the plan too",
 }
 # Public: the value in the URL is itself the credential and an invalid one reveals nothing.
 PUBLIC = {
