@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q, Value
 from django.db.models.functions import Coalesce
 
-from tasks.models import Assignment, AssignmentRole
+from tasks.models import Assignment, AssignmentRole, readable_by
 from units.naming import in_vi_order, vi_sort_key
 
 from .flag_conditions import owing_report
@@ -161,7 +161,9 @@ def subtask_progress(*, subtask, user) -> dict:
     """What the sub-task page shows of progress: roll-up, the lead assignments the user may read,
     their report versions (latest first), the co-ordinating units' comments."""
     leads = Assignment.objects.filter(subtask=subtask, role=AssignmentRole.LEAD)
-    visible = leads if user.reads_everything else leads.filter(unit_id=user.unit_id or -1)
+    # Who may read an assignment is tasks.models.readable_by's to say (a co-ordinating unit
+    # follows the lead's work on the sub-task it co-ordinates), not restated here.
+    visible = leads.filter(readable_by(user))
     own = list(Assignment.objects.filter(subtask=subtask, unit_id=user.unit_id or -1)) if user.unit_id else []
     reports = (
         ProgressReport.objects.filter(assignment__in=visible)

@@ -117,3 +117,28 @@ def test_accounts_are_the_secretariats(world):
         with pytest.raises(Http404):
             access_user_for_user(UserFactory(unit=world["own"], roles=[role]), target.pk)
     assert access_user_for_user(UserFactory(roles=[Role.SECRETARIAT]), target.pk) == target
+
+
+def test_who_reads_an_assignment_is_one_rule_wherever_it_is_asked(world):
+    """The access helper (one assignment), the filter every selector uses (the flag pages, the
+    budget, the API) and the sub-task page's list of lead units agree, user by user."""
+    from kpis.selectors import subtask_progress
+    from tasks.models import Assignment, readable_by
+
+    users = {
+        "own staff": UserFactory(unit=world["own"], roles=[Role.STAFF]),
+        "co-ordinating head": UserFactory(unit=world["coord"], roles=[Role.HEAD]),
+        "other staff": UserFactory(unit=world["other"], roles=[Role.STAFF]),
+        "reviewer": UserFactory(unit=None, roles=[Role.REVIEWER]),
+        "leadership": UserFactory(unit=None, roles=[Role.LEADERSHIP]),
+        "secretariat": UserFactory(unit=None, roles=[Role.SECRETARIAT]),
+        "inactive own staff": UserFactory(unit=world["own"], roles=[Role.STAFF], is_active=False),
+    }
+    for name, user in users.items():
+        readable = set(Assignment.objects.filter(readable_by(user)).values_list("pk", flat=True))
+        for key in ("lead", "co", "foreign"):
+            assert can_read_assignment(user, world[key]) == (world[key].pk in readable), (name, key)
+        listed = subtask_progress(subtask=world["lead"].subtask, user=user)["assignments"]
+        assert listed == ([world["lead"]] if can_read_assignment(user, world["lead"]) else []), name
+    # The co-ordinating unit follows the lead's work on the sub-task page too.
+    assert subtask_progress(subtask=world["lead"].subtask, user=users["co-ordinating head"])["assignments"]
