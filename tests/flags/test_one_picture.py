@@ -181,3 +181,33 @@ def test_every_flag_list_is_most_severe_then_oldest_first(world, client):
     flags = list(client.get(reverse("kpis:flags")).context["flags"])
     ranks = [(flag_kinds().index(f.kind), f.raised_at) for f in flags]
     assert ranks == sorted(ranks)
+
+
+def test_the_dashboards_overdue_figure_and_its_list_are_the_sweeps_overdue(world, client, clock):
+    """The cells' overdue count (the tiles, bars and rankings sum it) and the list the number links to
+    are overdue_q itself, as the sweep and My tasks ask it: the same assignments, group members too."""
+    from kpis.flag_conditions import overdue_condition
+    from reports.models import CellLevel, DashboardCell
+
+    clock.set(at(TODAY))
+    overdue = set(overdue_condition(TODAY).values_list("pk", flat=True))
+    flagged = RedFlag.objects.open().filter(kind=FlagKind.OVERDUE).values_list("assignment_id", flat=True)
+    assert overdue == set(flagged) and world["leads"]["group member, late"].pk in overdue
+    listed = {f.pk for f in my_tasks(user=world["staff"], today=TODAY)["selected"] if f.overdue}
+    assert listed == overdue  # every overdue assignment of the matrix is the unit's
+
+    summary_refresh(now=at(TODAY))
+    for level in CellLevel.values:
+        counted = DashboardCell.objects.filter(level=level).values_list("overdue", flat=True)
+        assert sum(counted) == len(overdue), level
+    client.force_login(UserFactory(roles=[Role.LEADERSHIP]))
+    page = client.get(reverse("reports:dashboard_list"), {"overdue": "1"})
+    assert {a.pk for a in page.context["page"].object_list} == overdue
+
+    # A day later the running task whose deadline is that day is overdue in both, with no new sweep.
+    after = AHEAD + datetime.timedelta(days=1)
+    summary_refresh(now=at(after))
+    late = set(overdue_condition(after).values_list("pk", flat=True))
+    assert world["leads"]["running, never reported"].pk in late
+    cells = DashboardCell.objects.filter(level=CellLevel.SECTION_UNIT)
+    assert sum(c.overdue for c in cells) == len(late)
