@@ -148,19 +148,32 @@ def http_get(url: str, timeout: float = 10):
         return None, str(error)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test (`rep_call`), for fixtures that add output on failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def gunicorn_server(production_env, transactional_db):
-    """Start gunicorn (production settings) on a free port: `start(workers=4, **env)` → base URL."""
-    procs = []
+def gunicorn_server(production_env, transactional_db, tmp_path, request):
+    """Start gunicorn (production settings) on a free port: `start(workers=4, **env)` → base URL.
+
+    Its output goes to a file (a pipe nobody reads fills up and stalls the server), printed after a
+    failed test so a 500's traceback is there to read."""
+    procs, logs = [], []
 
     def start(workers: int = 2, **env):
         port = free_port()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "nq57portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(workers), "--timeout", "120"],
-            cwd=ROOT, env={**production_env, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True,
-        )  # fmt: skip
+        log = tmp_path / f"gunicorn-{port}.log"
+        logs.append(log)
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "nq57portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                 "--workers", str(workers), "--timeout", "120"],
+                cwd=ROOT, env={**production_env, **env}, stdout=out, stderr=subprocess.STDOUT, text=True,
+            )  # fmt: skip
         procs.append(proc)
         base = f"http://127.0.0.1:{port}"
         assert wait_for(lambda: http_get(base + "/healthz", 5)[0] == 200, 60), "gunicorn did not answer"
@@ -174,6 +187,10 @@ def gunicorn_server(production_env, transactional_db):
             proc.wait(20)
         except subprocess.TimeoutExpired:
             proc.kill()
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        for log in logs:
+            print(f"--- {log.name} (last 20,000 characters) ---\n{log.read_text(errors='replace')[-20000:]}")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

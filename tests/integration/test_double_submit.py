@@ -53,7 +53,13 @@ def _at_once(user, path: str, posts: list[dict]) -> list:
         threads = [threading.Thread(target=send, args=(i,)) for i in range(len(posts))]
         for thread in threads:
             thread.start()
-        assert wait_for(lambda: _waiting_backends() >= len(posts), 60), "the requests never reached the lock"
+        if not wait_for(lambda: _waiting_backends() >= len(posts), 90):
+            for thread in threads:
+                thread.join(5)
+            # What the requests answered instead of waiting (an error page, a refusal), to say why.
+            pytest.fail(
+                f"the requests never reached the lock: {[a and (a[0], a[1][:1500]) for a in answers]}"
+            )
     for thread in threads:
         thread.join(120)
     return answers
