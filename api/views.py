@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from kpis.flags import flag_kinds
 from kpis.models import Status
+from nq57portal.replicas import replica_reads
 from tasks.models import AssignmentRole, PlanStatus
 
 from . import filters, selectors, serializers
@@ -32,7 +33,16 @@ class ClientApiMixin:
     def client(self):
         return self.request.auth
 
+    def initial(self, request, *args, **kwargs):
+        # The client is recognised, limited and refused on the primary; what it reads may lag.
+        super().initial(request, *args, **kwargs)
+        self._replica_reads = replica_reads()
+        self._replica_reads.__enter__()
+
     def finalize_response(self, request, response, *args, **kwargs):
+        reads, self._replica_reads = getattr(self, "_replica_reads", None), None
+        if reads is not None:
+            reads.__exit__(None, None, None)
         response = super().finalize_response(request, response, *args, **kwargs)
         client = getattr(request, "auth", None)
         if client is not None and hasattr(client, "token_hash"):

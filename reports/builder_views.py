@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evidence.http import DOWNLOAD_CSP, content_disposition
+from nq57portal.replicas import replica_reads
 
 from .archive import GeneratedReport
 from .builder_forms import KIND_CHOICES, DraftForm, RawExportForm, ScopeForm
@@ -214,6 +215,7 @@ def archive_download(request, generatedreport_id: int, fmt: str):
 
 @login_required
 @require_GET
+@replica_reads()
 def raw_export(request):
     _require_builder(request)
     form = RawExportForm(request.GET)

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from kpis.jobs import TRANSIENT_ERRORS
+from nq57portal.replicas import replica_snapshot
 
 from .archive import GeneratedReport, GeneratedReportStatus
 
@@ -129,7 +130,9 @@ def render_files(report: GeneratedReport, *, on_progress=lambda p: None) -> dict
     from .pdf import render_report_pdf
     from .services import scope_of
 
-    inputs = assemble(scope_of(report))
+    # Every figure from one moment: one replica (or the primary), one REPEATABLE READ transaction.
+    with replica_snapshot():
+        inputs = assemble(scope_of(report))
     digest = inputs_sha256(inputs)
     on_progress(30)
     _test_delay()

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # With read replicas: one read scope per request, and the primary for a while after a write.
+    "nq57portal.replicas.ReplicaPinMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "nq57portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -124,6 +126,26 @@ DATABASES = {
 # may do: read and write the tables, only read and append to the audit trail (ops/dbroles.py).
 DATABASE_OWNER = dj_database_url.parse(env("DATABASE_OWNER_URL")) if env("DATABASE_OWNER_URL") else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Read replicas (issue 25): DATABASE_REPLICA_URL, one or more PostgreSQL streaming replicas of the
+# primary (comma-separated), become the databases replica_0, replica_1, … The dashboards, exports, the
+# API and official reports read from one of them (nq57portal/replicas.py); everything else, and every
+# write, uses DATABASE_URL. A request that wrote reads the primary for REPLICA_PIN_SECONDS after; a
+# replica lagging more than REPLICA_MAX_LAG_SECONDS, or down, is skipped (checked at most every
+# REPLICA_CHECK_SECONDS per process) and the primary answers instead. Unset: one database, as before.
+DATABASE_REPLICAS = []
+for _index, _url in enumerate(env_list("DATABASE_REPLICA_URL")):
+    _replica = dj_database_url.parse(
+        _url, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")), conn_health_checks=True
+    )
+    # A replica that does not answer must cost a page seconds at most, once per REPLICA_CHECK_SECONDS.
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("REPLICA_CONNECT_TIMEOUT", "2")))
+    _replica["TEST"] = {"MIRROR": "default"}  # a test run never creates a database on a replica
+    DATABASES[f"replica_{_index}"] = _replica
+    DATABASE_REPLICAS.append(f"replica_{_index}")
+DATABASE_ROUTERS = ["nq57portal.replicas.ReplicaRouter"] if DATABASE_REPLICAS else []
+REPLICA_MAX_LAG_SECONDS = float(env("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_CHECK_SECONDS = float(env("REPLICA_CHECK_SECONDS", "5"))
+REPLICA_PIN_SECONDS = int(env("REPLICA_PIN_SECONDS", "10"))
 
 AUTH_USER_MODEL = "units.User"
 AUTHENTICATION_BACKENDS = [

@@ -27,6 +27,7 @@ from kpis.flags import RULES, RedFlag, kind_label
 from kpis.models import Status
 from kpis.remediation import flags_needing_decision
 from nq57portal.exporting import export_response, requested_format
+from nq57portal.replicas import replica_reads
 from reports.models import DashboardSubtask
 from tasks.models import Assignment, AssignmentRole, SubTask
 from units.models import Unit, UnitKind
@@ -141,6 +142,7 @@ def _flags_part(scope) -> dict:
 
 
 @login_required
+@replica_reads()
 def province_dashboard(request):
     if not _reader(request.user):
         raise Http404
@@ -185,6 +187,7 @@ def _unit_for(user, unit_id) -> Unit:
 
 
 @login_required
+@replica_reads()
 def unit_dashboard(request, unit_id):
     unit = _unit_for(request.user, unit_id)
     snap = _snapshot()
@@ -208,6 +211,7 @@ def _int(value):
 
 
 @login_required
+@replica_reads()
 def dashboard_list(request):
     """Lead assignments (or sub-tasks) matching one number of a dashboard, counted live."""
     user = request.user

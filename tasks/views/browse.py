@@ -14,6 +14,7 @@ from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET
 
 from kpis.flag_selectors import flag_list
+from nq57portal.replicas import replica_reads
 
 from .. import selectors
 from ..filters import SubtaskFilterForm
@@ -95,6 +96,7 @@ def subtask_detail(request, subtask_id):
 
 @login_required
 @require_GET
+@replica_reads()
 def plan_export_xlsx(request, plan_id):
     plan = access_plan_for_user(request.user, plan_id)
     # Imported here: the exporter pulls in openpyxl, which the browsing pages never need.

@@ -8,9 +8,8 @@ and SQLite for the laptop default; only the month of an approval is spelled per 
 
 import datetime
 
-from django.db import connection
-
 from kpis.models import Status
+from nq57portal.replicas import read_connection
 from reports.models import (
     DashboardAssignment,
     DashboardCell,
@@ -60,7 +59,7 @@ def where(scope: Scope, *, unit: bool = False, kind: bool = True) -> tuple[str, 
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -108,7 +107,7 @@ def approvals_by_month(scope: Scope, *, unit: bool = False) -> dict:
     clause, params = where(scope, unit=unit)
     month = (
         "CAST(date_trunc('month', completed_on) AS date)"
-        if connection.vendor == "postgresql"
+        if read_connection().vendor == "postgresql"
         else "date(completed_on, 'start of month')"
     )
     sql = (
@@ -139,7 +138,7 @@ def expected_by_month(scope: Scope, month_ends: dict, *, unit: bool = False) -> 
     if not month_ends:
         return {}
     clause, params = where(scope, unit=unit)
-    if connection.vendor == "postgresql":
+    if read_connection().vendor == "postgresql":
         value, days, low, high = "CAST(%s AS date)", "({a} - {b})", "GREATEST", "LEAST"
     else:
         value, days, low, high = "%s", "(julianday({a}) - julianday({b}))", "MAX", "MIN"

@@ -3,12 +3,12 @@
 import datetime
 import json
 
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from kpis.flags import RedFlag, flag_rules, kind_choices
 from kpis.models import AssignmentState, FlagAcknowledgement, FlagEscalation
+from nq57portal.replicas import read_connection
 from tasks.models import GeneralTask, SubTask
 from units.models import Unit
 
@@ -54,7 +54,7 @@ def flag_page(scope: Scope) -> tuple[list[dict], bool]:
     severity = "CASE f.kind " + " ".join("WHEN %s THEN %s" for _ in rules) + f" ELSE {len(rules) + 1} END"
     sql = _FLAGS_SQL.format(filters="".join(filters), severity=severity)
     ranks = [value for r in rules for value in (r.kind, r.severity)]
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [*params, *ranks, FLAG_PAGE + 1, scope.flag_offset])
         found = cursor.fetchall()
     today = timezone.localdate()
