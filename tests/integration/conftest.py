@@ -311,3 +311,65 @@ def stop_process(proc: subprocess.Popen) -> str:
             proc.kill()
             proc.wait(10)
     return proc.stdout.read() if proc.stdout else ""
+
+
+REPLICA_ALIAS = "replica_0"
+
+
+@pytest.fixture(scope="session")
+def pg_replica(django_db_setup, django_db_blocker):
+    """A streaming replica of the primary the tests run on (tests/integration/replica.py), for the
+    session, known to Django as the database `replica_0`: the test database on the replica's port, as
+    DATABASE_REPLICA_URL would configure it (a mirror of `default` for the test framework, which then
+    never empties it). PostgreSQL only; tests that read from it ask for it in their django_db mark."""
+    import copy
+
+    from django.db import connections
+
+    from .replica import ReplicaUnavailable, StreamingReplica
+
+    with django_db_blocker.unblock():
+        primary = connections["default"]
+        if primary.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL: a replica streams from it")
+        db = copy.deepcopy(primary.settings_dict)
+    replica = StreamingReplica(host=db["HOST"] or "127.0.0.1", port=int(db["PORT"] or 5432), user=db["USER"])
+    try:
+        replica.create()
+    except ReplicaUnavailable as error:
+        replica.destroy()
+        pytest.skip(f"no streaming replica on this machine: {error}")
+    db.update(HOST="127.0.0.1", PORT=str(replica.port), CONN_HEALTH_CHECKS=True, CONN_MAX_AGE=60)
+    db["OPTIONS"] = {**db.get("OPTIONS", {}), "connect_timeout": 2}
+    db["TEST"] = {**db.get("TEST", {}), "MIRROR": "default"}
+    connections.settings[REPLICA_ALIAS] = db
+    yield replica
+    with django_db_blocker.unblock():
+        connections[REPLICA_ALIAS].close()
+    del connections[REPLICA_ALIAS]
+    del connections.settings[REPLICA_ALIAS]
+    replica.destroy()
+
+
+@pytest.fixture
+def replica_db(pg_replica, transactional_db, settings):
+    """The portal configured with the session's replica (DATABASE_REPLICAS and the router); its lag
+    is checked on every choice (REPLICA_CHECK_SECONDS = 0)."""
+    from django.db import connections
+
+    from nq57portal import replicas
+
+    if not pg_replica.running:
+        pg_replica.start()
+    pg_replica.resume_replay()
+    settings.DATABASE_REPLICAS = [REPLICA_ALIAS]
+    settings.DATABASE_ROUTERS = ["nq57portal.replicas.ReplicaRouter"]
+    settings.REPLICA_CHECK_SECONDS = 0
+    settings.REPLICA_MAX_LAG_SECONDS = 5
+    replicas.forget_health()
+    yield pg_replica
+    replicas.forget_health()
+    connections[REPLICA_ALIAS].close()
+    if not pg_replica.running:
+        pg_replica.start()
+    pg_replica.resume_replay()
