@@ -8,6 +8,29 @@ from units.models import Unit, UnitKind
 from .models import Scope, WebhookEvent
 
 
+class WebhookForm(forms.Form):
+    webhook_url = forms.URLField(
+        label=_("Địa chỉ nhận webhook (https)"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Để trống để bỏ webhook. Mỗi lần lưu một địa chỉ, cổng cấp một khóa ký mới."),
+    )
+    webhook_events = forms.MultipleChoiceField(
+        label=_("Sự kiện gửi webhook"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("webhook_events") and not data.get("webhook_url"):
+            self.add_error("webhook_url", _("Nhập địa chỉ nhận webhook cho các sự kiện đã chọn."))
+        if data.get("webhook_url") and not data.get("webhook_events"):
+            self.add_error("webhook_events", _("Chọn ít nhất một sự kiện để gửi webhook."))
+        return data
+
+
 class ClientForm(forms.Form):
     name = forms.CharField(label=_("Tên hệ thống"), max_length=200)
     scopes = forms.MultipleChoiceField(

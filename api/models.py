@@ -54,6 +54,9 @@ class ApiClient(models.Model):
     rate_per_minute = models.PositiveIntegerField(_("số yêu cầu tối đa mỗi phút"), default=120)
     webhook_url = models.URLField(_("địa chỉ nhận webhook"), max_length=500, blank=True)
     webhook_events = models.JSONField(_("sự kiện gửi webhook"), default=list, blank=True)
+    # The key deliveries are signed with (HMAC-SHA256), shown to the secretariat once when made.
+    # Kept as is: signing needs the key itself, unlike the token, which is only ever compared.
+    webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
     # "nq57_" and the first characters of the token: enough to tell tokens apart in the list.
     token_prefix = models.CharField(max_length=16, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -107,15 +110,70 @@ class ApiClient(models.Model):
     def is_usable(self, now=None) -> bool:
         return self.revoked_at is None and self.expires_at > (now or timezone.now())
 
-    @property
-    def signing_key(self) -> bytes:
-        """The webhook signing key: the token's SHA-256 (hex) — the portal keeps no more of the token,
-        and the client computes the same from the token it was given."""
-        return self.token_hash.encode()
-
     def state_label(self, now=None) -> str:
         if self.revoked_at is not None:
             return str(_("Đã thu hồi"))
         if self.expires_at <= (now or timezone.now()):
             return str(_("Hết hạn"))
         return str(_("Đang hoạt động"))
+
+
+WEBHOOK_SECRET_PREFIX = "whsec_"
+
+
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(delivered_at__isnull=True, failed_at__isnull=True)
+
+    def due(self, now):
+        return self.pending().filter(next_attempt_at__lte=now)
+
+
+class WebhookDelivery(models.Model):
+    """The webhook outbox: one row per event and client, written in the transaction of the event,
+    sent by the api.send_webhooks job. The body is frozen when the event happens, so a retry sends
+    the same bytes (signed again with a fresh timestamp)."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("sự kiện"), max_length=30, choices=WebhookEvent.choices)
+    # The event's own key (e.g. "flag.raised:412"): one delivery per event and client, however
+    # often the code that records it runs.
+    event_key = models.CharField(max_length=120)
+    body = models.TextField()
+    created_at = models.DateTimeField(_("lúc phát sinh"))
+    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(_("gửi lần tới lúc"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("gửi gần nhất lúc"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("mã trả lời"), null=True, blank=True)
+    last_error = models.TextField(_("lỗi"), blank=True)
+    delivered_at = models.DateTimeField(_("đã nhận lúc"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("ngừng gửi lúc"), null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lần gửi webhook")
+        verbose_name_plural = _("lần gửi webhook")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "event_key"], name="uniq_webhook_event_per_client")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(delivered_at__isnull=True, failed_at__isnull=True),
+                name="webhook_pending",
+            ),
+            models.Index(fields=["client", "-created_at"], name="webhook_client_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.client}"
+
+    @property
+    def state_label(self) -> str:
+        if self.delivered_at:
+            return str(_("Đã nhận"))
+        if self.failed_at:
+            return str(_("Ngừng gửi"))
+        return str(_("Đang chờ gửi lại")) if self.attempts else str(_("Đang chờ gửi"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 
 from .models import TOKEN_PREFIX, ApiClient, Scope, WebhookEvent, token_digest
+from .webhooks import webhook_secret_new
 
 
 def _new_token() -> str:
@@ -35,10 +36,7 @@ def client_create(
         raise ValidationError({"scopes": _("Chọn ít nhất một phạm vi dữ liệu.")})
     if expires_at <= now:
         raise ValidationError({"expires_at": _("Ngày hết hạn phải sau hôm nay.")})
-    if any(e not in WebhookEvent.values for e in webhook_events):
-        raise ValidationError({"webhook_events": _("Sự kiện không hợp lệ.")})
-    if webhook_events and not webhook_url:
-        raise ValidationError({"webhook_url": _("Nhập địa chỉ nhận webhook cho các sự kiện đã chọn.")})
+    _check_webhook(webhook_url, webhook_events)
     token = _new_token()
     client = ApiClient(
         name=name.strip(),
@@ -48,6 +46,7 @@ def client_create(
         rate_per_minute=rate_per_minute,
         webhook_url=webhook_url,
         webhook_events=[e for e in WebhookEvent.values if e in webhook_events],
+        webhook_secret=webhook_secret_new() if webhook_url else "",
         token_prefix=token[: len(TOKEN_PREFIX) + 6],
         token_hash=token_digest(token),
         created_by=actor,
@@ -69,6 +68,37 @@ def client_create(
             now=now,
         )
     return client, token
+
+
+def _check_webhook(url: str, events: list[str]) -> None:
+    if any(e not in WebhookEvent.values for e in events):
+        raise ValidationError({"webhook_events": _("Sự kiện không hợp lệ.")})
+    if events and not url:
+        raise ValidationError({"webhook_url": _("Nhập địa chỉ nhận webhook cho các sự kiện đã chọn.")})
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise ValidationError({"webhook_url": _("Địa chỉ nhận webhook phải bắt đầu bằng https://.")})
+
+
+def client_webhook_set(*, actor, client: ApiClient, url: str, events: list[str], now=None) -> ApiClient:
+    """Register (or change, or remove with an empty url) the client's webhook. A new signing secret
+    is made each time a url is set: the secretariat hands it over with the url."""
+    now = now or timezone.now()
+    events = list(events or [])
+    _check_webhook(url, events)
+    client.webhook_url = url
+    client.webhook_events = [e for e in WebhookEvent.values if e in events] if url else []
+    client.webhook_secret = webhook_secret_new() if url else ""
+    client.full_clean()
+    with transaction.atomic():
+        client.save(update_fields=["webhook_url", "webhook_events", "webhook_secret"])
+        audit_record(
+            actor=actor,
+            action="api_client.webhook",
+            obj=client,
+            changes={"webhook_url": url, "webhook_events": client.webhook_events, "new_secret": bool(url)},
+            now=now,
+        )
+    return client
 
 
 def client_revoke(*, actor, client: ApiClient, now=None) -> ApiClient:

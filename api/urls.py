@@ -36,4 +36,5 @@ urlpatterns = [
     path("clients/new/", client_views.client_create, name="client_create"),
     path("clients/<int:client_id>/", client_views.client_detail, name="client_detail"),
     path("clients/<int:client_id>/revoke/", client_views.client_revoke, name="client_revoke"),
+    path("clients/<int:client_id>/webhook/", client_views.client_webhook, name="client_webhook"),
 ]

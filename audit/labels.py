@@ -64,6 +64,10 @@ ACTION_LABELS = {
     "report.done": _("Báo cáo chính thức đã tạo xong"),
     "notifications.preference": _("Đổi cách nhận thông báo"),
     "system.heartbeat": _("Kiểm tra hoạt động của hệ thống"),
+    "api_client.create": _("Tạo hệ thống kết nối API"),
+    "api_client.revoke": _("Thu hồi mã truy cập API"),
+    "api_client.use": _("Hệ thống kết nối gọi API"),
+    "api_client.webhook": _("Đăng ký webhook cho hệ thống kết nối"),
 }
 
 

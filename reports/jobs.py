@@ -26,7 +26,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -183,6 +183,15 @@ def _generate(report_id: int, token: str) -> str:
         _fail(report_id, token, f"Không tạo được báo cáo: {error.__class__.__name__}.")
         return "failed"
     finished = timezone.now()
+    with transaction.atomic():
+        return _archive(report, token, made, pdf_name, xlsx_name, finished)
+
+
+def _archive(report, token: str, made: dict, pdf_name: str, xlsx_name: str, finished) -> str:
+    """Mark the report done, audit it and queue its webhooks, in one transaction."""
+    from api.webhooks import webhooks_report_archived
+
+    report_id = report.pk
     done = _mine(report_id, token).update(
         status=GeneratedReportStatus.DONE,
         progress=100,
@@ -207,6 +216,8 @@ def _generate(report_id: int, token: str) -> str:
         changes={"inputs_sha256": made["inputs_sha256"], "pages": made["pages"]},
         now=finished,
     )
+    report.refresh_from_db()
+    webhooks_report_archived(report=report, now=finished)
     return "done"
 
 

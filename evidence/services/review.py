@@ -41,6 +41,14 @@ def _notify(*, assignment, decision: str, reason: str, actor, now) -> None:
         log.exception("claim decision on assignment %s: notification not written", assignment.pk)
 
 
+def _webhooks(*, review, reason: str, now) -> None:
+    """The API's clients that asked for decisions: queued with the decision, sent after the commit;
+    recording them never fails the decision (api.webhooks keeps its own savepoint)."""
+    from api.webhooks import webhooks_claim_decided
+
+    webhooks_claim_decided(review=review, reason=reason, now=now)
+
+
 def _record(*, state, assignment, reviewer, decision, reason_code="", reason_text="", now) -> Review:
     review = Review(
         report_id=state.claim_report_id,
@@ -158,6 +166,7 @@ def review_approve(
         now=now,
     )
     _notify(assignment=assignment, decision="approved", reason=note, actor=reviewer, now=now)
+    _webhooks(review=review, reason=note, now=now)
     return review
 
 
@@ -205,6 +214,7 @@ def review_return(
         now=now,
     )
     _notify(assignment=assignment, decision="returned", reason=reason, actor=reviewer, now=now)
+    _webhooks(review=review, reason=reason, now=now)
     return review
 
 

@@ -134,4 +134,7 @@ def flags_escalate(*, now=None) -> list[FlagEscalation]:
                 now=now,
             )
             notify_escalated(flag_ids=[e.flag_id for e in created], now=now)
+            from api.webhooks import webhooks_flags_escalated
+
+            webhooks_flags_escalated(flag_ids=[e.flag_id for e in created], now=now)
     return created

@@ -110,7 +110,14 @@ def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("raised_at", "pk")[:limit]
         )
-        return _notify_flags(flags, now) if flags else 0
+        if not flags:
+            return 0
+        from api.webhooks import webhooks_flags_raised
+
+        # Clients hear of every flag raised (even those not announced to the unit), once: the
+        # flags are marked processed in this same transaction.
+        webhooks_flags_raised(flag_ids=[f.pk for f in flags if f.resolved_at is None], now=now)
+        return _notify_flags(flags, now)
 
 
 def _announced_before(flags) -> set:

@@ -446,3 +446,10 @@ SPECTACULAR_SETTINGS = {
         "FlagStateEnum": ["open", "resolved"],
     },
 }
+# Webhooks (issue 24): the outbox (api.WebhookDelivery) is sent every minute and right after an
+# event commits; a failed delivery waits 1, 2, 4 … minutes (at most 6 hours) and is given up after
+# WEBHOOK_MAX_ATTEMPTS (about two days). A receiver must answer within WEBHOOK_TIMEOUT_SECONDS.
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "16"))
+WEBHOOK_BATCH = int(env("WEBHOOK_BATCH", "100"))
+CELERY_BEAT_SCHEDULE["api.send_webhooks"] = {"task": "api.send_webhooks", "schedule": 60.0}
