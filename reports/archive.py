@@ -155,3 +155,29 @@ class GeneratedReport(models.Model):
         which = f"số {number}" if number else f"chưa có số (mã lưu trữ {self.pk})"
         stem = " ".join(_UNSAFE_IN_FILE_NAMES.sub("-", f"Báo cáo {label} {which}").split())
         return f"{stem.rstrip(' .')}.{ext}"
+
+
+def mark_differing(reports) -> None:
+    """Set `differs_from` on each report: the other done reports of the same kind, period, plan,
+    unit and cut-off whose inputs differ (e.g. one made before and one after the data of the
+    period was corrected, or one made under a plan amended since), so the archive tells them
+    apart. One query for the page."""
+    reports = list(reports)
+    for report in reports:
+        report.differs_from = []
+    keys = {(r.kind, r.period_id, r.plan_id, r.unit_id, r.cutoff) for r in reports if r.is_done}
+    if not keys:
+        return
+    same = {}
+    for row in (
+        GeneratedReport.objects.filter(status=GeneratedReportStatus.DONE, period_id__in={k[1] for k in keys})
+        .order_by("pk")
+        .values_list("pk", "kind", "period_id", "plan_id", "unit_id", "cutoff", "inputs_sha256")
+    ):
+        same.setdefault(row[1:6], []).append((row[0], row[6]))
+    for report in reports:
+        if report.is_done:
+            key = (report.kind, report.period_id, report.plan_id, report.unit_id, report.cutoff)
+            report.differs_from = [
+                pk for pk, sha in same.get(key, []) if pk != report.pk and sha != report.inputs_sha256
+            ]

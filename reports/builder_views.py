@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from evidence.http import DOWNLOAD_CSP, content_disposition
 from nq57portal.replicas import replica_reads
 
-from .archive import GeneratedReport
+from .archive import GeneratedReport, mark_differing
 from .builder_forms import KIND_CHOICES, DraftForm, RawExportForm, ScopeForm
 from .jobs import private_storage
 from .pdf.fonts import missing_fonts
@@ -141,6 +141,8 @@ def archive_list(request):
     _require_builder(request)
     reports = GeneratedReport.objects.select_related("period", "plan", "unit", "created_by").defer("inputs")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    mark_differing(page.object_list)
     return render(request, "reports/archive_list.html", {"page": page})
 
 
@@ -148,6 +150,7 @@ def archive_list(request):
 @require_GET
 def archive_detail(request, generatedreport_id: int):
     report = access_generated_report_for_user(request.user, generatedreport_id)
+    mark_differing([report])
     template = "reports/archive_detail.html#status" if request.htmx else "reports/archive_detail.html"
     return render(request, template, {"report": report, "signed": _signed_of(report)})
 

@@ -34,8 +34,12 @@ WIDTHS = [34, 30, 24, 24, 18, 18, 16]
 
 def _tree(plan: Plan):
     """Sections → general tasks → sub-tasks → KPIs in four queries, whatever the plan's size."""
-    subtasks = SubTask.objects.order_by("order", "pk").prefetch_related(
-        Prefetch("kpis", queryset=Kpi.objects.order_by("order", "pk"))
+    # The appendix as it stands: a sub-task an amendment removed is not in it (re-importing the
+    # export would otherwise bring it back).
+    subtasks = (
+        SubTask.objects.filter(closed_at__isnull=True)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("kpis", queryset=Kpi.objects.order_by("order", "pk")))
     )
     tasks = GeneralTask.objects.order_by("order", "pk").prefetch_related(
         Prefetch("subtasks", queryset=subtasks)

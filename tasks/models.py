@@ -121,6 +121,12 @@ class SubTask(models.Model):
     co_names = models.JSONField(_("đơn vị phối hợp (nguyên văn)"), default=list, blank=True)
     order = models.PositiveIntegerField(default=0)
     search_text = models.TextField(editable=False, blank=True)
+    # Set when a re-import no longer has the sub-task: closed, never deleted (its reports stay);
+    # `closed_by` is the amendment that removed it (none for a draft corrected before it was in force).
+    closed_at = models.DateTimeField(_("bãi bỏ lúc"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        "Amendment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -332,3 +338,101 @@ class DeadlineChange(models.Model):
         from evidence.validation.kinds import IMAGE_KINDS
 
         return self.kind in IMAGE_KINDS
+
+
+# --- amendments: versions of a plan ------------------------------------------------------------
+
+
+class Amendment(models.Model):
+    """A document amending a plan ("sửa đổi, bổ sung"), recorded when its amended appendix is
+    re-imported into a plan in force: its number and date, what it changed, and when it was
+    recorded. The current-state tables (SubTask, Assignment) always hold the plan as amended; what
+    each row read before is kept in SubTaskVersion and AssignmentVersion.
+
+    The plan "as it stood" at an instant is read along the time the amendment was *recorded*, not
+    the date of its document: a report for a past cut-off, regenerated after any later amendment,
+    must state exactly what it stated (a back-dated document cannot rewrite what was reported)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="amendments")
+    sequence = models.PositiveIntegerField(_("lần sửa đổi"))
+    number = models.CharField(_("số văn bản"), max_length=100)
+    date = models.DateField(_("ngày văn bản"))
+    source_name = models.CharField(_("tệp nguồn"), max_length=255, blank=True)
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Counts (PlanDiff.summary) and, per item, the fields before and after as the preview read them.
+    summary = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["plan", "sequence"]
+        verbose_name = _("văn bản sửa đổi, bổ sung")
+        verbose_name_plural = _("văn bản sửa đổi, bổ sung")
+        constraints = [models.UniqueConstraint(fields=["plan", "sequence"], name="uniq_amendment_sequence")]
+
+    def __str__(self):
+        return f"{self.number} ({self.date:%d/%m/%Y})"
+
+    @property
+    def subtask_counts(self) -> dict[str, int]:
+        """Sub-tasks added, changed and removed ("create", "change", "retire")."""
+        counts = dict.fromkeys(("create", "change", "retire"), 0)
+        for item in self.changes:
+            if item.get("kind") == "subtask":
+                counts[item["action"]] = counts.get(item["action"], 0) + 1
+        return counts
+
+    @staticmethod
+    def required_for(plan: Plan) -> bool:
+        """A plan in force (or closed) is changed only by an amendment; a draft is corrected in place:
+        nobody has seen or reported on it."""
+        return plan.pk is not None and plan.status != PlanStatus.DRAFT
+
+
+class SubTaskVersion(models.Model):
+    """How a sub-task read until an amendment changed it (`valid_to` is the amendment's recorded_at).
+
+    The sub-task at an instant t is the first of its versions with valid_to > t, or the row itself
+    when none is: only what an amendment changed is written. `existed=False`: the amendment added
+    it. `facts` holds what the reports read: title, output, KPI texts, deadline, units as written,
+    order, and its general task and section (code, title, order)."""
+
+    subtask = models.ForeignKey(SubTask, on_delete=models.CASCADE, related_name="versions")
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="subtask_versions")
+    valid_to = models.DateTimeField()
+    existed = models.BooleanField(default=True)
+    facts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["subtask", "valid_to"]
+        constraints = [models.UniqueConstraint(fields=["subtask", "amendment"], name="uniq_subtask_version")]
+        indexes = [models.Index(fields=["subtask", "valid_to"])]
+
+    def __str__(self):
+        return f"subtask {self.subtask_id} until {self.valid_to:%d/%m/%Y %H:%M}"
+
+
+class AssignmentVersion(models.Model):
+    """An assignment's role, group and whether it was open, until an amendment changed them
+    (read like SubTaskVersion). An assignment the amendment created is written closed before it."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="versions")
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="assignment_versions")
+    valid_to = models.DateTimeField()
+    open = models.BooleanField(default=True)
+    role = models.CharField(max_length=10, choices=AssignmentRole.choices, blank=True)
+    via_group = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["assignment", "valid_to"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "amendment"], name="uniq_assignment_version")
+        ]
+        indexes = [models.Index(fields=["assignment", "valid_to"])]
+
+    def __str__(self):
+        return f"assignment {self.assignment_id} until {self.valid_to:%d/%m/%Y %H:%M}"

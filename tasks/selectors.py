@@ -29,7 +29,16 @@ from kpis.models import Kpi, KpiTarget
 from units.models import GroupMembership, Unit, UnitAlias, UnitKind
 from units.naming import in_vi_order, name_key, search_key
 
-from .models import Assignment, AssignmentRole, GeneralTask, Plan, Section, SubTask
+from .models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentVersion,
+    GeneralTask,
+    Plan,
+    Section,
+    SubTask,
+    SubTaskVersion,
+)
 from .permissions import plans_readable_by, subtasks_readable_by
 
 PAGE_SIZE = 50
@@ -157,6 +166,22 @@ def _subtask_prefetches() -> list[Prefetch]:
     return [kpis, assignments]
 
 
+def _amended():
+    """Whether an amendment changed the sub-task (it has an earlier version to show)."""
+    return Exists(SubTaskVersion.objects.filter(subtask=OuterRef("pk"), existed=True))
+
+
+def plan_amendments(*, plan: Plan) -> list:
+    """The plan's amendments, the latest first, each change linked to its sub-task (two queries)."""
+    amendments = list(plan.amendments.select_related("recorded_by").order_by("-sequence"))
+    codes = {c["code"] for a in amendments for c in a.changes if c.get("kind") == "subtask"}
+    ids = dict(SubTask.objects.filter(plan=plan, code__in=codes).values_list("code", "pk")) if codes else {}
+    for amendment in amendments:
+        for change in amendment.changes:
+            change["subtask_id"] = ids.get(change["code"]) if change.get("kind") == "subtask" else None
+    return amendments
+
+
 def plan_tree(*, plan: Plan, sections: list[Section] | None = None) -> list[Section]:
     """Sections → general tasks (`.task_list`) → sub-tasks (`.subtask_list`), units rolled up.
 
@@ -209,7 +234,11 @@ def plan_tree_page(*, plan: Plan, sections: list[Section], number, per_page: int
         "pk",
     )
     page = Paginator(subtasks, per_page).get_page(number)
-    page.object_list = list(page.object_list.prefetch_related(*_subtask_prefetches()))
+    page.object_list = list(
+        page.object_list.select_related("closed_by")
+        .annotate(amended=_amended())
+        .prefetch_related(*_subtask_prefetches())
+    )
     attach_units(page.object_list)
     counts = dict(
         subtasks.order_by()
@@ -313,7 +342,8 @@ def subtasks_matching(*, plan: Plan, filters: SubtaskFilters, user) -> QuerySet[
             Exists(_assignments_of(filters.unit, filters.role).filter(subtask=OuterRef("pk")))
         )
     return (
-        subtasks.select_related("general_task__section")
+        subtasks.select_related("general_task__section", "closed_by")
+        .annotate(amended=_amended())
         .prefetch_related(*_subtask_prefetches())
         .order_by("general_task__section__order", "general_task__order", "order", "pk")
     )
@@ -326,3 +356,98 @@ def filter_units_for_plan(*, plan: Plan) -> list[Unit]:
         Exists(in_plan.filter(unit=OuterRef("pk"))) | Exists(in_plan.filter(via_group=OuterRef("pk")))
     )
     return in_vi_order(units)
+
+
+# --- the plan as it stood at an instant ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeadAsOf:
+    assignment_id: int
+    subtask_id: int
+    unit_id: int
+    via_group_id: int | None
+
+
+def _first_versions(model, fk: str, rows, at, fields: tuple[str, ...]) -> dict[int, tuple]:
+    """Per row, its first version ending after `at` (what the row read at `at`): one query."""
+    found: dict[int, tuple] = {}
+    for key, *values in (
+        model.objects.filter(**{f"{fk}__in": rows, "valid_to__gt": at})
+        .order_by(fk, "valid_to", "pk")
+        .values_list(fk, *fields)
+    ):
+        found.setdefault(key, tuple(values))
+    return found
+
+
+def lead_assignments_as_of(*, plan_ids, at, unit: Unit | None = None) -> list[LeadAsOf]:
+    """The lead assignments of the plans as they stood at `at`, in id order: what amendments
+    recorded since then opened, closed or re-roled is read back from their versions (three
+    queries whatever the plan's size). For a unit, its own; for a group, its members' through it."""
+    rows = Assignment.all_objects.filter(subtask__plan_id__in=plan_ids)
+    if unit is not None and not unit.is_group:
+        rows = rows.filter(unit_id=unit.pk)
+    versions = _first_versions(
+        AssignmentVersion, "assignment_id", rows.values("pk"), at, ("open", "role", "via_group_id")
+    )
+    touched = AssignmentVersion.objects.filter(assignment_id=OuterRef("pk"), valid_to__gt=at)
+    candidates = rows.filter(Q(closed_at__isnull=True, role=AssignmentRole.LEAD) | Q(Exists(touched)))
+    out = []
+    for pk, subtask_id, unit_id, via, role, closed_at in candidates.order_by("pk").values_list(
+        "pk", "subtask_id", "unit_id", "via_group_id", "role", "closed_at"
+    ):
+        is_open = closed_at is None
+        if pk in versions:
+            is_open, role, via = versions[pk]
+        if not is_open or role != AssignmentRole.LEAD:
+            continue
+        if unit is not None and unit.is_group and via != unit.pk:
+            continue
+        out.append(LeadAsOf(pk, subtask_id, unit_id, via))
+    return out
+
+
+def subtasks_as_of(*, ids, at) -> dict[int, dict]:
+    """What each sub-task read at `at` (tasks.importing.history.subtask_facts, with `pk` and
+    `plan_id`): its row, or the version an amendment recorded since then kept of it. A sub-task an
+    amendment added after `at` is left out."""
+    from .importing.history import subtask_facts
+
+    kpis = Prefetch("kpis", queryset=Kpi.objects.order_by("order", "pk"))
+    rows = SubTask.objects.filter(pk__in=ids).select_related("general_task__section").prefetch_related(kpis)
+    versions = _first_versions(SubTaskVersion, "subtask_id", list(ids), at, ("existed", "facts"))
+    out = {}
+    for sub in rows:
+        facts = subtask_facts(sub)
+        if sub.pk in versions:
+            existed, kept = versions[sub.pk]
+            if not existed:
+                continue
+            facts = kept
+        out[sub.pk] = {**facts, "pk": sub.pk, "plan_id": sub.plan_id}
+    return out
+
+
+def subtask_versions(*, subtask: SubTask) -> list[dict]:
+    """How the sub-task read in each version of its plan, the oldest first: one entry per
+    amendment that changed it (what it read until then), then the current one. Each entry:
+    `facts` (None where the sub-task did not exist yet), `until` (the amendment that ended it,
+    None for the current) and `since` (the amendment that began it, None for the original)."""
+    from .importing.history import subtask_facts
+
+    kept = list(
+        SubTaskVersion.objects.filter(subtask=subtask).select_related("amendment").order_by("valid_to")
+    )
+    if not kept:
+        return []
+    prefetch_related_objects([subtask], Prefetch("kpis", queryset=Kpi.objects.order_by("order", "pk")))
+    entries = []
+    since = None
+    for version in kept:
+        entries.append(
+            {"facts": version.facts if version.existed else None, "since": since, "until": version.amendment}
+        )
+        since = version.amendment
+    entries.append({"facts": subtask_facts(subtask), "since": since, "until": None})
+    return [e for e in entries if e["facts"] is not None]

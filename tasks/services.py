@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -13,12 +15,23 @@ from units.naming import name_key
 from units.registry import UnitRegistry
 
 from .importing.data import PlanData
+from .importing.history import HistoryRecorder
 from .importing.sync import PlanDiff, PlanSync
-from .models import Plan, PlanStatus
+from .models import Amendment, Plan, PlanStatus
 
 
 class ImportBlocked(ValidationError):
     """The workbook has errors: nothing may be written until they are corrected."""
+
+
+class AmendmentRequired(ValidationError):
+    """A plan in force changes only by an amendment: its document's number and date are needed."""
+
+
+AMENDMENT_REQUIRED = _(
+    "Kế hoạch đã ban hành: nhập lại phụ lục là một lần sửa đổi, bổ sung. Hãy ghi số và ngày của văn bản "
+    "sửa đổi, bổ sung; chưa ghi gì vào kế hoạch."
+)
 
 
 def plan_import_preview(
@@ -38,17 +51,42 @@ def plan_import_apply(
     issuer: str = "",
     source_name: str = "",
     registry: UnitRegistry | None = None,
+    amendment_number: str = "",
+    amendment_date=None,
     now=None,
 ) -> tuple[Plan, PlanDiff]:
     """Write the workbook into the plan (a new draft plan when None), in one transaction.
 
     Refused as a whole while the workbook has errors. Matching by code makes a second import
-    of the same workbook a no-op and a corrected one an update.
+    of the same workbook a no-op and a corrected one an update. Into a plan in force, a workbook
+    that changes anything is an amendment (Amendment.required_for): refused without the number and
+    date of its document, recorded with them, and every row it changes versioned first.
     """
     if plan_data.errors:
         raise ImportBlocked([str(p) for p in plan_data.errors])
     registry = registry or UnitRegistry.load()
+    now = now or timezone.now()
+    amendment_number = (amendment_number or "").strip()
     with transaction.atomic():
+        amendment = None
+        if plan is not None and Amendment.required_for(plan):
+            if not amendment_number or amendment_date is None:
+                if not PlanSync(plan_data, plan, registry, write=False).run().is_empty:
+                    raise AmendmentRequired(AMENDMENT_REQUIRED, code="amendment_required")
+            else:
+                plan = Plan.objects.select_for_update().get(pk=plan.pk)
+                last = plan.amendments.aggregate(n=Max("sequence"))["n"] or 0
+                amendment = Amendment(
+                    plan=plan,
+                    sequence=last + 1,
+                    number=amendment_number,
+                    date=amendment_date,
+                    source_name=source_name[:255],
+                    recorded_at=now,
+                    recorded_by=actor,
+                )
+                amendment.full_clean()
+                amendment.save()
         created_plan = plan is None
         if created_plan:
             plan = Plan(
@@ -60,7 +98,16 @@ def plan_import_apply(
             )
             plan.full_clean()
             plan.save()
-        diff = PlanSync(plan_data, plan, registry, write=True, now=now).run()
+        history = HistoryRecorder(amendment) if amendment else None
+        diff = PlanSync(plan_data, plan, registry, write=True, now=now, history=history).run()
+        if amendment is not None:
+            if diff.is_empty:
+                amendment.delete()  # nothing changed: no amendment to record
+                amendment = None
+            else:
+                amendment.summary = diff.summary()
+                amendment.changes = amendment_changes(diff)
+                amendment.save(update_fields=["summary", "changes"])
         if source_name and plan.source_name != source_name[:255] and not diff.is_empty:
             plan.source_name = source_name[:255]
             plan.save(update_fields=["source_name", "updated_at"])
@@ -69,7 +116,12 @@ def plan_import_apply(
                 actor=actor,
                 action="plan.import",
                 obj=plan,
-                changes={"source": source_name, "new_plan": created_plan, **diff.summary()},
+                changes={
+                    "source": source_name,
+                    "new_plan": created_plan,
+                    **({"amendment": str(amendment)} if amendment else {}),
+                    **diff.summary(),
+                },
                 now=now,
             )
         if diff.assignments_created or diff.assignments_updated or diff.assignments_removed:
@@ -80,6 +132,57 @@ def plan_import_apply(
                 removed=diff.assignments_removed,
             )
     return plan, diff
+
+
+def amendment_changes(diff: PlanDiff) -> list[dict]:
+    """What an amendment changed, item by item, in the words of the preview (Vietnamese, as the
+    document is): a sub-task only moved down by one inserted above it is not listed."""
+    out = []
+    with translation.override("vi"):
+        for change in diff.changes:
+            # The order moves when a row is inserted above; the written deadline repeats the deadline
+            # when it is a plain date; the assignments repeat the units as written (their
+            # consequences are the moves).
+            repeated = {"order"}
+            if {"lead_names", "co_names"} & change.fields.keys():
+                repeated.add("assignments")
+            fields = []
+            for name, (label, before, after) in zip(change.fields, change.field_changes, strict=True):
+                if name in repeated:
+                    continue
+                if name == "deadline_text" and "deadline" in change.fields:
+                    old, new = change.fields["deadline"]
+                    if before == _shown_date(old) and after == _shown_date(new):
+                        continue
+                fields.append([label, before, after])
+            if change.action == "change" and not fields and not change.moves:
+                continue
+            out.append(
+                {
+                    "kind": change.kind,
+                    "code": change.code,
+                    "title": change.title,
+                    "action": change.action,
+                    "fields": fields,
+                    "moves": [m.sentence for m in change.moves],
+                }
+            )
+        for change in diff.retired:
+            out.append(
+                {
+                    "kind": "subtask",
+                    "code": change.code,
+                    "title": change.title,
+                    "action": "retire",
+                    "fields": [],
+                    "moves": [m.sentence for m in change.moves],
+                }
+            )
+    return out
+
+
+def _shown_date(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def import_unit_mappings_apply(*, mappings: dict, actor, now=None) -> None:

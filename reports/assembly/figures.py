@@ -7,6 +7,7 @@ the PDF and the workbook are drawn from them alone. Lists of the units' own word
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -15,14 +16,15 @@ from decimal import Decimal
 from budget.selectors import budget_paragraph
 from kpis.flag_conditions import is_overdue
 from kpis.flags import flag_kinds, kind_label, severity
-from kpis.models import Kpi, Status
-from tasks.models import Plan, SubTask
+from kpis.models import Status
+from tasks.models import Amendment, Plan
+from tasks.selectors import subtasks_as_of
 from units.models import Unit
 from units.naming import vi_sort_key
 
 from .late import condensed, late_subtasks
 from .scope import ReportScope
-from .snapshot import LeadState, by_subtask, lead_states, units_by_id
+from .snapshot import LeadState, appendix_deadlines, by_subtask, lead_assignments, lead_states, units_by_id
 
 # 2: flags counted per assignment under its most severe kind; 3: section II lists; 4: the flags as their
 # rules stand at the cut-off (overdue and returned exactly where Bảng 1 counts them)
@@ -68,46 +70,41 @@ def _count(states, deadline_of, cutoff) -> dict:
 
 
 def _subtasks(scope: ReportScope, ids) -> dict[int, dict]:
-    rows = (
-        SubTask.objects.filter(pk__in=ids)
-        .order_by(
-            "plan_id",
-            "general_task__section__order",
-            "general_task__section_id",
-            "general_task__order",
-            "general_task_id",
-            "order",
-            "pk",
-        )
-        .values(
-            "pk",
-            "plan_id",
-            "code",
-            "title",
-            "output",
-            "deadline",
-            "deadline_text",
-            "ongoing",
-            "co_names",
-            "general_task__code",
-            "general_task__title",
-            "general_task__section_id",
-            "general_task__section__code",
-            "general_task__section__title",
-        )
+    """The sub-tasks as the plan stood at the cut-off (tasks.selectors.subtasks_as_of), in
+    appendix order (`position`), keyed as the assembly reads them."""
+    facts = subtasks_as_of(ids=ids, at=scope.cutoff_at)
+    ordered = sorted(
+        facts.values(),
+        key=lambda f: (
+            f["plan_id"],
+            f["section_order"],
+            f["section_id"],
+            f["general_task_order"],
+            f["general_task_id"],
+            f["order"],
+            f["pk"],
+        ),
     )
-    kpis = defaultdict(list)
-    for subtask_id, text in (
-        Kpi.objects.filter(subtask_id__in=ids)
-        .order_by("subtask_id", "order", "pk")
-        .values_list("subtask_id", "text")
-    ):
-        kpis[subtask_id].append(text.strip())
     out = {}
-    for n, row in enumerate(rows):
-        row["kpi"] = "; ".join(k for k in kpis[row["pk"]] if k)
-        row["position"] = n
-        out[row["pk"]] = row
+    for n, f in enumerate(ordered):
+        out[f["pk"]] = {
+            "pk": f["pk"],
+            "plan_id": f["plan_id"],
+            "code": f["code"],
+            "title": f["title"],
+            "output": f["output"],
+            "deadline": datetime.date.fromisoformat(f["deadline"]) if f["deadline"] else None,
+            "deadline_text": f["deadline_text"],
+            "ongoing": f["ongoing"],
+            "co_names": f["co_names"],
+            "general_task__code": f["general_task_code"],
+            "general_task__title": f["general_task_title"],
+            "general_task__section_id": f["section_id"],
+            "general_task__section__code": f["section_code"],
+            "general_task__section__title": f["section_title"],
+            "kpi": "; ".join(k for k in f["kpi"] if k),
+            "position": n,
+        }
     return out
 
 
@@ -219,10 +216,12 @@ def _appendix_rows(sub: dict, states: list[LeadState], units: dict, cutoff, grou
 
 def assemble(scope: ReportScope) -> dict:
     """Everything a report of `scope` states, from the database as of its cut-off."""
-    states = lead_states(scope)
+    # The plan as it stood at the cut-off: amendments recorded later do not change a past report.
+    leads = lead_assignments(scope)
+    subs = _subtasks(scope, {a.subtask_id for a in leads})
+    states = lead_states(scope, appendix_deadlines(subs), leads)
     units = units_by_id(states)
     grouped = by_subtask(states)
-    subs = _subtasks(scope, list(grouped))
     plans = {
         p["pk"]: p
         for p in Plan.objects.filter(pk__in=scope.plan_ids)
@@ -335,8 +334,22 @@ def assemble(scope: ReportScope) -> dict:
     )
     # The budget part (issue 22), only when the scope has a budget: reports without one keep their inputs.
     budget = budget_paragraph(list(scope.plan_ids), scope.cutoff, unit=scope.unit_id)
+    # The amendments the plan stood under at the cut-off (issue 21), only when there are any: reports
+    # of plans never amended keep their inputs.
+    amendments = [
+        {
+            "plan_id": a["plan_id"],
+            "sequence": a["sequence"],
+            "number": a["number"],
+            "date": a["date"].isoformat(),
+        }
+        for a in Amendment.objects.filter(plan_id__in=scope.plan_ids, recorded_at__lte=scope.cutoff_at)
+        .order_by("plan_id", "sequence")
+        .values("plan_id", "sequence", "number", "date")
+    ]
     return {
         **({"budget": budget} if budget else {}),
+        **({"amendments": amendments} if amendments else {}),
         "version": INPUTS_VERSION,
         "scope": {
             **scope.to_json(),

@@ -36,8 +36,9 @@ from evidence.models import Decision, Evidence, Review
 from kpis.flag_conditions import is_overdue
 from kpis.flags import FlagKind, RedFlag, overdue_message, quality_message, severity
 from kpis.models import ProgressReport, ReportStatus, Status
-from tasks.deadlines import changes_at, deadlines_at
-from tasks.models import Assignment, AssignmentRole
+from tasks.deadlines import changes_at
+from tasks.models import Assignment
+from tasks.selectors import LeadAsOf, lead_assignments_as_of, subtasks_as_of
 from units.models import Unit
 
 from .scope import ReportScope
@@ -74,13 +75,34 @@ class LeadState:
         return self.status == Status.COMPLETED
 
 
-def lead_assignments(scope: ReportScope):
-    qs = Assignment.objects.filter(role=AssignmentRole.LEAD, subtask__plan_id__in=scope.plan_ids)
+def lead_assignments(scope: ReportScope) -> list[LeadAsOf]:
+    """The scope's lead assignments as the plan stood at the cut-off (amendments recorded later
+    are read back): a group stands for its members' assignments made through it."""
+    unit = Unit.objects.get(pk=scope.unit_id) if scope.unit_id else None
+    return lead_assignments_as_of(plan_ids=scope.plan_ids, at=scope.cutoff_at, unit=unit)
+
+
+def _history_of(scope: ReportScope):
+    """The assignments whose history rows are read: the scope's plans (and unit), open or closed,
+    any role; rows of assignments that were not a lead at the cut-off are then ignored."""
+    qs = Assignment.all_objects.filter(subtask__plan_id__in=scope.plan_ids)
     if scope.unit_id:
         unit = Unit.objects.get(pk=scope.unit_id)
-        # A group stands for its members' assignments made through it.
-        qs = qs.filter(via_group_id=unit.pk) if unit.is_group else qs.filter(unit_id=unit.pk)
+        if not unit.is_group:
+            qs = qs.filter(unit_id=unit.pk)
     return qs
+
+
+def appendix_deadlines(subtasks: dict[int, dict]) -> dict[int, tuple]:
+    """{sub-task id: (its appendix deadline, ongoing)} from sub-tasks as the plan stood
+    (tasks.selectors.subtasks_as_of, or the assembly's rows of them)."""
+    out = {}
+    for pk, facts in subtasks.items():
+        deadline = facts["deadline"]
+        if isinstance(deadline, str):
+            deadline = datetime.date.fromisoformat(deadline)
+        out[pk] = (deadline, facts["ongoing"])
+    return out
 
 
 def _latest(qs, order):
@@ -90,15 +112,27 @@ def _latest(qs, order):
     ).filter(rank=1)
 
 
-def lead_states(scope: ReportScope) -> dict[int, LeadState]:
+def lead_states(scope: ReportScope, appendix: dict | None = None, leads=None) -> dict[int, LeadState]:
+    """`appendix`: {sub-task id: (deadline, ongoing)} as the plan stood at the cut-off
+    (appendix_deadlines; read when not given); `leads`: the scope's lead assignments at the
+    cut-off (lead_assignments(scope) when not given)."""
     at = scope.cutoff_at
-    leads = lead_assignments(scope)
+    if leads is None:
+        leads = lead_assignments(scope)
     states = {
-        pk: LeadState(assignment_id=pk, subtask_id=s, unit_id=u, via_group_id=g)
-        for pk, s, u, g in leads.values_list("pk", "subtask_id", "unit_id", "via_group_id").order_by("pk")
+        a.assignment_id: LeadState(
+            assignment_id=a.assignment_id,
+            subtask_id=a.subtask_id,
+            unit_id=a.unit_id,
+            via_group_id=a.via_group_id,
+        )
+        for a in leads
     }
     if not states:
         return states
+    if appendix is None:
+        appendix = appendix_deadlines(subtasks_as_of(ids={s.subtask_id for s in states.values()}, at=at))
+    leads = _history_of(scope)
     sent = ProgressReport.objects.filter(
         assignment__in=leads, status=ReportStatus.SUBMITTED, submitted_at__lte=at
     ).order_by()
@@ -121,10 +155,13 @@ def lead_states(scope: ReportScope) -> dict[int, LeadState]:
             [F("decided_at").desc(), F("id").desc()],
         ).values_list("assignment_id", "decided_at", "decision", "report__submitted_at", "reason_text")
     }
-    deadlines = deadlines_at(leads, at)
+    # The deadline in force at the cut-off: the appendix's as the plan stood then, unless a deadline
+    # change approved by then moved it (tasks.deadlines; never for an ongoing sub-task).
     changed = changes_at(leads, at)
     for pk, state in states.items():
-        state.deadline, state.changed = deadlines.get(pk), changed.get(pk)
+        deadline, ongoing = appendix.get(state.subtask_id, (None, False))
+        state.changed = None if ongoing else changed.get(pk)
+        state.deadline = state.changed.deadline if state.changed is not None else deadline
         _settle(state, latest.get(pk), last_claim.get(pk), last_review.get(pk), state.deadline)
 
     this_period = _latest(
@@ -132,7 +169,9 @@ def lead_states(scope: ReportScope) -> dict[int, LeadState]:
         [F("period__start").desc(), F("submitted_at").desc(), F("version").desc()],
     ).values_list("assignment_id", "results", "difficulties", "proposals")
     for a, results, difficulties, proposals in this_period:
-        state = states[a]
+        state = states.get(a)
+        if state is None:
+            continue
         state.results, state.difficulties, state.proposals = (
             results.strip(),
             difficulties.strip(),
@@ -151,7 +190,8 @@ def lead_states(scope: ReportScope) -> dict[int, LeadState]:
         .annotate(n=Count("pk"))
     )
     for a, n in evidence:
-        states[a].evidence = n
+        if a in states:
+            states[a].evidence = n
 
     flags = (
         RedFlag.objects.filter(assignment__in=leads, raised_at__lte=at)
@@ -161,10 +201,12 @@ def lead_states(scope: ReportScope) -> dict[int, LeadState]:
     )
     raised = {}
     for a, kind, message, raised_at in flags:
+        if a not in states:
+            continue
         states[a].flags.append((kind, message))
         raised[(a, kind)] = raised_at
     for a, state in states.items():
-        _flags_at_cutoff(state, deadlines.get(a), scope.cutoff, raised)
+        _flags_at_cutoff(state, state.deadline, scope.cutoff, raised)
         if state.flags:
             state.flags.sort(key=lambda flag: severity(flag[0]))
             state.flagged_since = raised[(a, state.flags[0][0])]

@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "co_names": _("Đơn vị phối hợp"),
     "assignments": _("Phân công đơn vị"),
     "order": _("Thứ tự"),
+    "closed": _("Đã bãi bỏ"),
 }
 KIND_LABELS = {"section": _("Mục"), "general_task": _("Nhiệm vụ tổng quát"), "subtask": _("Tiểu nhiệm vụ")}
 
@@ -89,7 +90,7 @@ class PlanDiff:
 
     @property
     def is_empty(self) -> bool:
-        return not self.changes and not self.assignments_to_remove
+        return not self.changes and not self.assignments_to_remove and not self.retired
 
     def summary(self) -> dict:
         return {

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from nq57portal.fields import DayFirstDateField
 from tasks.models import Plan
 
 from .data import ImportFileError
@@ -58,3 +59,17 @@ class ImportUploadForm(forms.Form):
                 % {"code": code},
             )
         return data
+
+
+class AmendmentForm(forms.Form):
+    """The document a re-import into a plan in force records as an amendment (on the preview)."""
+
+    number = forms.CharField(
+        label=_("Số văn bản sửa đổi, bổ sung"),
+        max_length=100,
+        help_text=_("Ví dụ: 12/KH-BCĐ. Kế hoạch đã ban hành nên lần nhập này được ghi là một lần sửa đổi."),
+        error_messages={"required": _("Hãy ghi số văn bản sửa đổi, bổ sung.")},
+    )
+    date = DayFirstDateField(
+        label=_("Ngày văn bản"), error_messages={"required": _("Hãy ghi ngày của văn bản sửa đổi, bổ sung.")}
+    )

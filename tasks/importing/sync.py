@@ -21,6 +21,7 @@ from units.registry import UnitRegistry
 from .assignments import PlanAssignments
 from .data import PlanData, Problem, SubTaskData, UnitRef
 from .diff import FIELD_LABELS, KIND_LABELS, Change, PlanDiff
+from .history import HistoryRecorder
 
 __all__ = [
     "FIELD_LABELS",
@@ -105,6 +106,7 @@ def _subtask_values(data: SubTaskData, task_code: str, order: int) -> dict:
         "lead_names": data.lead_names,
         "co_names": data.co_names,
         "order": order,
+        "closed": False,
     }
 
 
@@ -120,6 +122,7 @@ def _existing_values(sub: SubTask) -> dict:
         "lead_names": list(sub.lead_names),
         "co_names": list(sub.co_names),
         "order": sub.order,
+        "closed": sub.closed_at is not None,
     }
 
 
@@ -132,9 +135,18 @@ def _units_shown(lead_names, co_names) -> str:
 
 class PlanSync:
     def __init__(
-        self, plan_data: PlanData, plan: Plan | None, registry: UnitRegistry, *, write: bool, now=None
+        self,
+        plan_data: PlanData,
+        plan: Plan | None,
+        registry: UnitRegistry,
+        *,
+        write: bool,
+        now=None,
+        history: HistoryRecorder | None = None,
     ):
         self.now = now or timezone.now()
+        # Set when the import records an amendment: every row is versioned before it is changed.
+        self.history = history if write else None
         self.data = plan_data
         self.plan = plan
         self.registry = registry
@@ -151,7 +163,7 @@ class PlanSync:
             {
                 s.code: s
                 for s in SubTask.objects.filter(plan=plan)
-                .select_related("general_task")
+                .select_related("general_task__section")
                 .prefetch_related("kpis__targets")
             }
             if exists
@@ -172,14 +184,19 @@ class PlanSync:
                     seen_subs.add(sub_data.code)
                     new_assignments += self._sync_subtask(sub_data, task, task_data.code, order)
         for code, sub in self.subtasks.items():
-            if code not in seen_subs and self.assignments.open_count(sub.pk):
+            if code not in seen_subs and (sub.closed_at is None or self.assignments.open_count(sub.pk)):
                 self._close_missing(sub)
         if self.write and new_assignments:
             self.diff.assignments_created = Assignment.objects.bulk_create(new_assignments)
+            if self.history:
+                for assignment in self.diff.assignments_created:
+                    self.history.assignment_added(assignment)
+        if self.history:
+            self.history.flush()
+        # A sub-task the workbook no longer has is closed (told in `retired`), not kept as it was.
         for kind, existing, seen in (
             ("section", self.sections, seen_sections),
             ("general_task", self.tasks, seen_tasks),
-            ("subtask", self.subtasks, seen_subs),
         ):
             for code, obj in existing.items():
                 if code not in seen:
@@ -205,6 +222,7 @@ class PlanSync:
         }
         if changed:
             self._record("section", data.code, data.title, "change", data.row, changed)
+            self._version_subtasks(lambda sub: sub.general_task.section_id == section.pk)
             if self.write:
                 section.title, section.order = data.title, order
                 section.save(update_fields=["title", "order"])
@@ -230,6 +248,7 @@ class PlanSync:
         }
         if changed:
             self._record("general_task", data.code, data.title, "change", data.row, changed)
+            self._version_subtasks(lambda sub: sub.general_task_id == task.pk)
             if self.write:
                 task.section, task.title, task.order = section, data.title, order
                 task.save(update_fields=["section", "title", "order"])
@@ -252,6 +271,8 @@ class PlanSync:
             self._set_fields(sub, data)
             sub.save()
             self._set_kpi(sub, data, replace=False)
+            if self.history:
+                self.history.subtask_added(sub)
             return [
                 Assignment(subtask=sub, unit_id=u, role=r, via_group_id=v) for u, (r, v) in wanted.items()
             ]
@@ -271,8 +292,11 @@ class PlanSync:
         self._count(plan)
         if not self.write:
             return []
+        if self.history:
+            self.history.subtask_before(sub)
         sub.general_task = task
         sub.order = order
+        sub.closed_at = sub.closed_by = None
         self._set_fields(sub, data)
         sub.save()
         if "kpi" in changed:
@@ -286,16 +310,33 @@ class PlanSync:
         self.diff.assignments_to_change += len(plan.update) - reopened
         self.diff.assignments_to_remove += len(plan.close)
 
+    def _version_subtasks(self, which) -> None:
+        """A section or general task changing changes how its sub-tasks read (their heading)."""
+        if self.history:
+            for sub in self.subtasks.values():
+                if which(sub):
+                    self.history.subtask_before(sub)
+
     def _close_missing(self, sub: SubTask) -> None:
+        """A sub-task the workbook no longer has is closed, not deleted: its reports stay."""
         plan = self.assignments.closing(sub.pk)
         self.diff.retired.append(Change("subtask", sub.code, sub.title, "retire", None, {}, moves=plan.moves))
         self._count(plan)
         if self.write:
+            if self.history:
+                self.history.subtask_before(sub)
+            if sub.closed_at is None:
+                sub.closed_at = self.now
+                sub.closed_by = self.history.amendment if self.history else None
+                sub.save(update_fields=["closed_at", "closed_by", "updated_at"])
             self._apply_assignments(plan)
 
     def _apply_assignments(self, plan) -> None:
         """Close, reopen and re-role in place (a unit promoted from co-ordinating to lead keeps its
         row: deleting it would lose its history, and adding a second row breaks uniqueness)."""
+        if self.history:
+            for assignment in [*plan.close, *(a for a, _r, _v in plan.update)]:
+                self.history.assignment_before(assignment)
         if plan.close:
             Assignment.all_objects.filter(pk__in=[a.pk for a in plan.close]).update(closed_at=self.now)
             self.diff.assignments_removed += plan.close

@@ -56,6 +56,7 @@ def plan_detail(request, plan_id):
     my_unit = next((unit for unit in units if unit.pk == request.user.unit_id), None)
     context = {
         "plan": plan,
+        "amendments": selectors.plan_amendments(plan=plan),
         "form": form,
         "filters": filters,
         "page": None,
@@ -90,6 +91,7 @@ def subtask_detail(request, subtask_id):
         "general_task": subtask.general_task,
         "section_url": f"{plan_url}?{urlencode({'section': section.pk})}",
         "flags": flag_list(user=request.user, subtask_id=subtask.pk, include_resolved=True)[:50],
+        "versions": selectors.subtask_versions(subtask=subtask),
     }
     return render(request, "tasks/subtask_detail.html", context)
 

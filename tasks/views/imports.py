@@ -21,12 +21,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tasks.importing import ImportFileError, read_and_resolve, resolve_units
-from tasks.importing.forms import ImportUploadForm
+from tasks.importing.forms import AmendmentForm, ImportUploadForm
 from tasks.importing.likeness import plans_holding
 from tasks.importing.shown import rows_shown
 from tasks.importing.uploads import upload_discard, upload_paths, upload_storage
-from tasks.models import Plan, PlanStatus
-from tasks.services import ImportBlocked, import_unit_mappings_apply, plan_import_apply, plan_import_preview
+from tasks.models import Amendment, Plan, PlanStatus
+from tasks.services import (
+    AmendmentRequired,
+    ImportBlocked,
+    import_unit_mappings_apply,
+    plan_import_apply,
+    plan_import_preview,
+)
 from units.models import Unit
 from units.registry import UnitRegistry
 from units.selectors import unit_choices
@@ -99,7 +105,9 @@ def import_upload(request):
     return render(request, "tasks/import_upload.html", {"form": form, "max_rows": max_rows})
 
 
-def _preview_context(request, token, storage, xlsx, meta, plan, *, mapping_errors=None, duplicate_error=""):
+def _preview_context(
+    request, token, storage, xlsx, meta, plan, *, mapping_errors=None, duplicate_error="", amendment_form=None
+):
     registry = UnitRegistry.load()
     with storage.open(xlsx) as handle:
         plan_data = read_and_resolve(handle, registry)
@@ -125,6 +133,13 @@ def _preview_context(request, token, storage, xlsx, meta, plan, *, mapping_error
         "rows": rows_shown(plan_data, registry),
         "duplicate_error": duplicate_error,
         "confirm_duplicate": bool(request.POST.get("confirm_duplicate")),
+        # Into a plan in force, a workbook that changes anything is an amendment: its document is asked.
+        "amendment_form": (
+            (amendment_form or AmendmentForm(prefix="amendment"))
+            if plan is not None and Amendment.required_for(plan) and not diff.is_empty
+            else None
+        ),
+        "amendments_before": plan.amendments.count() if plan is not None else 0,
     }
 
 
@@ -198,17 +213,35 @@ def import_apply(request, token):
         messages.error(request, str(exc))
         return redirect("tasks:import_plan")
     chosen, mapping_errors = _mappings(request, plan_data.unresolved_names)
+    amendment_form, amendment = None, {}
+    if plan is not None and Amendment.required_for(plan):
+        amendment_form = AmendmentForm(request.POST, prefix="amendment")
+        if amendment_form.is_valid():
+            amendment = {
+                "amendment_number": amendment_form.cleaned_data["number"],
+                "amendment_date": amendment_form.cleaned_data["date"],
+            }
+        elif plan_import_preview(plan_data=plan_data, plan=plan).is_empty:
+            amendment_form = None  # nothing to change: no amendment to record
     duplicate_error = ""
     if plan is None and not request.POST.get("confirm_duplicate") and plans_holding(plan_data):
         duplicate_error = _(
             "Phụ lục này đã có trong kế hoạch nêu trên: hãy cập nhật kế hoạch đó, hoặc đánh dấu ô này nếu "
             "thật sự muốn tạo thêm một kế hoạch mới."
         )
-    if plan_data.errors or mapping_errors or duplicate_error:
+    amendment_missing = amendment_form is not None and not amendment
+    if plan_data.errors or mapping_errors or duplicate_error or amendment_missing:
         if plan_data.errors:
             messages.error(
                 request,
                 _("Tệp còn lỗi nên chưa ghi gì. Hãy sửa tệp theo danh sách dưới đây rồi tải lên lại."),
+            )
+        elif amendment_missing:
+            messages.error(
+                request,
+                _(
+                    "Chưa ghi gì: hãy ghi số và ngày của văn bản sửa đổi, bổ sung (cuối trang) rồi bấm Áp dụng."
+                ),
             )
         context = _preview_context(
             request,
@@ -219,12 +252,16 @@ def import_apply(request, token):
             plan,
             mapping_errors=mapping_errors,
             duplicate_error=duplicate_error,
+            amendment_form=amendment_form,
         )
         return render(request, "tasks/import_preview.html", context, status=400)
     try:
-        plan, diff = _apply(request, plan_data, plan, meta, chosen)
+        plan, diff = _apply(request, plan_data, plan, meta, chosen, amendment)
     except ImportBlocked:
         messages.error(request, _("Tệp còn lỗi nên chưa ghi gì."))
+        return redirect("tasks:import_preview", token=token)
+    except AmendmentRequired as exc:  # the plan was put in force meanwhile
+        messages.error(request, exc.messages[0])
         return redirect("tasks:import_preview", token=token)
     upload_discard(token)
     if diff.is_empty:
@@ -238,6 +275,17 @@ def import_apply(request, token):
             )
             % {"new": s["subtask_create"], "changed": s["subtask_change"], "assign": s["assignments_create"]},
         )
+        recorded = plan.amendments.order_by("-sequence").first() if amendment else None
+        if recorded is not None:
+            messages.success(
+                request,
+                _("Đã ghi nhận sửa đổi, bổ sung lần %(n)s: văn bản số %(number)s ngày %(date)s.")
+                % {
+                    "n": recorded.sequence,
+                    "number": recorded.number,
+                    "date": recorded.date.strftime("%d/%m/%Y"),
+                },
+            )
     if plan.status == PlanStatus.DRAFT:
         # A new plan is a draft: its units see nothing until it is put in force, with its dates.
         messages.info(
@@ -250,7 +298,7 @@ def import_apply(request, token):
     return redirect("tasks:plan_detail", plan_id=plan.pk)
 
 
-def _apply(request, plan_data, plan, meta, chosen):
+def _apply(request, plan_data, plan, meta, chosen, amendment):
     # The mapping of unknown names and the import stand or fall together.
     with transaction.atomic():
         registry = None
@@ -267,4 +315,5 @@ def _apply(request, plan_data, plan, meta, chosen):
             issuer=meta.get("issuer", ""),
             source_name=meta.get("file_name", ""),
             registry=registry,
+            **amendment,
         )

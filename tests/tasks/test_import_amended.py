@@ -23,9 +23,11 @@ NOW = timezone.make_aware(datetime.datetime(2025, 12, 10, 9, 0))
 SCIENCE, FINANCE, JUSTICE = "Sở Khoa học và Công nghệ", "Sở Tài chính", "Sở Tư pháp"
 
 
-def _import(tmp_path, rows, plan=None, name="v.xlsx"):
+def _import(tmp_path, rows, plan=None, name="v.xlsx", **amendment):
     data = read_and_resolve(write_xlsx(tmp_path / name, rows))
-    return plan_import_apply(plan_data=data, plan=plan, actor=None, title="Kế hoạch thử", now=NOW)
+    return plan_import_apply(
+        plan_data=data, plan=plan, actor=None, title="Kế hoạch thử", now=NOW, **amendment
+    )
 
 
 def _report_on(assignment, plan, n=2):
@@ -141,7 +143,14 @@ def test_a_closed_assignment_leaves_the_units_work_list(tmp_path):
     plan.save()
     staff = UserFactory(unit=Unit.objects.get(name=SCIENCE), roles=[Role.STAFF])
     assert my_tasks(user=staff, today=NOW.date())["total"] == 2
-    _import(tmp_path, small_rows(lead=JUSTICE), plan=plan, name="v2.xlsx")
+    _import(
+        tmp_path,
+        small_rows(lead=JUSTICE),
+        plan=plan,
+        name="v2.xlsx",
+        amendment_number="5/KH-BCĐ",
+        amendment_date=datetime.date(2025, 12, 8),
+    )
     assert my_tasks(user=staff, today=NOW.date())["total"] == 0
 
 

@@ -87,7 +87,8 @@ def test_items_missing_from_a_corrected_workbook_are_listed_not_deleted(tmp_path
     diff = plan_import_preview(
         plan_data=read_and_resolve(write_xlsx(tmp_path / "b.xlsx", shorter)), plan=plan
     )
-    assert diff.missing == [("Tiểu nhiệm vụ", "1.2", "Tiểu nhiệm vụ hai")]
+    # Not deleted: closed, with its assignments (told as retired, not as missing).
+    assert diff.missing == [] and [c.code for c in diff.retired] == ["1.2"]
     plan_import_apply(
         plan_data=read_and_resolve(write_xlsx(tmp_path / "b.xlsx", shorter)), plan=plan, actor=None
     )

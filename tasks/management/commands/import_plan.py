@@ -1,11 +1,12 @@
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from tasks.importing import ImportFileError, read_and_resolve
 from tasks.importing.likeness import plans_holding
-from tasks.models import Plan
-from tasks.services import plan_import_apply, plan_import_preview
+from tasks.models import Amendment, Plan
+from tasks.services import AmendmentRequired, plan_import_apply, plan_import_preview
 
 
 def find_plan(*, code: str, title: str) -> Plan | None:
@@ -29,8 +30,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Vẫn tạo kế hoạch mới khi phụ lục đã có trong một kế hoạch khác",
         )
+        parser.add_argument(
+            "--amendment-number",
+            default="",
+            help="Số văn bản sửa đổi, bổ sung (bắt buộc khi nhập lại vào kế hoạch đã ban hành)",
+        )
+        parser.add_argument("--amendment-date", default="", help="Ngày văn bản sửa đổi, bổ sung (dd/mm/yyyy)")
 
     def handle(self, *args, file, plan_code, title, issuer, dry_run, allow_duplicate=False, **options):
+        amendment_number = (options.get("amendment_number") or "").strip()
+        amendment_date = None
+        if options.get("amendment_date"):
+            try:
+                amendment_date = datetime.datetime.strptime(
+                    options["amendment_date"].strip(), "%d/%m/%Y"
+                ).date()
+            except ValueError:
+                raise CommandError(
+                    "Ngày văn bản sửa đổi phải theo dạng dd/mm/yyyy, ví dụ 05/12/2026."
+                ) from None
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}")
@@ -81,18 +99,27 @@ class Command(BaseCommand):
                 "Không tạo kế hoạch trùng: hãy cập nhật kế hoạch đã có "
                 f"({hint}), hoặc thêm --allow-duplicate nếu thật sự muốn tạo mới."
             )
+        if plan is not None and Amendment.required_for(plan) and not diff.is_empty:
+            self.stdout.write(
+                f"Kế hoạch đã ban hành: lần nhập này là sửa đổi, bổ sung lần {plan.amendments.count() + 1}."
+            )
         if dry_run:
             self.stdout.write(self.style.WARNING("Chạy thử (--dry-run): không ghi gì."))
             return
-        plan, diff = plan_import_apply(
-            plan_data=plan_data,
-            plan=plan,
-            actor=None,
-            code=plan_code,
-            title=title,
-            issuer=issuer,
-            source_name=path.name,
-        )
+        try:
+            plan, diff = plan_import_apply(
+                plan_data=plan_data,
+                plan=plan,
+                actor=None,
+                code=plan_code,
+                title=title,
+                issuer=issuer,
+                source_name=path.name,
+                amendment_number=amendment_number,
+                amendment_date=amendment_date,
+            )
+        except AmendmentRequired as exc:
+            raise CommandError(f"{exc.messages[0]} (--amendment-number, --amendment-date)") from None
         if diff.is_empty:
             self.stdout.write(self.style.SUCCESS(f"Không có thay đổi: kế hoạch #{plan.pk} đã khớp với tệp."))
         else:
