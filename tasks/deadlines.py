@@ -300,3 +300,69 @@ def deadline_change_decide(
 
     notify_deadline_decided(change=change, now=now)
     return change
+
+
+# Reads for the sub-task page ----------------------------------------------------------------------
+
+
+def deadline_changes_for_page(*, subtask: SubTask, user) -> dict:
+    """The sub-task's requests, newest first; the approved ones in force now (for the whole sub-task,
+    and for single units); the lead assignment of the user's unit it may ask a change for."""
+    changes = list(
+        DeadlineChange.objects.filter(subtask=subtask)
+        .select_related("assignment__unit", "requested_by", "decided_by")
+        .order_by("-requested_at", "-pk")
+    )
+    approved = sorted(
+        (c for c in changes if c.status == DeadlineChangeStatus.APPROVED), key=lambda c: (c.decided_at, c.pk)
+    )
+    whole, own = governing(
+        (
+            c.subtask_id,
+            c.assignment_id,
+            c.whole_subtask,
+            c.new_deadline,
+            c.document_number,
+            c.document_date,
+            c,
+        )
+        for c in approved
+    )
+    mine = None
+    if user.is_authenticated and user.unit_id:
+        mine = (
+            Assignment.objects.filter(subtask=subtask, unit_id=user.unit_id, role=AssignmentRole.LEAD)
+            .select_related("subtask__plan")
+            .first()
+        )
+        if mine is not None and not can_request_change(user, mine):
+            mine = None
+    leads = Assignment.objects.filter(subtask=subtask, role=AssignmentRole.LEAD).count()
+    return {
+        "deadline_changes": changes,
+        "deadline_whole": whole[subtask.pk][6] if subtask.pk in whole else None,
+        "deadline_own": sorted((c[6] for c in own.values()), key=lambda c: str(c.assignment.unit)),
+        "deadline_assignment": mine,
+        "deadline_pending_mine": mine is not None
+        and any(c.is_pending and c.assignment_id == mine.pk for c in changes),
+        "deadline_fan_out": leads > 1,
+        "can_decide_deadlines": can_decide_changes(user),
+    }
+
+
+def access_deadline_change_for_user(user, pk, *, decide: bool = False) -> DeadlineChange:
+    """A request its reader may see (whoever reads its assignment), or decide (the deciders); 404 else."""
+    from django.http import Http404
+
+    from units.permissions import can_read_assignment
+
+    try:
+        change = DeadlineChange.objects.select_related(
+            "assignment__subtask__plan", "assignment__unit", "subtask"
+        ).get(pk=pk)
+    except (DeadlineChange.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    allowed = can_decide_changes(user) if decide else can_read_assignment(user, change.assignment)
+    if not allowed or not change.assignment.subtask.plan.is_visible_to(user):
+        raise Http404
+    return change

@@ -69,3 +69,36 @@ class KpiTargetForm(forms.ModelForm):
 
 
 KpiTargetFormSet = modelformset_factory(KpiTarget, form=KpiTargetForm, extra=0, can_delete=False)
+
+
+class DeadlineChangeForm(forms.Form):
+    """A lead unit's request for a new deadline (tasks.deadlines.deadline_change_request)."""
+
+    new_deadline = DayFirstDateField(
+        label=_("Thời hạn đề nghị (dd/mm/yyyy)"),
+        error_messages={"required": _("Vui lòng nhập thời hạn đề nghị (dd/mm/yyyy).")},
+    )
+    whole_subtask = forms.BooleanField(
+        label=_("Áp dụng cho cả tiểu nhiệm vụ (mọi đơn vị chủ trì), không chỉ đơn vị mình"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng ghi lý do đề nghị điều chỉnh thời hạn.")},
+    )
+    document_number = forms.CharField(label=_("Số văn bản cho phép (nếu có)"), max_length=100, required=False)
+    document_date = DayFirstDateField(label=_("Ngày văn bản (dd/mm/yyyy)"), required=False)
+    document = forms.FileField(label=_("Tệp văn bản (nếu có)"), required=False)
+
+    def __init__(self, *args, fan_out: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not fan_out:  # one lead unit: its change is the sub-task's
+            del self.fields["whole_subtask"]
+
+
+class DeadlineDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ý kiến (bắt buộc khi không chấp thuận)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

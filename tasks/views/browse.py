@@ -18,6 +18,7 @@ from nq57portal.replicas import replica_reads
 
 from .. import selectors
 from ..filters import SubtaskFilterForm
+from ..forms import DeadlineChangeForm
 from ..permissions import access_plan_for_user, access_subtask_for_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,6 +82,13 @@ def plan_detail(request, plan_id):
 @require_GET
 def subtask_detail(request, subtask_id):
     subtask = access_subtask_for_user(request.user, subtask_id)
+    return render_subtask_page(request, subtask)
+
+
+def render_subtask_page(request, subtask, *, extra=None, status=200):
+    """The sub-task's page; `extra` carries a deadline-change form refused with its errors."""
+    from ..deadlines import deadline_changes_for_page
+
     subtask = selectors.subtask_for_page(subtask)
     plan_url = reverse("tasks:plan_detail", args=[subtask.plan_id])
     section = subtask.general_task.section
@@ -92,8 +100,12 @@ def subtask_detail(request, subtask_id):
         "section_url": f"{plan_url}?{urlencode({'section': section.pk})}",
         "flags": flag_list(user=request.user, subtask_id=subtask.pk, include_resolved=True)[:50],
         "versions": selectors.subtask_versions(subtask=subtask),
+        **deadline_changes_for_page(subtask=subtask, user=request.user),
     }
-    return render(request, "tasks/subtask_detail.html", context)
+    context.update(extra or {})
+    if context["deadline_assignment"] is not None and "deadline_form" not in context:
+        context["deadline_form"] = DeadlineChangeForm(fan_out=context["deadline_fan_out"])
+    return render(request, "tasks/subtask_detail.html", context, status=status)
 
 
 @login_required

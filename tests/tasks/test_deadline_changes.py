@@ -47,6 +47,12 @@ def at(y, m, d, hour=10):
 
 @pytest.fixture
 def world():
+    return make_world()
+
+
+def make_world() -> dict:
+    """Sub-task 1.1 led by Sở Tư pháp alone; 1.2 given to the group "Sở ngành", fanned out to Sở Tư
+    pháp and Sở Nội vụ; both due 30/11/2025 in a plan starting 01/11/2025."""
     plan = PlanFactory(issue_date=START)
     general = GeneralTaskFactory(section=SectionFactory(plan=plan))
     lone = SubTaskFactory(
