@@ -87,6 +87,8 @@ class GeneratedReport(models.Model):
     pdf_size = models.PositiveBigIntegerField(default=0)
     xlsx_size = models.PositiveBigIntegerField(default=0)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # The workbook's own checksum: the same inputs give the same bytes (reports.excel_report).
+    xlsx_sha256 = models.CharField(max_length=64, blank=True)
     inputs_sha256 = models.CharField(max_length=64, blank=True)
     pages = models.PositiveIntegerField(default=0)
 

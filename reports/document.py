@@ -158,6 +158,8 @@ class AppendixSection:
     code: str
     title: str
     rows: tuple[AppendixRow, ...] = ()
+    # The plan the section belongs to, by number (or name): the workbook's plan column and sheet names.
+    plan: str = ""
 
     @property
     def heading(self) -> str:

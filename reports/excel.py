@@ -1,4 +1,5 @@
-"""Excel workbooks of a report: the appendix with its progress, one sheet per section.
+"""Excel workbooks of a report: the appendix with its progress, one sheet per section (the
+narrative, Bảng 1–3 and the appendix's lists beside them: reports.excel_report).
 
 Every text cell goes through `write_formula_safe`: a value that a spreadsheet would take for a
 formula (starting with =, +, -, @, or a tab or carriage return before one) is stored as a
@@ -10,7 +11,6 @@ as one does for CSV, would change what the reader sees and what a re-import read
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,7 +28,7 @@ from reports.document import AppendixRow, AppendixSection, OfficialReport
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 COUNT_FORMAT = "#,##0"  # grouped by the reader's locale: 1.034 in a Vietnamese Excel
-_INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
+INVALID_SHEET_CHARS = _INVALID_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 
 
 def write_formula_safe(cell: Cell, value: object) -> Cell:
@@ -126,12 +126,15 @@ def appendix_row_values(row: AppendixRow) -> tuple:
     )
 
 
-def sheet_title(section: AppendixSection, taken: set[str]) -> str:
-    """Excel's sheet names: at most 31 characters, none of []:*?/\\, unique."""
+def sheet_title(section: AppendixSection, taken: set[str], *, prefix: str = "") -> str:
+    """Excel's sheet names: at most 31 characters, none of []:*?/\\, unique; `prefix` (a plan's
+    number) kept whole, the heading cut after it."""
     base = " ".join(section.heading.translate(_INVALID_SHEET_CHARS).split()).strip("'") or "Phần"
-    if len(base) > 31:
+    room = 31 - len(prefix)
+    if len(base) > room:
         # cut at a word, not inside one ("… đổi mới" rather than "… đổ")
-        base = base[:30].rsplit(" ", 1)[0].rstrip(",;.-") + "…"
+        base = base[: room - 1].rsplit(" ", 1)[0].rstrip(",;.-") + "…"
+    base = prefix + base
     title, n = base, 2
     while title.lower() in taken:
         suffix = f" ({n})"
@@ -168,13 +171,18 @@ def report_facts(doc: OfficialReport) -> list[tuple[str, object]]:
 
 def build_appendix_workbook(doc: OfficialReport) -> Workbook:
     """One sheet per appendix section, then a sheet saying which report it belongs to."""
+    from .excel_report import PLAN_COLUMN, add_report_sheets, many_plans, section_sheet_title
+
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
+    add_report_sheets(wb, doc, taken)
     sections = doc.appendix.sections if doc.appendix else ()
+    with_plan = many_plans(doc)
     for section in sections:
-        ws = wb.create_sheet(sheet_title(section, taken))
-        write_table(ws, APPENDIX_COLUMNS, (appendix_row_values(r) for r in section.rows))
+        ws = wb.create_sheet(section_sheet_title(section, taken, with_plan=with_plan))
+        rows = ((section.plan, *appendix_row_values(r)) for r in section.rows)
+        write_table(ws, (PLAN_COLUMN, *APPENDIX_COLUMNS), rows)
     info = wb.create_sheet(sheet_title(AppendixSection(code="", title="Thông tin báo cáo"), taken))
     write_table(info, (Column("Mục", 28), Column("Nội dung", 90, wrap=True)), report_facts(doc))
     for (cell,) in info.iter_rows(min_row=2, min_col=2, max_col=2):
@@ -187,9 +195,11 @@ def build_appendix_workbook(doc: OfficialReport) -> Workbook:
 
 
 def appendix_workbook_bytes(doc: OfficialReport) -> bytes:
-    out = io.BytesIO()
-    build_appendix_workbook(doc).save(out)
-    return out.getvalue()
+    """The workbook's bytes: the same for the same report (see reports.excel_report)."""
+    from .excel_report import stable_bytes
+
+    when = datetime(doc.date.year, doc.date.month, doc.date.day)
+    return stable_bytes(build_appendix_workbook(doc), when=when)
 
 
 __all__ = [

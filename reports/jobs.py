@@ -202,6 +202,7 @@ def _archive(report, token: str, made: dict, pdf_name: str, xlsx_name: str, fini
         pdf_size=len(made["pdf"]),
         xlsx_size=len(made["xlsx"]),
         pdf_sha256=hashlib.sha256(made["pdf"]).hexdigest(),
+        xlsx_sha256=hashlib.sha256(made["xlsx"]).hexdigest(),
         pages=made["pages"],
         finished_at=finished,
     )

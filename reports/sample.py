@@ -168,7 +168,9 @@ def sample_report(appendix_rows: int = 40, *, number: str = "15") -> OfficialRep
     rows = sample_rows(appendix_rows)
     per_section = max(1, -(-len(rows) // len(SECTION_TITLES)))
     sections = tuple(
-        AppendixSection(code=code, title=title, rows=tuple(rows[i * per_section : (i + 1) * per_section]))
+        AppendixSection(
+            code=code, title=title, rows=tuple(rows[i * per_section : (i + 1) * per_section]), plan="1-KH/BCĐ"
+        )
         for i, (code, title) in enumerate(zip(("I", "II", "III", "IV"), SECTION_TITLES, strict=True))
         if rows[i * per_section : (i + 1) * per_section]
     )

@@ -478,7 +478,11 @@ def _appendix(inputs: dict, header: dict) -> Appendix:
             )
             for r in section["rows"]
         )
-        sections.append(AppendixSection(code=section["code"], title=section["title"], rows=rows))
+        sections.append(
+            AppendixSection(
+                code=section["code"], title=section["title"], rows=rows, plan=section.get("plan", "")
+            )
+        )
     scope = inputs["scope"]
     totals = inputs["totals"]
     symbol = header.get("symbol", "")

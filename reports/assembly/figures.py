@@ -321,6 +321,7 @@ def assemble(scope: ReportScope) -> dict:
         if key not in seen_sections:
             plan = plans[sub["plan_id"]]
             seen_sections[key] = {
+                "plan": plan["code"] or plan["title"][:40],
                 "code": sub["general_task__section__code"],
                 "title": sub["general_task__section__title"]
                 + (f" ({plan['code'] or plan['title'][:40]})" if many_plans else ""),

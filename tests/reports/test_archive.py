@@ -75,6 +75,8 @@ def test_a_done_report_keeps_its_files_inputs_and_checksums(world, secretariat):
     assert report.pdf_sha256 == hashlib.sha256(pdf).hexdigest() and report.pdf_size == len(pdf)
     assert report.inputs_sha256 == inputs_sha256(report.inputs)
     assert report.inputs_sha256 == hashlib.sha256(canonical_json(report.inputs).encode()).hexdigest()
+    xlsx = storages["private"].open(report.xlsx_name).read()
+    assert report.xlsx_sha256 == hashlib.sha256(xlsx).hexdigest() and report.xlsx_size == len(xlsx)
     assert report.progress == 100 and report.pages >= 3 and report.finished_at
     assert report.pdf_name.startswith("reports/") and "Báo cáo" not in report.pdf_name  # generated names
     assert AuditEvent.objects.filter(action="report.done", object_id=str(report.pk)).exists()
@@ -202,3 +204,17 @@ def test_in_english_the_archive_names_the_scope_in_english(client, world, secret
         assert "All plans in force · Whole province" in html, url
         assert "Tất cả kế hoạch" not in html and "Toàn tỉnh" not in html and "Quý IV/2025" not in html
         assert "QIV/2025" in html
+
+
+def test_the_archive_page_shows_the_checksum_of_each_file(client, world, secretariat):
+    report = queued(world, secretariat)
+    generate_report(report.pk)
+    report.refresh_from_db()
+    client.force_login(secretariat)
+    html = " ".join(client.get(reverse("reports:archive_detail", args=[report.pk])).content.decode().split())
+    for label, digest in (
+        ("SHA-256 dữ liệu đầu vào", report.inputs_sha256),
+        ("SHA-256 tệp PDF", report.pdf_sha256),
+        ("SHA-256 tệp Excel", report.xlsx_sha256),
+    ):
+        assert f"<dt>{label}</dt> <dd> <code>{digest}</code>" in html, label

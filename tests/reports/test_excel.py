@@ -66,26 +66,29 @@ def test_the_workbook_has_a_sheet_per_section_with_frozen_header_and_filters(doc
     wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
     sections = doc.appendix.sections
     assert wb.sheetnames == [
+        "Nội dung báo cáo",
+        "Bảng 1",
         "I. Về chuyển đổi số",
         "II. Về khoa học, công nghệ…",
         "III. Về cải cách thủ tục hành…",
         "IV. Về dữ liệu và hạ tầng số",
         "Thông tin báo cáo",
     ]
-    for section, ws in zip(sections, wb.worksheets, strict=False):
-        assert [c.value for c in ws[1]] == [c.title for c in APPENDIX_COLUMNS]
+    for section, ws in zip(sections, wb.worksheets[2:], strict=False):
+        assert [c.value for c in ws[1]] == ["Kế hoạch", *(c.title for c in APPENDIX_COLUMNS)]
         assert ws.freeze_panes == "A2"
-        assert ws.auto_filter.ref == f"A1:M{len(section.rows) + 1}"
+        assert ws.auto_filter.ref == f"A1:N{len(section.rows) + 1}"
         assert ws.max_row == len(section.rows) + 1
         assert all(c.font.bold for c in ws[1])
 
 
 def test_dates_are_dates_and_figures_are_the_rows(doc):
     wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
-    for section, ws in zip(doc.appendix.sections, wb.worksheets, strict=False):
+    for section, ws in zip(doc.appendix.sections, wb.worksheets[2:], strict=False):
         rows = list(ws.iter_rows(min_row=2))
         for row, data in zip(rows, section.rows, strict=True):
-            deadline, completion, latest, evidence = row[7], row[9], row[10], row[11]
+            assert row[0].value == "1-KH/BCĐ"  # the plan column
+            deadline, completion, latest, evidence = row[8], row[10], row[11], row[12]
             if data.deadline is None:
                 assert deadline.value == "Thường xuyên" and deadline.data_type == "s"
             else:
@@ -95,14 +98,14 @@ def test_dates_are_dates_and_figures_are_the_rows(doc):
                 assert latest.is_date and latest.value.date() == data.latest_report
             assert completion.value == (None if data.completion is None else float(data.completion))
             assert evidence.value == data.evidence_count
-        statuses = Counter(r[8].value for r in rows)
+        statuses = Counter(r[9].value for r in rows)
         assert statuses == Counter(r.status for r in section.rows)
 
 
 def test_the_workbook_neutralises_formulas_from_the_data(doc):
     wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
-    ws = wb.worksheets[0]
-    subtask, flags = ws["C2"], ws["M2"]
+    ws = wb["I. Về chuyển đổi số"]
+    subtask, flags = ws["D2"], ws["N2"]
     assert subtask.value == "=cmd|' /C calc'!A0" and subtask.data_type == "s" and subtask.quotePrefix
     assert flags.value == "-1 ngày" and flags.quotePrefix
 
@@ -158,3 +161,76 @@ def test_long_or_clashing_section_titles_make_valid_sheet_names():
     first, second = sheet_title(long, taken), sheet_title(long, taken)
     assert len(first) <= 31 and len(second) <= 31 and first != second
     assert not set("[]:*?/\\") & set(first + second)
+
+
+# The workbook beside the report (issue 18): what the PDF states, plan numbers, the same bytes.
+
+
+def test_the_same_report_gives_the_same_bytes_whenever_it_is_saved(doc, monkeypatch):
+    """openpyxl stamps the time of saving in the properties and in each zip entry: both are the
+    report's date, so a regenerated workbook is the same file (and keeps its checksum)."""
+    import datetime as dt
+    import hashlib
+    import time
+
+    import openpyxl.writer.excel as excel_writer
+
+    first = appendix_workbook_bytes(doc)
+    later = time.time() + 400 * 86400
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime.fromtimestamp(later, tz)
+
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(excel_writer.datetime, "datetime", Later)
+    second = appendix_workbook_bytes(doc)
+    assert hashlib.sha256(second).hexdigest() == hashlib.sha256(first).hexdigest()
+    assert second == first
+    entries = zipfile.ZipFile(io.BytesIO(first)).infolist()
+    assert {e.date_time for e in entries} == {(2026, 1, 5, 0, 0, 0)}  # the report's date
+    props = load_workbook(io.BytesIO(first)).properties
+    assert props.created == props.modified == datetime(2026, 1, 5)
+    # …and the content still decides: another figure, other bytes
+    other = dataclasses.replace(doc, sha256="0" * 64)
+    assert appendix_workbook_bytes(other) != first
+
+
+def test_a_workbook_of_several_plans_names_the_plan_in_each_sheet_and_row(doc):
+    plans = ("07-KH/BCĐ", "07-KH/BCĐ", "12-KH/UBND", "Kế hoạch chuyển đổi số năm 2026 của tỉnh")
+    sections = tuple(
+        dataclasses.replace(s, plan=p, title=f"{s.title} ({p})")
+        for s, p in zip(doc.appendix.sections, plans, strict=True)
+    )
+    doc = dataclasses.replace(doc, appendix=dataclasses.replace(doc.appendix, sections=sections))
+    wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
+    appendix = [n for n in wb.sheetnames if n not in ("Nội dung báo cáo", "Bảng 1", "Thông tin báo cáo")]
+    # the plan's number kept whole, the section's heading cut after it (a plan without a number: its name's start)
+    assert appendix == [
+        "07-KH-BCĐ I. Về chuyển đổi số",
+        "07-KH-BCĐ II. Về khoa học…",
+        "12-KH-UBND III. Về cải cách…",
+        "Kế hoạch… IV. Về dữ liệu và…",
+    ]
+    for section, name in zip(sections, appendix, strict=True):
+        ws = wb[name]
+        assert {r[0].value for r in ws.iter_rows(min_row=2)} == {section.plan}
+        assert len(name) <= 31
+
+
+def test_the_workbook_carries_the_narrative_and_the_bodys_tables(doc):
+    wb = load_workbook(io.BytesIO(appendix_workbook_bytes(doc)))
+    text = [tuple(c.value for c in row) for row in wb["Nội dung báo cáo"].iter_rows(min_row=2)]
+    printed = [p.text for p in doc.preamble]
+    printed += [b.text for s in doc.sections for b in s.blocks if b.kind == "paragraph"]
+    printed += [p.text for p in doc.closing]
+    assert [t for _, _, t in text if "trang tính «" not in t] == printed
+    assert text[0][0] == "Mở đầu" and text[-1][0] == "Kết thúc"
+    (table,) = [b for s in doc.sections for b in s.blocks if b.kind == "table"]
+    sheet = wb["Bảng 1"]
+    assert sheet["A1"].value == table.caption
+    assert [c.value for c in sheet[2]] == list(table.columns)
+    rows = [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row)]
+    assert rows == [*table.rows, table.total]
+    assert sheet.freeze_panes == "B3"

@@ -2,6 +2,7 @@
 workbook equals the count made from the rows as of the cut-off; again is equal; formulas
 are neutralised; the PDF passes the Decree 30 checker."""
 
+import hashlib
 import io
 import re
 import subprocess
@@ -58,6 +59,11 @@ def generate(world, actor, django_capture_on_commit_callbacks, **choice):
     return report
 
 
+def appendix_sheets(wb):
+    """The appendix's sheets (one per section), known by their plan column."""
+    return [ws for ws in wb.worksheets if ws["A1"].value == "Kế hoạch"]
+
+
 def pdf_text(report, tmp_path, *args) -> str:
     path = tmp_path / f"r{report.pk}.pdf"
     path.write_bytes(storages["private"].open(report.pdf_name).read())
@@ -108,7 +114,7 @@ def test_the_workbook_rows_are_the_rows_of_the_cutoff(world, secretariat, django
     report = generate(world, secretariat, django_capture_on_commit_callbacks)
     wb = openpyxl.load_workbook(io.BytesIO(storages["private"].open(report.xlsx_name).read()))
     rows = []
-    for ws in wb.worksheets[:-1]:
+    for ws in appendix_sheets(wb):
         header = [c.value for c in ws[1]]
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
         rows += [dict(zip(header, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
@@ -151,7 +157,24 @@ def test_the_workbook_states_what_the_pdf_states(
         f"có {facts['Số tiểu nhiệm vụ']} tiểu nhiệm vụ với {facts['Số lượt giao chủ trì']} lượt giao chủ trì "
         f"cho {facts['Số đơn vị chủ trì']} đơn vị"
     ) in words
-    assert sum(ws.max_row - 1 for ws in wb.worksheets[:-1]) == 8  # a group's two members share a row
+    assert sum(ws.max_row - 1 for ws in appendix_sheets(wb)) == 8  # a group's two members share a row
+    # Bảng 1–3 as the PDF prints them: the province's totals, then the flags at the cut-off
+    order = ("Lượt giao", "HT đúng hạn", "HT trễ hạn", "Chờ thẩm định", "Đang thực hiện", "Chưa thực hiện",
+             "Bị trả lại", "Quá hạn")  # fmt: skip
+    counts = independent_counts(world)
+    keys = ("total", "completed_on_time", "completed_late", "awaiting_review", "in_progress", "not_started",
+            "returned", "overdue")  # fmt: skip
+    for name in ("Bảng 1", "Bảng 2"):
+        sheet = wb[name]
+        assert sheet["A1"].value.startswith(f"{name}. ") and sheet["A1"].value in words  # the PDF's caption
+        assert [c.value for c in sheet[2]][1:] == list(order)
+        assert [c.value for c in sheet[sheet.max_row]] == ["Tổng cộng", *(counts[k] for k in keys)]
+    flags = wb["Bảng 3"]
+    assert flags["A1"].value.startswith("Bảng 3. Cảnh báo đỏ")
+    assert [c.value for c in flags[flags.max_row]] == ["Tổng cộng", 3]
+    narrative = [r[2].value for r in wb["Nội dung báo cáo"].iter_rows(min_row=2)]
+    assert any(t.startswith("Căn cứ Kế hoạch số 9-KH/BCĐ") for t in narrative)
+    assert any(t.startswith("Tại thời điểm chốt số liệu có 2 tiểu nhiệm vụ") for t in narrative)
     assert f"Số: {facts['Số, ký hiệu']}" in words and facts["Mã kiểm tra SHA-256"] in words
     assert facts["Ngày"].date().isoformat() == report.header["date"]
 
@@ -171,6 +194,10 @@ def test_generating_again_gives_the_same_figures_even_after_later_changes(
     )  # fmt: skip
     third = generate(world, secretariat, django_capture_on_commit_callbacks)
     assert third.inputs_sha256 == first.inputs_sha256
+    # the workbook: the same bytes each time, its checksum archived with it
+    stored = [storages["private"].open(r.xlsx_name).read() for r in (first, second, third)]
+    assert stored[0] == stored[1] == stored[2]
+    assert first.xlsx_sha256 == third.xlsx_sha256 == hashlib.sha256(stored[0]).hexdigest()
     strip = lambda text: re.sub(r"\s+", " ", text)  # noqa: E731
     assert strip(pdf_text(third, tmp_path)) == strip(pdf_text(first, tmp_path))
 
