@@ -67,6 +67,7 @@ test-faketime: install sysdeps
 		DJANGO_SETTINGS_MODULE=nq57portal.settings.test \
 		$(PY) -m pytest -m "not browser and not integration" -p no:cacheprovider
 
+# One worker for every queue (long and short jobs, and the default); compose runs one per kind.
 worker: install
 	$(VENV)/bin/celery -A nq57portal worker -l info
 

@@ -94,3 +94,39 @@ class InProcessScheduler(threading.Thread):
 
     def stop(self):
         self._stop_event.set()
+
+
+# Queues by kind of job: a long job (a report of hundreds of pages, the sweep, a full rebuild of the
+# dashboards, a day's reminders or digests) never delays a short one (the outbox's e-mails, webhooks). Each
+# queue has its own workers (docker-compose.yml); `make worker` consumes both, and the default queue.
+# A job not listed goes to the default queue (CELERY_DEFAULT_QUEUE), which the short queue's
+# workers also consume.
+LONG_JOBS = frozenset(
+    {
+        "reports.generate_report",
+        "kpis.sweep_flags",
+        "reports.refresh_dashboard",
+        "notifications.send_reminders",
+        "notifications.send_digests",
+    }
+)
+SHORT_JOBS = frozenset(
+    {
+        "notifications.send_outbox",
+        "api.send_webhooks",
+        "reports.resume_reports",
+        "kpis.ensure_periods",
+        "tasks.purge_import_uploads",
+        "ops.heartbeat",
+    }
+)
+
+
+def route_job(name, args, kwargs, options, task=None, **kw):
+    """Celery's task router (CELERY_TASK_ROUTES). The queues' names are read when a job is sent, so a
+    test can give its worker queues of its own; a queue named when sending still wins."""
+    if name in LONG_JOBS:
+        return {"queue": settings.CELERY_LONG_QUEUE}
+    if name in SHORT_JOBS:
+        return {"queue": settings.CELERY_SHORT_QUEUE}
+    return None

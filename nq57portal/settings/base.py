@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -262,6 +263,17 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_DEFAULT_QUEUE", "celery")
+# Queues by kind of job (nq57portal/queue.py): long jobs (report rendering, the sweep, the dashboards'
+# rebuild, the daily reminders and digests) on CELERY_LONG_QUEUE, short ones (the outbox, webhooks,
+# resuming reports, periods, upload clean-up, the heartbeat) on CELERY_SHORT_QUEUE. A worker started without -Q
+# consumes the three queues; compose runs one worker per kind (`-Q long`, `-Q short,celery`).
+CELERY_LONG_QUEUE = env("CELERY_LONG_QUEUE", "long")
+CELERY_SHORT_QUEUE = env("CELERY_SHORT_QUEUE", "short")
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name)
+    for name in dict.fromkeys([CELERY_TASK_DEFAULT_QUEUE, CELERY_LONG_QUEUE, CELERY_SHORT_QUEUE])
+]
+CELERY_TASK_ROUTES = ("nq57portal.queue.route_job",)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 600

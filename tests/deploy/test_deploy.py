@@ -27,7 +27,7 @@ def test_the_compose_file_validates(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    for service in ("db", "redis", "web", "worker", "beat", "init"):
+    for service in ("db", "redis", "web", "worker-long", "worker-short", "beat", "init"):
         assert f"  {service}:" in result.stdout
 
     # Only `init` (migrations) connects as the owner of the tables; the portal's processes run as a
@@ -39,7 +39,7 @@ def test_the_compose_file_validates(tmp_path):
     owner = dj_database_url.parse(services["init"]["environment"]["DATABASE_OWNER_URL"])
     assert owner["USER"] == services["db"]["environment"]["POSTGRES_USER"]
     assert "migrate" in " ".join(services["init"]["command"])
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker-long", "worker-short", "beat"):
         environment = services[name]["environment"]
         portal = dj_database_url.parse(environment["DATABASE_URL"])
         assert portal["USER"] != owner["USER"], name
@@ -193,3 +193,29 @@ def test_signed_in_pages_are_private_and_not_stored(client):
     # Signed out, the next answer is anyone's again.
     client.post(reverse("logout"))
     assert "Cache-Control" not in client.get(reverse("home"))
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose (Debian) not installed")
+def test_the_compose_file_runs_a_worker_per_kind_of_job_and_one_beat(tmp_path):
+    import yaml
+
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    result = subprocess.run(
+        ["docker-compose", "--project-directory", str(tmp_path), "-f", str(tmp_path / "docker-compose.yml"),
+         "config", "-q"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+    def option(command, name):
+        return command[command.index(name) + 1]
+
+    long_, short = services["worker-long"]["command"], services["worker-short"]["command"]
+    assert (option(long_, "-Q"), option(long_, "--prefetch-multiplier")) == ("long", "1")
+    assert option(short, "-Q").split(",") == ["short", "celery"]
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert not [
+        name for name, service in services.items() if "beat" in service.get("command", []) and name != "beat"
+    ]

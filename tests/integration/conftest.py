@@ -45,6 +45,20 @@ def subprocess_env(settings_module="nq57portal.settings.test") -> dict:
     return env
 
 
+def queue_env(queue: str) -> dict:
+    """A test's own queues: the default one and its long and short jobs' (nq57portal/queue.py)."""
+    return {
+        "CELERY_DEFAULT_QUEUE": queue,
+        "CELERY_LONG_QUEUE": f"{queue}.long",
+        "CELERY_SHORT_QUEUE": f"{queue}.short",
+    }
+
+
+def worker_queues(queue: str) -> str:
+    """`-Q` for a test's worker: every queue of the test, as `make worker` consumes every queue."""
+    return ",".join(queue_env(queue).values())
+
+
 @pytest.fixture
 def redis_queue(app_role):
     """A fresh queue name per test so stray messages from another test never reach this worker."""
@@ -53,7 +67,7 @@ def redis_queue(app_role):
 
 
 @pytest.fixture
-def celery_worker_process(redis_queue, transactional_db):
+def celery_worker_process(redis_queue, transactional_db, settings):
     """Start `celery worker` on its own queue; yield a handle that can also kill it."""
     from nq57portal.celery import app
 
@@ -62,16 +76,18 @@ def celery_worker_process(redis_queue, transactional_db):
     # this test's worker; read at publish time, unlike task_routes, which Celery caches.
     default_queue = app.conf.task_default_queue
     app.conf.task_default_queue = redis_queue
+    settings.CELERY_LONG_QUEUE = queue_env(redis_queue)["CELERY_LONG_QUEUE"]
+    settings.CELERY_SHORT_QUEUE = queue_env(redis_queue)["CELERY_SHORT_QUEUE"]
 
     class Worker:
         proc = None
 
         def start(self):
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "nq57portal", "worker", "-Q", redis_queue,
+                [sys.executable, "-m", "celery", "-A", "nq57portal", "worker", "-Q", worker_queues(redis_queue),
                  "--concurrency", "2", "--pool", "prefork", "-l", "info", "--without-gossip",
                  "--without-mingle", "--without-heartbeat", "-n", f"{redis_queue}@%h"],
-                cwd=ROOT, env=dict(subprocess_env(), CELERY_DEFAULT_QUEUE=redis_queue),
+                cwd=ROOT, env=dict(subprocess_env(), **queue_env(redis_queue)),
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             )  # fmt: skip
             return self
@@ -125,6 +141,7 @@ def production_env(redis_queue, tmp_path):
         SECURE_SSL_REDIRECT="0",
         STATIC_ROOT=str(tmp_path / "static"),
         PRIVATE_ROOT=str(tmp_path / "private"),
+        **queue_env(redis_queue),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"],
@@ -290,13 +307,13 @@ def own_redis(tmp_path):
 def start_celery(kind: str, env: dict, queue: str, *extra) -> subprocess.Popen:
     """`celery worker` (on `queue`) or `celery beat`, output kept for the assertion messages."""
     if kind == "worker":
-        args = ["worker", "-Q", queue, "--concurrency", "2", "--pool", "prefork", "--without-gossip",
+        args = ["worker", "-Q", worker_queues(queue), "--concurrency", "2", "--pool", "prefork", "--without-gossip",
                 "--without-mingle", "--without-heartbeat", "-n", f"{queue}@%h"]  # fmt: skip
     else:
         args = ["beat"]
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "nq57portal", *args, "-l", "info", *extra],
-        cwd=ROOT, env={**env, "CELERY_DEFAULT_QUEUE": queue}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**env, **queue_env(queue)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
 

@@ -9,7 +9,7 @@ import pytest
 
 from audit.models import AuditEvent
 
-from .conftest import ROOT, free_port, wait_for
+from .conftest import ROOT, free_port, wait_for, worker_queues
 
 pytestmark = pytest.mark.integration
 
@@ -49,8 +49,8 @@ def test_worker_and_exactly_one_beat_run_the_schedule(
 ):
     env = dict(production_env, HEARTBEAT_SECONDS="1", CELERY_DEFAULT_QUEUE=redis_queue)
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "nq57portal", "worker", "-Q", redis_queue, "--concurrency", "1",
-         "--without-gossip", "--without-mingle", "-n", f"{redis_queue}@%h"],
+        [sys.executable, "-m", "celery", "-A", "nq57portal", "worker", "-Q", worker_queues(redis_queue),
+         "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", f"{redis_queue}@%h"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     beat = subprocess.Popen(
