@@ -336,3 +336,22 @@ def test_a_group_row_of_the_report_says_how_many_members_moved(world):
     assert row["deadline_changed_members"] == 1
     assert deadline_change_words(row).endswith("(1 đơn vị)")
     assert inputs["totals"]["overdue"] == 2  # 1.1 and Sở Nội vụ's share of 1.2
+
+
+def test_the_dashboard_cells_count_overdue_from_it(world, clock):
+    from django.db.models import Sum
+
+    from reports.dashboard.cells import cells_rebuild
+    from reports.models import CellLevel, DashboardCell
+
+    clock.set(at(2025, 12, 5))
+    rows_rebuild()
+    cells_rebuild(today=datetime.date(2025, 12, 5))
+    cells = DashboardCell.objects.filter(level=CellLevel.GENERAL_TASK_UNIT)
+    assert cells.aggregate(n=Sum("overdue"))["n"] == 3
+    change = request(world, assignment=world["member_a"], now=at(2025, 12, 5))
+    clock.set(at(2025, 12, 6))
+    deadline_change_decide(change=change, approve=True, actor=world["secretariat"], now=at(2025, 12, 6))
+    assert cells.aggregate(n=Sum("overdue"))["n"] == 2  # rewritten with the rows, at once
+    cells_rebuild(today=datetime.date(2025, 12, 6))
+    assert cells.aggregate(n=Sum("overdue"))["n"] == 2

@@ -52,6 +52,10 @@ def test_the_lead_unit_requests_and_a_leader_approves(client, world, frozen):
     page = client.get(reverse("tasks:subtask_detail", args=[world["lone"].pk])).content.decode()
     assert "30/11/2025 → <strong>31/03/2026</strong>" in page
     assert "theo văn bản số 125/UBND-KSTT ngày 18/11/2025" in page
+    # The unit's report form shows the deadline in force beside the appendix's.
+    client.force_login(world["staff_a"])
+    form = client.get(reverse("kpis:report_form", args=[world["lead"].pk])).content.decode()
+    assert "30/11/2025</span> → <time" in form and "31/03/2026" in form
 
 
 @pytest.mark.parametrize(
