@@ -101,3 +101,44 @@ UNIT = _p("unit", OpenApiTypes.INT, "Mã (id) đơn vị.")
 CHANGED_SINCE = _p(
     "changed_since", OpenApiTypes.DATETIME, "Chỉ những bản ghi thay đổi từ thời điểm này (ISO 8601)."
 )
+YEARS = (2000, 2100)
+YEAR = _p("year", OpenApiTypes.INT, "Năm ngân sách.")
+
+
+def year(params):
+    raw = params.get("year")
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit() or not YEARS[0] <= int(raw) <= YEARS[1]:
+        raise ValidationError(
+            {"year": [_("Năm từ %(first)s đến %(last)s.") % {"first": YEARS[0], "last": YEARS[1]}]}
+        )
+    return int(raw)
+
+
+def as_of(params):
+    raw = params.get("as_of")
+    if raw in (None, ""):
+        return None
+    try:
+        value = parse_date(raw)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationError({"as_of": [_("Ngày theo ISO 8601, ví dụ 2026-09-30.")]})
+    return value
+
+
+AS_OF = _p("as_of", OpenApiTypes.DATE, "Số liệu tính đến hết ngày này (quyết định và kỳ giải ngân).")
+
+
+ROLLUPS = ["section", "unit", "kind", "level"]
+
+
+def rollup_by(params) -> str:
+    value = choice(params, "by", ROLLUPS)
+    if value is None:
+        raise ValidationError(
+            {"by": [_("Bắt buộc; chọn một trong: %(values)s.") % {"values": ", ".join(ROLLUPS)}]}
+        )
+    return value

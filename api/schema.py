@@ -38,7 +38,7 @@ ID_PARAMETERS = {"id", "pk", "plan", "period", "unit"}
 
 def ids_are_positive(result, generator, request, public):
     """Ids, in the path or as filters, are whole numbers from 1 (the API answers 400 or 404 otherwise)."""
-    from .filters import LARGEST_ID
+    from .filters import LARGEST_ID, YEARS
 
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
@@ -46,4 +46,6 @@ def ids_are_positive(result, generator, request, public):
                 schema = parameter.get("schema", {})
                 if parameter["name"] in ID_PARAMETERS and schema.get("type") == "integer":
                     schema.update(minimum=1, maximum=LARGEST_ID)
+                if parameter["name"] == "year" and schema.get("type") == "integer":
+                    schema.update(minimum=YEARS[0], maximum=YEARS[1])
     return result

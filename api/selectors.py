@@ -92,6 +92,29 @@ def unit_list(client: ApiClient):
     return qs
 
 
+def budget_scope(client: ApiClient, *, plan=None, unit=None, year=None) -> dict:
+    """The budget selectors' scope for a client: what it may read (readable_by, the plans it sees),
+    narrowed by the filters — the same arguments as the budget pages pass for a user."""
+    plans = [plan] if plan else list(plans_for(client).values_list("pk", flat=True))
+    return {"user": client, "plans": plans, "unit": unit, "year": year}
+
+
+def budget_lines(client: ApiClient, **filters):
+    from budget.selectors import allocation_lines
+
+    return allocation_lines(**budget_scope(client, **filters)).select_related("assignment__subtask")
+
+
+def disbursement_list(client: ApiClient, *, plan=None, unit=None, year=None, period=None):
+    from budget.models import Disbursement
+    from budget.selectors import scope_q
+
+    qs = Disbursement.objects.filter(scope_q(**budget_scope(client, plan=plan, unit=unit, year=year)))
+    if period is not None:
+        qs = qs.filter(period=period)
+    return qs.select_related("allocation__assignment__subtask", "period")
+
+
 def changed_since_q(since, *fields) -> Q:
     q = Q(pk__in=[])
     for name in fields:

@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from budget.models import BudgetLevel, SpendingKind
+from budget.money import share
 from kpis.flags import flag_kinds
 from kpis.models import Measure, Status
 from tasks.models import AssignmentRole, PlanStatus
@@ -242,3 +244,55 @@ class FiguresSerializer(serializers.Serializer):
     month = serializers.DateField(allow_null=True, help_text="Tháng của số thiếu báo cáo.")
     totals = FigureCountsSerializer()
     units = UnitFiguresSerializer(many=True)
+
+
+class BudgetLineSerializer(serializers.Serializer):
+    """One allocation line (dự toán) of a lead assignment, whole đồng, with what was disbursed on it."""
+
+    id = serializers.IntegerField()
+    assignment = serializers.IntegerField(source="assignment_id")
+    subtask = serializers.IntegerField(source="assignment.subtask_id")
+    plan = serializers.IntegerField(source="assignment.subtask.plan_id")
+    unit = serializers.IntegerField(source="assignment.unit_id")
+    year = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=SpendingKind.choices)
+    level = serializers.ChoiceField(choices=BudgetLevel.choices)
+    allocated = serializers.IntegerField(help_text="Dự toán được giao (tổng các quyết định), đồng.")
+    disbursed = serializers.IntegerField(help_text="Đã giải ngân (tổng các kỳ), đồng.")
+    rate = serializers.SerializerMethodField(help_text="Tỷ lệ giải ngân (%); null khi chưa có dự toán.")
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rate(self, obj):
+        value = share(obj.disbursed, obj.allocated)
+        return float(value) if value is not None else None
+
+
+class DisbursementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    allocation = serializers.IntegerField(source="allocation_id")
+    assignment = serializers.IntegerField(source="allocation.assignment_id")
+    plan = serializers.IntegerField(source="allocation.assignment.subtask.plan_id")
+    unit = serializers.IntegerField(source="allocation.assignment.unit_id")
+    period = serializers.IntegerField(source="period_id")
+    period_label = serializers.CharField(source="period.label")
+    amount = serializers.IntegerField(help_text="Số giải ngân trong kỳ (không cộng dồn), đồng.")
+    reported_at = serializers.DateTimeField()
+
+
+class BudgetFigureSerializer(serializers.Serializer):
+    allocated = serializers.IntegerField()
+    disbursed = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+class BudgetRollupRowSerializer(BudgetFigureSerializer):
+    key = serializers.CharField(help_text="id của mục/đơn vị, hoặc mã loại chi/cấp ngân sách.")
+    label = serializers.CharField()
+
+
+class BudgetRollupSerializer(serializers.Serializer):
+    by = serializers.ChoiceField(choices=["section", "unit", "kind", "level"])
+    year = serializers.IntegerField()
+    as_of = serializers.DateField(allow_null=True)
+    totals = BudgetFigureSerializer()
+    rows = BudgetRollupRowSerializer(many=True)

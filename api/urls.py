@@ -14,6 +14,8 @@ router.register("progress-reports", views.ProgressReportViewSet, basename="progr
 router.register("red-flags", views.RedFlagViewSet, basename="red-flag")
 router.register("periods", views.PeriodViewSet, basename="period")
 router.register("units", views.UnitViewSet, basename="unit")
+router.register("budget/lines", views.BudgetLineViewSet, basename="budget-line")
+router.register("budget/disbursements", views.DisbursementViewSet, basename="disbursement")
 
 v1 = [
     *router.urls,
@@ -23,6 +25,7 @@ v1 = [
         name="progress-report-texts",
     ),
     path("figures/units/", views.UnitFiguresView.as_view(), name="unit-figures"),
+    path("budget/rollups/", views.BudgetRollupView.as_view(), name="budget-rollups"),
     # Any other path, newlines included (<path:…> is `.+`, which stops at one).
     re_path(r"(?P<rest>(?s:.*))", views.NotFoundView.as_view(), name="not-found"),
 ]

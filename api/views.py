@@ -3,12 +3,14 @@ its rate, an audit row per request; lists paged by cursor."""
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from budget.selectors import rollup, totals
 from kpis.flags import flag_kinds
 from kpis.models import Status
 from nq57portal.replicas import replica_reads
@@ -303,3 +305,84 @@ class NotFoundView(ClientApiMixin, APIView):
         raise NotFound()
 
     post = put = patch = delete = get
+
+
+BUDGET_FILTERS = [filters.PLAN, filters.UNIT, filters.YEAR]
+
+
+def _budget_filters(request, client) -> dict:
+    params = request.query_params
+    return {
+        "plan": filters.plan_id(params, client),
+        "unit": filters.unit_id(params, client),
+        "year": filters.year(params),
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Dự toán theo dòng (phân công, năm, loại chi, cấp ngân sách)", parameters=BUDGET_FILTERS
+    ),
+    retrieve=extend_schema(summary="Một dòng dự toán"),
+)
+class BudgetLineViewSet(ReadOnlyViewSet):
+    """The budget pages' allocation lines, with the same sums (budget.selectors.allocation_lines)."""
+
+    serializer_class = serializers.BudgetLineSerializer
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.budget_lines(self.client)
+        return selectors.budget_lines(self.client, **_budget_filters(self.request, self.client))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Giải ngân theo kỳ", parameters=[*BUDGET_FILTERS, filters.PERIOD]),
+)
+class DisbursementViewSet(ClientApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = serializers.DisbursementSerializer
+
+    def get_queryset(self):
+        period = filters.period(self.request.query_params, self.client)
+        return selectors.disbursement_list(
+            self.client, period=period, **_budget_filters(self.request, self.client)
+        )
+
+
+ROLLUP_BY = OpenApiParameter(
+    "by", str, enum=["section", "unit", "kind", "level"], required=True, description="Tổng hợp theo."
+)
+
+
+class BudgetRollupView(ClientApiMixin, APIView):
+    """The budget page's roll-ups (budget.selectors.rollup and totals): by section, lead unit, kind of
+    spending or budget level, for a year (default: this year), as of a day when given."""
+
+    @extend_schema(
+        summary="Tổng hợp kinh phí (như trang Kinh phí)",
+        parameters=[ROLLUP_BY, *BUDGET_FILTERS, filters.AS_OF],
+        responses=serializers.BudgetRollupSerializer,
+    )
+    def get(self, request):
+        params = request.query_params
+        by = filters.rollup_by(params)
+        scope_filters = _budget_filters(request, self.client)
+        scope_filters["year"] = scope_filters["year"] or timezone.localdate().year
+        as_of = filters.as_of(params)
+        scope = selectors.budget_scope(self.client, **scope_filters)
+        found = totals(as_of=as_of, **scope)
+        rows = [
+            {"key": str(row["key"]), "label": row["label"], **_money(row)}
+            for row in rollup(by, as_of=as_of, **scope)
+        ]
+        data = {"by": by, "year": scope["year"], "as_of": as_of, "totals": _money(found), "rows": rows}
+        return Response(serializers.BudgetRollupSerializer(data).data)
+
+
+def _money(row) -> dict:
+    rate = row["rate"]
+    return {
+        "allocated": int(row["allocated"]),
+        "disbursed": int(row["disbursed"]),
+        "rate": float(rate) if rate is not None else None,
+    }
