@@ -275,6 +275,8 @@ def deadline_change_decide(
     if not approve and not note:
         raise ValidationError({"note": _("Vui lòng ghi lý do không chấp thuận.")})
     status = DeadlineChangeStatus.APPROVED if approve else DeadlineChangeStatus.REFUSED
+    # Decisions on one sub-task one at a time: each rewrites its deadline columns from all of them.
+    SubTask.objects.select_for_update().filter(pk=change.subtask_id).first()
     updated = DeadlineChange.objects.filter(pk=change.pk, status=DeadlineChangeStatus.PENDING).update(
         status=status, decided_by=actor, decided_at=now, decision_note=note
     )
@@ -310,7 +312,7 @@ def deadline_changes_for_page(*, subtask: SubTask, user) -> dict:
     and for single units); the lead assignment of the user's unit it may ask a change for."""
     changes = list(
         DeadlineChange.objects.filter(subtask=subtask)
-        .select_related("assignment__unit", "requested_by", "decided_by")
+        .select_related("assignment__unit", "assignment__subtask__plan", "requested_by", "decided_by")
         .order_by("-requested_at", "-pk")
     )
     approved = sorted(
@@ -328,6 +330,10 @@ def deadline_changes_for_page(*, subtask: SubTask, user) -> dict:
         )
         for c in approved
     )
+    from units.permissions import can_read_assignment
+
+    for change in changes:  # the document is served to whoever reads the requesting unit's work
+        change.document_readable = bool(change.stored_name) and can_read_assignment(user, change.assignment)
     mine = None
     if user.is_authenticated and user.unit_id:
         mine = (

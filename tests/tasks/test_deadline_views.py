@@ -108,3 +108,20 @@ def test_another_units_assignment_and_other_deciders_answer_404(client, world, f
     assert reverse("tasks:deadline_request", args=[world["lead"].pk]) not in page
     assert client.get(reverse("tasks:deadline_document", args=[change.pk])).status_code == 404
     assert datetime.date(2025, 11, 30) == DEADLINE
+
+
+def test_the_document_is_served_to_the_unit_and_the_deciders_only(client, world, frozen):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world["staff_a"])
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    _post(client, world, document=SimpleUploadedFile("cong-van.pdf", pdf, content_type="application/pdf"))
+    change = DeadlineChange.objects.get()
+    url = reverse("tasks:deadline_document", args=[change.pk])
+    assert client.get(url).status_code == 200
+    client.force_login(world["leader"])
+    assert client.get(url).status_code == 200
+    client.force_login(world["head_b"])  # neither leads nor co-ordinates 1.1
+    assert client.get(url).status_code == 404
+    page = client.get(reverse("tasks:subtask_detail", args=[world["lone"].pk])).content.decode()
+    assert "cong-van.pdf" in page and url not in page
