@@ -153,6 +153,7 @@ FIELD_LABELS = {
     "assignments_change": _("Phân công đổi vai trò"),
     "assignments_remove": _("Phân công đóng (giữ báo cáo)"),
     "from_import": _("Tạo khi nhập phụ lục"),
+    "amendment": _("Văn bản sửa đổi, bổ sung"),
 }
 
 # A report's KPI values are recorded as "kpi:<the KPI as written> (≥ target)" (kpis.models.KpiValue).
