@@ -4,6 +4,7 @@ queue, My tasks); the files themselves are written by `nq57portal.exporting`."""
 from django.utils import timezone, translation
 
 from nq57portal.exporting import Column
+from tasks.models import effective_deadline
 
 from .flags import FlagKind, RedFlag
 from .models import Status
@@ -38,7 +39,13 @@ def _plan_of(row, prefix="subtask__plan__") -> str:
 
 
 def _deadline_of(row) -> object:
-    return row["subtask__deadline"] or row["subtask__deadline_text"] or "Thường xuyên"
+    """The deadline in force (ASSIGNMENT_VALUES' `due`: an approved change, else the appendix's)."""
+    return row["due"] or row["subtask__deadline_text"] or "Thường xuyên"
+
+
+def _assignment_deadline(assignment) -> object:
+    """Assignment.effective_deadline, else the appendix's words ("Thường xuyên")."""
+    return assignment.effective_deadline or assignment.subtask.deadline_text or "Thường xuyên"
 
 
 ASSIGNMENT_FIELDS = (
@@ -52,6 +59,8 @@ ASSIGNMENT_FIELDS = (
     "state__status",
     "state__latest_completion",
 )
+# Expressions read beside ASSIGNMENT_FIELDS: `qs.values(*ASSIGNMENT_FIELDS, **ASSIGNMENT_VALUES)`.
+ASSIGNMENT_VALUES = {"due": effective_deadline()}
 ASSIGNMENT_COLUMNS = [
     Column("Đơn vị chủ trì", lambda r: r["unit__name"], 32),
     Column("Kế hoạch", _plan_of, 16),
@@ -112,7 +121,7 @@ QUEUE_COLUMNS = [
     Column("Tiểu nhiệm vụ", lambda s: s.assignment.subtask.title, 60),
     Column("Đơn vị chủ trì", lambda s: s.assignment.unit.name, 32),
     Column("Giao qua nhóm", lambda s: s.assignment.via_group.name if s.assignment.via_group_id else "", 20),
-    Column("Thời hạn", lambda s: _deadline(s.assignment.subtask), 14),
+    Column("Thời hạn", lambda s: _assignment_deadline(s.assignment), 14),
     Column("Tỷ lệ hoàn thành (%)", lambda s: s.latest_completion, 12),
     Column("Số minh chứng", lambda s: s.evidence_count, 10),
     Column("Số lần đã trả lại", lambda s: s.returns, 10),
@@ -136,7 +145,7 @@ MY_TASK_COLUMNS = [
     Column("Mã", lambda r: r.subtask.code, 8),
     Column("Tiểu nhiệm vụ", lambda r: r.subtask.title, 60),
     Column("Sản phẩm", lambda r: r.subtask.output, 40),
-    Column("Thời hạn", lambda r: _deadline(r.subtask), 14),
+    Column("Thời hạn", lambda r: _assignment_deadline(r.assignment), 14),
     Column("Số ngày quá hạn", lambda r: r.days_late or None, 10),
     Column("Tiến độ dự kiến (%)", lambda r: r.expected, 12),
     Column("Đã hoàn thành (%)", lambda r: r.completion, 12),

@@ -16,7 +16,7 @@ from nq57portal.exporting import export_response, requested_format
 from nq57portal.redirects import next_url
 from tasks.models import Plan, PlanStatus
 
-from ..exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS
+from ..exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS, ASSIGNMENT_VALUES
 from ..forms import ReasonForm
 from ..models import Period
 from ..selectors import not_reported
@@ -161,7 +161,7 @@ def not_reported_page(request):
         if unit_id:
             assignments = assignments.filter(unit_id=unit_id)
         if fmt := requested_format(request):
-            rows = assignments.values(*ASSIGNMENT_FIELDS)
+            rows = assignments.values(*ASSIGNMENT_FIELDS, **ASSIGNMENT_VALUES)
             return export_response(fmt, rows=rows, columns=ASSIGNMENT_COLUMNS, name="chua-bao-cao")
         page = Paginator(assignments, 100).get_page(request.GET.get("page"))
         context.update(

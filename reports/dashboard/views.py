@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from budget.selectors import dashboard_totals
-from kpis.exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS, SUBTASK_COLUMNS
+from kpis.exports import ASSIGNMENT_COLUMNS, ASSIGNMENT_FIELDS, ASSIGNMENT_VALUES, SUBTASK_COLUMNS
 from kpis.flag_conditions import overdue_q
 from kpis.flags import RULES, RedFlag, kind_label
 from kpis.models import Status
@@ -287,7 +287,7 @@ def dashboard_list(request):
         "unit__name", "subtask__plan_id", "subtask__order", "pk"
     )
     if fmt := requested_format(request):
-        rows = qs.values(*ASSIGNMENT_FIELDS)
+        rows = qs.values(*ASSIGNMENT_FIELDS, **ASSIGNMENT_VALUES)
         return export_response(fmt, rows=rows, columns=ASSIGNMENT_COLUMNS, name="danh-sach-phan-cong")
     page = Paginator(qs, LIST_PAGE).get_page(get.get("page"))
     context = {

@@ -56,6 +56,9 @@ def test_the_lead_unit_requests_and_a_leader_approves(client, world, frozen):
     client.force_login(world["staff_a"])
     form = client.get(reverse("kpis:report_form", args=[world["lead"].pk])).content.decode()
     assert "30/11/2025</span> → <time" in form and "31/03/2026" in form
+    # and My tasks' download carries the deadline in force
+    csv = b"".join(client.get(reverse("kpis:my_tasks") + "?export=csv").streaming_content).decode("utf-8-sig")
+    assert "31/03/2026" in csv or "2026-03-31" in csv
 
 
 @pytest.mark.parametrize(
