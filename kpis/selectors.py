@@ -165,8 +165,11 @@ def subtask_progress(*, subtask, user) -> dict:
     # follows the lead's work on the sub-task it co-ordinates), not restated here.
     visible = leads.filter(readable_by(user))
     own = list(Assignment.objects.filter(subtask=subtask, unit_id=user.unit_id or -1)) if user.unit_id else []
+    # Reports on assignments an amendment closed are kept, and read here with the others.
     reports = (
-        ProgressReport.objects.filter(assignment__in=visible)
+        ProgressReport.objects.filter(
+            assignment__in=Assignment.all_objects.filter(subtask=subtask).filter(readable_by(user))
+        )
         .select_related("assignment__unit", "period", "created_by", "submitted_by")
         .prefetch_related("evidence", "kpi_values__target", "kpi_values__kpi")
         .order_by("-period__start", "assignment__unit__name", "-version")

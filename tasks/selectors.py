@@ -47,8 +47,11 @@ PAGE_SIZE = 50
 # --- plans -----------------------------------------------------------------------------------
 
 
-def _count_of(model, **lookups):
-    rows = model.objects.filter(**lookups).order_by().values(*lookups).annotate(n=Count("pk")).values("n")
+def _count_of(model, *, where=None, **lookups):
+    rows = model.objects.filter(**lookups)
+    if where is not None:
+        rows = rows.filter(where)
+    rows = rows.order_by().values(*lookups).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
@@ -57,7 +60,8 @@ def plans_for_user(*, user) -> QuerySet[Plan]:
     return plans_readable_by(user).annotate(
         section_count=_count_of(Section, plan=OuterRef("pk")),
         general_task_count=_count_of(GeneralTask, section__plan=OuterRef("pk")),
-        subtask_count=_count_of(SubTask, plan=OuterRef("pk")),
+        # Sub-tasks in force: one an amendment removed is closed, still shown, not counted.
+        subtask_count=_count_of(SubTask, plan=OuterRef("pk"), where=Q(closed_at__isnull=True)),
     )
 
 

@@ -289,3 +289,19 @@ def test_the_exported_appendix_leaves_out_a_removed_sub_task(tmp_path):
     # Re-imported as it is, it changes nothing.
     data = read_and_resolve(path)
     assert plan_import_apply(plan_data=data, plan=plan, actor=None)[1].is_empty
+
+
+def test_a_removed_sub_task_keeps_its_reports_on_its_page_and_leaves_the_count(tmp_path, client):
+    from tasks.selectors import plans_for_user
+
+    plan = _plan_in_force(tmp_path)
+    removed = SubTask.objects.get(plan=plan, code="1.2")
+    _report_on(Assignment.objects.get(subtask=removed, role="lead"), plan)
+    _amend(tmp_path, plan)
+    user = UserFactory(roles=[Role.SECRETARIAT], unit=None)
+    assert plans_for_user(user=user).get(pk=plan.pk).subtask_count == 2  # 1.1 and 1.3 in force
+    client.force_login(user)
+    page = client.get(reverse("tasks:subtask_detail", args=[removed.pk])).content.decode()
+    assert "đã được bãi bỏ theo văn bản số 15/KH-BCĐ" in page
+    assert "chưa khớp danh mục đơn vị" not in page
+    assert "Chưa có báo cáo nào bạn được xem" not in page and "40" in page
