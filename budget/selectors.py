@@ -285,3 +285,46 @@ def budget_paragraph(plan, as_of: datetime.date, *, unit=None) -> str:
             f"(đạt {percent(row['rate'])} dự toán {money(row['allocated'])}){end}"
         )
     return "\n".join(lines)
+
+
+def report_lines(plan, as_of: datetime.date, *, unit=None) -> list[dict]:
+    """The budget lines of the official report's workbook, as of `as_of` (its year's lines: the
+    decisions dated by then, the periods ended by then), JSON-ready (amounts as strings of đồng).
+    Three queries."""
+    scope = {"plans": plan, "unit": unit, "year": as_of.year}
+    q = scope_q(**scope)
+    sums: dict = {}
+    for source, name in ((_adjustments(q, as_of), "allocated"), (_disbursements(q, as_of), "disbursed")):
+        for row in source.values("allocation_id").annotate(total=Sum("amount")).order_by():
+            sums.setdefault(row["allocation_id"], {})[name] = row["total"] or ZERO
+    lines = (
+        Allocation.objects.filter(pk__in=list(sums))
+        .select_related("assignment__unit", "assignment__subtask__general_task__section")
+        .order_by(
+            "assignment__subtask__plan_id",
+            "assignment__subtask__order",
+            "assignment__unit__name",
+            "kind",
+            "level",
+        )
+    )
+    rows = []
+    for line in lines:
+        allocated = sums[line.pk].get("allocated", ZERO)
+        disbursed = sums[line.pk].get("disbursed", ZERO)
+        sub = line.assignment.subtask
+        rows.append(
+            {
+                "section": f"{sub.general_task.section.code}. {sub.general_task.section.title}",
+                "code": sub.code,
+                "subtask": sub.title,
+                "unit": line.assignment.unit.name,
+                "kind": KIND_WORDS[line.kind],
+                "level": LEVEL_WORDS[line.level],
+                "year": line.year,
+                "allocated": str(allocated),
+                "disbursed": str(disbursed),
+                "rate": None if share(disbursed, allocated) is None else str(share(disbursed, allocated)),
+            }
+        )
+    return rows

@@ -169,8 +169,40 @@ def report_facts(doc: OfficialReport) -> list[tuple[str, object]]:
     return facts
 
 
-def build_appendix_workbook(doc: OfficialReport) -> Workbook:
-    """One sheet per appendix section, then a sheet saying which report it belongs to."""
+# The budget lines as of the cut-off, amounts in đồng (numbers the reader can add up).
+BUDGET_COLUMNS = (
+    Column("Mục", 30, wrap=True),
+    Column("Mã", 8),
+    Column("Tiểu nhiệm vụ", 44, wrap=True),
+    Column("Đơn vị chủ trì", 26, wrap=True),
+    Column("Loại chi", 20),
+    Column("Cấp ngân sách", 20),
+    Column("Năm", 7),
+    Column("Dự toán được giao (đồng)", 20),
+    Column("Đã giải ngân (đồng)", 20),
+    Column("Tỷ lệ giải ngân (%)", 12),
+)
+MONEY_FORMAT = "#,##0"
+
+
+def budget_row_values(row: dict) -> tuple:
+    return (
+        row["section"],
+        row["code"],
+        row["subtask"],
+        row["unit"],
+        row["kind"],
+        row["level"],
+        row["year"],
+        int(Decimal(row["allocated"])),
+        int(Decimal(row["disbursed"])),
+        None if row["rate"] is None else Decimal(row["rate"]),
+    )
+
+
+def build_appendix_workbook(doc: OfficialReport, inputs: dict | None = None) -> Workbook:
+    """One sheet per appendix section, then the budget lines when the report has a budget (`inputs`:
+    the assembled inputs), then a sheet saying which report it belongs to."""
     from .excel_report import PLAN_COLUMN, add_report_sheets, many_plans, section_sheet_title
 
     wb = Workbook()
@@ -183,6 +215,13 @@ def build_appendix_workbook(doc: OfficialReport) -> Workbook:
         ws = wb.create_sheet(section_sheet_title(section, taken, with_plan=with_plan))
         rows = ((section.plan, *appendix_row_values(r)) for r in section.rows)
         write_table(ws, (PLAN_COLUMN, *APPENDIX_COLUMNS), rows)
+    inputs = inputs or {}
+    if inputs.get("budget_lines"):
+        ws = wb.create_sheet(sheet_title(AppendixSection(code="", title="Kinh phí"), taken))
+        write_table(ws, BUDGET_COLUMNS, (budget_row_values(r) for r in inputs["budget_lines"]))
+        for row in ws.iter_rows(min_row=2, min_col=8, max_col=9):
+            for cell in row:
+                cell.number_format = MONEY_FORMAT
     info = wb.create_sheet(sheet_title(AppendixSection(code="", title="Thông tin báo cáo"), taken))
     write_table(info, (Column("Mục", 28), Column("Nội dung", 90, wrap=True)), report_facts(doc))
     for (cell,) in info.iter_rows(min_row=2, min_col=2, max_col=2):
@@ -194,12 +233,12 @@ def build_appendix_workbook(doc: OfficialReport) -> Workbook:
     return wb
 
 
-def appendix_workbook_bytes(doc: OfficialReport) -> bytes:
+def appendix_workbook_bytes(doc: OfficialReport, inputs: dict | None = None) -> bytes:
     """The workbook's bytes: the same for the same report (see reports.excel_report)."""
     from .excel_report import stable_bytes
 
     when = datetime(doc.date.year, doc.date.month, doc.date.day)
-    return stable_bytes(build_appendix_workbook(doc), when=when)
+    return stable_bytes(build_appendix_workbook(doc, inputs), when=when)
 
 
 __all__ = [

@@ -140,7 +140,7 @@ def render_files(report: GeneratedReport, *, on_progress=lambda p: None) -> dict
     doc = dataclasses.replace(doc, sha256=digest)
     pdf = render_report_pdf(doc)
     on_progress(80)
-    xlsx = appendix_workbook_bytes(doc)
+    xlsx = appendix_workbook_bytes(doc, inputs)
     on_progress(90)
     return {
         "inputs": inputs,

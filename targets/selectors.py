@@ -162,3 +162,68 @@ def report_sentence(row: dict) -> str:
         return f"- {text}: chưa có số liệu được công nhận."
     when = day(datetime.date.fromisoformat(row["as_of"]))
     return f"- {text}: tính đến ngày {when} đạt {row['value']}, {row['verdict']} ({row['goal']})."
+
+
+# The dashboards ----------------------------------------------------------------------------------
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def dashboard_targets(scope) -> dict | None:
+    """The targets card of a dashboard (reports.dashboard's Scope: plan or the plans in force, unit;
+    month): each target of the plans in scope (the unit's own on a unit dashboard) as of the month's
+    end, with where it stands; behind its line first. None when there is no target in scope.
+
+    A target is flagged here and in the official report, not in kpis.flags: that registry's flags
+    are about a lead assignment (RedFlag.assignment, one open flag per assignment and kind)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    as_of = _month_end(scope.month) if scope.month else datetime.date.today()
+    plans = [scope.plan.pk] if scope.plan else [p.pk for p in scope.plans]
+    targets = targets_of(plans)
+    if scope.unit is not None:
+        targets = targets.filter(units=scope.unit.pk)
+    targets = with_standing(targets.order_by("plan_id", "order", "pk"), as_of)
+    if not targets:
+        return None
+    rows = []
+    for target in targets:
+        state = target.state
+        got = state.achieved if state else None
+        goal = state.goal if state else None
+        if got is None:
+            standing, words = "none", gettext("Chưa có số liệu")
+        elif state.reached:
+            standing, words = "reached", gettext("Đạt mốc")
+        elif state.behind:
+            standing, words = "behind", gettext("Chậm so với lộ trình")
+        else:
+            standing, words = "on_track", gettext("Đúng lộ trình")
+        rows.append(
+            {
+                "url": reverse("targets:detail", args=[target.pk]),
+                "code": target.code,
+                "text": target.text,
+                "value": figure(got.value, target.measure) if got else "—",
+                "as_of": got.as_of if got else None,
+                "expected": figure(state.expected, target.measure)
+                if state and state.expected is not None
+                else "—",
+                "goal": f"{SIGNS[target.direction]}{figure(goal.value, target.measure)} · {goal.day:%d/%m/%Y}"
+                if goal
+                else "",
+                "standing": standing,
+                "words": words,
+            }
+        )
+    rows.sort(key=lambda r: r["standing"] != "behind")
+    return {
+        "rows": rows,
+        "behind": sum(r["standing"] == "behind" for r in rows),
+        "total": len(rows),
+        "as_of": as_of,
+        "url": reverse("targets:plan", args=[plans[0]]) if len(plans) == 1 else reverse("targets:index"),
+    }

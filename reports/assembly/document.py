@@ -510,6 +510,50 @@ def _appendix(inputs: dict, header: dict) -> Appendix:
     )
 
 
+def target_table_number(inputs: dict) -> int:
+    """Bảng 1 is by section; Bảng 2 by unit (not in a unit's own report); the targets' table next."""
+    return 2 if inputs["scope"].get("unit") else 3
+
+
+def target_blocks(inputs: dict) -> tuple:
+    """ "Kết quả thực hiện các chỉ tiêu": one line per target as seed 001 words its figures, then
+    the table (value, target, date, reached or not)."""
+    from targets.selectors import report_sentence
+
+    rows = inputs["targets"]
+    reached = sum(r["verdict"] in ("đạt chỉ tiêu", "vượt chỉ tiêu") for r in rows)
+    behind = sum(r["behind"] and r["verdict"] not in ("đạt chỉ tiêu", "vượt chỉ tiêu") for r in rows)
+    summary = (
+        f"Kế hoạch đề ra {len(rows)} chỉ tiêu; đến thời điểm báo cáo có {reached} chỉ tiêu đạt mốc đề ra"
+    )
+    summary += f", {behind} chỉ tiêu chậm so với lộ trình." if behind else "."
+    table = FigureTable(
+        label_columns=2,
+        caption=f"Bảng {target_table_number(inputs)}. Kết quả thực hiện các chỉ tiêu",
+        columns=("Chỉ tiêu", "Mục tiêu kế hoạch", "Kết quả", "Tính đến ngày", "Đánh giá"),
+        rows=tuple(
+            (
+                f"{r['code']}. {r['text']}",
+                r["goal"],
+                r["value"] or "—",
+                _vn_day(r["as_of"]) if r["as_of"] else "—",
+                r["verdict"][:1].upper()
+                + r["verdict"][1:]
+                + (" (chậm so với lộ trình)" if r["behind"] and r["verdict"] == "chưa đạt chỉ tiêu" else ""),
+            )
+            for r in rows
+        ),
+    )
+    return (Paragraph(summary), *(Paragraph(report_sentence(r)) for r in rows), table)
+
+
+def _vn_day(iso: str) -> str:
+    import datetime
+
+    day = datetime.date.fromisoformat(iso)
+    return f"{day.day}/{day.month}/{day.year}"
+
+
 def build_document(inputs: dict, header: dict, narrative: dict, *, sha256: str = "") -> OfficialReport:
     n = narrative
     unit_body, unit_full = unit_tables(inputs)
@@ -540,18 +584,18 @@ def build_document(inputs: dict, header: dict, narrative: dict, *, sha256: str =
             if n.get("results")
             else ()
         ),
-        *(
-            (
-                Heading(f"{4 if n.get('results') else 3}. Kinh phí thực hiện"),
-                *_paragraphs(inputs["budget"]),
-            )
-            if inputs.get("budget")
-            else ()
-        ),
     )
+    # The parts the scope may not have (issue 22), numbered on from the last heading.
+    number = sum(isinstance(b, Heading) for b in results_section)
+    if inputs.get("targets"):
+        number += 1
+        results_section += (Heading(f"{number}. Kết quả thực hiện các chỉ tiêu"), *target_blocks(inputs))
+    if inputs.get("budget"):
+        number += 1
+        results_section += (Heading(f"{number}. Kinh phí thực hiện"), *_paragraphs(inputs["budget"]))
     kinds = inputs["flags"]["by_kind"]
     flag_table = FigureTable(
-        caption=f"Bảng {2 if own else 3}. Cảnh báo đỏ đang mở tại thời điểm chốt số liệu",
+        caption=f"Bảng {(2 if own else 3) + bool(inputs.get('targets'))}. Cảnh báo đỏ đang mở tại thời điểm chốt số liệu",
         # One row per flagged lead assignment, under its most severe flag: the kinds add up.
         columns=("Loại cảnh báo (nặng nhất)", "Số lượt giao"),
         rows=tuple((kind_label(k), kinds.get(k, 0)) for k in flag_kinds()),

@@ -13,10 +13,11 @@ import json
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from budget.selectors import budget_paragraph
+from budget.selectors import budget_paragraph, report_lines
 from kpis.flag_conditions import is_overdue
 from kpis.flags import flag_kinds, kind_label, severity
 from kpis.models import Status
+from targets.selectors import report_rows as target_rows
 from tasks.models import Amendment, Plan
 from tasks.selectors import subtasks_as_of
 from units.models import Unit
@@ -348,8 +349,18 @@ def assemble(scope: ReportScope) -> dict:
         .order_by("plan_id", "sequence")
         .values("plan_id", "sequence", "number", "date")
     ]
+    # The plan's targets (issue 22), only when the scope has some, for the same reason.
+    targets = target_rows(list(scope.plan_ids), scope.cutoff, unit=scope.unit_id)
     return {
-        **({"budget": budget} if budget else {}),
+        **(
+            {
+                "budget": budget,
+                "budget_lines": report_lines(list(scope.plan_ids), scope.cutoff, unit=scope.unit_id),
+            }
+            if budget
+            else {}
+        ),
+        **({"targets": targets} if targets else {}),
         **({"amendments": amendments} if amendments else {}),
         "version": INPUTS_VERSION,
         "scope": {

@@ -29,6 +29,7 @@ from kpis.remediation import flags_needing_decision
 from nq57portal.exporting import export_response, requested_format
 from nq57portal.replicas import replica_reads
 from reports.models import DashboardSubtask
+from targets.selectors import dashboard_targets
 from tasks.models import Assignment, AssignmentRole, SubTask
 from units.models import Unit, UnitKind
 
@@ -100,6 +101,7 @@ def _board_context(request, scope, snap, part: str = "board") -> dict:
         "totals": totals,
         "subtasks": selectors.subtask_counts(scope) if scope.unit is None else None,
         "budget": dashboard_totals(scope),
+        "targets": dashboard_targets(scope),
         "series": series,
         "chart_progress": {
             "labels": [p["label"] for p in series],

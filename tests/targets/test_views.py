@@ -151,3 +151,28 @@ def test_evidence_files_are_for_the_responsible_units_and_the_readers(client, wo
     for user in (world.staff_a, world.reviewer):
         client.force_login(user)
         assert client.get(url).status_code == 200
+
+
+def test_the_dashboards_show_each_target_against_its_line(client, world):
+    from targets.services import target_value_approve, target_value_report
+
+    row = target_value_report(
+        target=world.share, unit=world.unit_a, period=world.months[9], numerator=D(1290), denominator=D(2060),
+        uploads=[evidence()], actor=world.staff_a, now=NOW,
+    )  # fmt: skip
+    target_value_approve(target_value=row, reviewer=world.reviewer, now=NOW)
+    client.force_login(world.secretariat)
+    html = client.get(
+        reverse("reports:dashboard"), {"period": "2025-09", "plan": world.plan.pk}
+    ).content.decode()
+    assert "Chỉ tiêu chậm so với lộ trình" in html and "62,62%" in html and "≥ 80% · 01/01/2026" in html
+    client.force_login(world.staff_a)
+    html = client.get(
+        reverse("reports:unit_dashboard", args=[world.unit_a.pk]), {"period": "2025-09"}
+    ).content.decode()
+    assert "62,62%" in html
+    client.force_login(world.staff_b)
+    html = client.get(
+        reverse("reports:unit_dashboard", args=[world.unit_b.pk]), {"period": "2025-09"}
+    ).content.decode()
+    assert "Chỉ tiêu chậm so với lộ trình" not in html  # unit B answers for no target
