@@ -30,18 +30,29 @@ def chart(baseline: Point, milestones: list[Point], values, today: datetime.date
     def y(value):
         return round(float(HEIGHT - PAD - (HEIGHT - 2 * PAD) * (value - low) / height), 1)
 
+    # Coordinates as text here: the template would print a float the Vietnamese way ("110,4").
     return {
         "width": WIDTH,
         "height": HEIGHT,
         "planned": " ".join(f"{x(p.day)},{y(p.value)}" for p in planned),
         "reached": " ".join(f"{x(d)},{y(v)}" for d, v in reached),
-        "dots": [{"x": x(d), "y": y(v), "day": d, "value": v} for d, v in reached],
-        "milestones": [{"x": x(p.day), "y": y(p.value), "day": p.day, "value": p.value} for p in planned[1:]],
-        "today": x(today),
-        "axis_y": HEIGHT - PAD,
+        "dots": [{"cx": str(x(d)), "cy": str(y(v)), "day": d, "value": v} for d, v in reached],
+        "milestones": [
+            {
+                "rx": str(x(p.day) - 5),
+                "ry": str(y(p.value) - 5),
+                "tx": str(max(x(p.day) - 60, 0)),
+                "ty": str(y(p.value) - 10),
+                "day": p.day,
+                "value": p.value,
+            }
+            for p in planned[1:]
+        ],
+        "today": str(x(today)),
+        "axis_y": str(HEIGHT - PAD),
+        "label_y": str(HEIGHT - 12),
+        "last_x": str(WIDTH - 100),
         "first": first,
         "last": last,
-        "low": low,
-        "high": high,
-        "pad": PAD,
+        "pad": str(PAD),
     }

@@ -107,6 +107,18 @@ def live(
     story.disbursements = budget_story(
         plan=plan, periods=periods, secretariat=actors.secretariat, staff=actors.staff, now=now, seed=seed
     )
+    # The plan's targets (issue 22, seed 002 section I.1) and their values, before the reports too.
+    from targets.demo import targets_story
+
+    story.target_values = targets_story(
+        plan=plan,
+        periods=periods,
+        secretariat=actors.secretariat,
+        reviewer=actors.reviewer,
+        staff=actors.staff,
+        now=now,
+        seed=seed,
+    )
 
     today = timezone.localdate(now)
     due = [p for p in periods if p.due_date + datetime.timedelta(days=3) < today]
@@ -163,6 +175,12 @@ def wipe(plan: Plan) -> None:
         )
     )
     Allocation.objects.filter(assignment__subtask__plan=plan).delete()
+    from targets.models import Target, TargetValueFile
+
+    names += list(
+        TargetValueFile.objects.filter(target_value__target__plan=plan).values_list("stored_name", flat=True)
+    )
+    Target.objects.filter(plan=plan).delete()
     Notification.objects.filter(recipient__username__startswith="demo_").delete()
     Period.objects.filter(plan=plan).delete()
     plan.delete()

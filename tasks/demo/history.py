@@ -69,6 +69,7 @@ class Story:
     acknowledgements: int = 0
     escalations: int = 0
     disbursements: int = 0
+    target_values: int = 0
 
     def summary(self) -> str:
         return (
@@ -77,7 +78,8 @@ class Story:
             f"{self.comments} ý kiến phối hợp, {self.sweeps} lần quét cảnh báo "
             f"({self.flags_raised} phát sinh, {self.flags_resolved} hết cảnh báo, {self.acknowledgements} được "
             f"thủ trưởng xác nhận, {self.escalations} chuyển lãnh đạo), "
-            f"{len(self.archived)} báo cáo tháng lưu trữ, {self.disbursements} lượt báo cáo giải ngân"
+            f"{len(self.archived)} báo cáo tháng lưu trữ, {self.disbursements} lượt báo cáo giải ngân, "
+            f"{self.target_values} lượt báo cáo số liệu chỉ tiêu"
         )
 
 

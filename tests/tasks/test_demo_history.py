@@ -113,6 +113,24 @@ def test_the_demo_has_lived_two_months_and_a_half(capsys):
     assert {datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)} <= paid
     assert all(d.files.exists() for d in Disbursement.objects.all())
     assert "tổng số vốn đã giải ngân đạt" in archived.inputs["budget"]
+    # Seed 002's targets (section I.1), their milestones moved with the plan, values reported each month
+    # with a document: approved, one returned and sent again, the last month's waiting (issue 22).
+    from targets.models import Target, TargetValue, ValueStatus
+
+    targets = Target.objects.filter(plan=plan)
+    assert targets.count() == 11
+    dvc = targets.get(code="1.1.5")
+    assert [m.due_date for m in dvc.milestones.all()] == [
+        datetime.date(2026, 3, 1),
+        datetime.date(2031, 2, 28),
+    ]
+    assert "trước ngày 01/03/2026, tiến tới 100% trước ngày 28/2/2031" in dvc.text
+    values = TargetValue.objects.filter(target__plan=plan)
+    assert values.filter(status=ValueStatus.APPROVED, period__start=datetime.date(2026, 1, 1)).exists()
+    assert values.filter(status=ValueStatus.SUBMITTED, period__start=datetime.date(2026, 2, 1)).exists()
+    assert values.filter(version=2, status=ValueStatus.APPROVED).exists()
+    assert all(v.files.exists() for v in values)
+    assert any(row["value"] for row in archived.inputs["targets"])
     # The demo logins still work.
     assert User.objects.get(username="demo_canbo_khcn").check_password("demo-NQ57-2025")
     assert "Tiến độ mẫu đến 16/03/2026" in out
