@@ -105,9 +105,8 @@ def expected_at(points: list[Point], day: datetime.date) -> Decimal:
     return points[-1].value
 
 
-def meets(value: Decimal, goal: Decimal, direction: str, *, rising: bool = True) -> bool:
-    """Is `value` on the right side of `goal`? ("exactly" needs equality at a milestone; on the line,
-    `rising` says which side is ahead.)"""
+def meets(value: Decimal, goal: Decimal, direction: str) -> bool:
+    """Is `value` on the right side of `goal`? ("exactly" needs equality.)"""
     if direction == "at_least":
         return value >= goal
     if direction == "at_most":

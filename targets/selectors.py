@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from budget.money import vn_number
 from tasks.models import Plan
@@ -181,7 +182,7 @@ def dashboard_targets(scope) -> dict | None:
     from django.urls import reverse
     from django.utils.translation import gettext
 
-    as_of = _month_end(scope.month) if scope.month else datetime.date.today()
+    as_of = _month_end(scope.month) if scope.month else timezone.localdate()
     plans = [scope.plan.pk] if scope.plan else [p.pk for p in scope.plans]
     targets = targets_of(plans)
     if scope.unit is not None:
