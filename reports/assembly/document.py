@@ -158,6 +158,12 @@ def preamble(inputs: dict, issuing_body: str) -> str:
     )
 
 
+def _head(title: str) -> str:
+    """A title as a list's heading before its colon: the plan's own full stop dropped ("… một lần”.:"
+    read as a typo to a clerk)."""
+    return " ".join(title.split()).rstrip(" .;:")
+
+
 def late_lines(inputs: dict) -> list[str]:
     """Section II.1's complete list: by section and general task (in the plan's order), one line
     per late sub-task, most severe and longest late first within its general task."""
@@ -171,8 +177,8 @@ def late_lines(inputs: dict) -> list[str]:
         sec_code, sec_title, gt_code, gt_title = key
         if (sec_code, sec_title) != section:
             section = (sec_code, sec_title)
-            lines.append(f"Mục {sec_code}. {sec_title}:" if sec_code else f"{sec_title}:")
-        lines.append(f"Nhiệm vụ {gt_code}. {gt_title}:" if gt_code else f"{gt_title}:")
+            lines.append(f"Mục {sec_code}. {_head(sec_title)}:" if sec_code else f"{_head(sec_title)}:")
+        lines.append(f"Nhiệm vụ {gt_code}. {_head(gt_title)}:" if gt_code else f"{_head(gt_title)}:")
         lines.extend(late_line(i) for i in groups[key])
     return lines
 

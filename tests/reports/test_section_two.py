@@ -200,3 +200,16 @@ def test_a_period_whose_cutoff_is_not_over_is_refused_with_the_reason():
         kind="quarterly", period=world.quarter, plan=world.plan, unit=None, actor=actor, now=later
     )
     assert draft.scope.cutoff == datetime.date(2025, 12, 20)
+
+
+def test_a_heading_whose_title_ends_in_a_full_stop_takes_no_second_mark():
+    """The plan writes some general tasks as sentences ("… “chỉ khai báo thông tin một lần”."): the
+    list's heading reads "… một lần”:", not "… một lần”.:"."""
+    item = {
+        "code": "4.1", "subtask": "Rà soát", "section": "I", "section_title": "Về chuyển đổi số.",
+        "general_task": "4", "general_task_title": "Bảo đảm “chỉ khai báo thông tin một lần”. ",
+        "deadline": "2026-08-10", "days_late": 3, "pending": 1, "members": 1, "unit_word": "đơn vị",
+        "leads": "Sở Alpha", "kinds": [], "flagged": 0, "position": 0,
+    }  # fmt: skip
+    lines = late_lines({"late": [item]})
+    assert lines[:2] == ["Mục I. Về chuyển đổi số:", "Nhiệm vụ 4. Bảo đảm “chỉ khai báo thông tin một lần”:"]
