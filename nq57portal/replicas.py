@@ -112,6 +112,8 @@ def replica_snapshot():
     a replica when one is usable, else the primary. Yields the alias. Nothing inside may write."""
     with replica_reads():
         alias = read_alias()
+    if alias != PRIMARY and not _answers(alias):
+        alias = PRIMARY
     conn = connections[alias]
     outer = conn.in_atomic_block  # then the caller's transaction is the snapshot (tests)
     with transaction.atomic(using=alias):
@@ -179,6 +181,22 @@ def _usable(alias: str) -> bool:
             conn.close()
     _health[alias] = (now, usable)
     return usable
+
+
+def _answers(alias: str) -> bool:
+    """One round trip before a report's snapshot starts: a worker's kept connection to a replica that
+    went away since its last lag check fails here, and the report reads the primary instead."""
+    conn = connections[alias]
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        log.warning("replica %s does not answer: the report reads the primary", alias, exc_info=True)
+        _health[alias] = (time.monotonic(), False)
+        with contextlib.suppress(Exception):
+            conn.close()
+        return False
 
 
 def _choose(aliases: list[str]) -> str:

@@ -356,6 +356,9 @@ def pg_replica(django_db_setup, django_db_blocker):
     except ReplicaUnavailable as error:
         replica.destroy()
         pytest.skip(f"no streaming replica on this machine: {error}")
+    except BaseException:
+        replica.destroy()  # a replica that would not start is an error, and leaves nothing running
+        raise
     db.update(HOST="127.0.0.1", PORT=str(replica.port), CONN_HEALTH_CHECKS=True, CONN_MAX_AGE=60)
     db["OPTIONS"] = {**db.get("OPTIONS", {}), "connect_timeout": 2}
     db["TEST"] = {**db.get("TEST", {}), "MIRROR": "default"}

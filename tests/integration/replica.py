@@ -68,10 +68,11 @@ class StreamingReplica:
     def _as_server_user(self, args: list[str]) -> list[str]:
         return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
-    def _run(self, args: list[str], timeout=120):
+    def _run(self, args: list[str], timeout=120, *, failure=RuntimeError):
         done = subprocess.run(self._as_server_user(args), capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
-            raise ReplicaUnavailable(f"{' '.join(args[:2])}: {done.stderr.strip() or done.stdout.strip()}")
+            output = done.stderr.strip() or done.stdout.strip()
+            raise failure(f"{' '.join(args[:3])}: {output}\n{self.log()}")
         return done
 
     def prepare_primary(self):
@@ -107,7 +108,7 @@ class StreamingReplica:
         self._run([
             str(PG_BIN / "pg_basebackup"), "-h", p["host"], "-p", str(p["port"]), "-U", p["user"],
             "-D", str(self.data), "-R", "-X", "stream", "-c", "fast", "--no-sync",
-        ], timeout=300)  # fmt: skip
+        ], timeout=300, failure=ReplicaUnavailable)  # fmt: skip
         at_least = {name: self.primary_sql(f"SHOW {name}")[0][0] for name in AT_LEAST_PRIMARY}
         conf = {
             "port": self.port,
@@ -134,10 +135,10 @@ class StreamingReplica:
     # Running it ----------------------------------------------------------------------------------
 
     def start(self):
-        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.base / "log"), "-w", "-t", "60",
-                   "start"])  # fmt: skip
+        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.base / "log"), "-w", "-t", "300",
+                   "start"], timeout=330)  # fmt: skip
         self.running = True
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             try:
                 if self.sql("SELECT pg_is_in_recovery()")[0][0]:
@@ -145,7 +146,7 @@ class StreamingReplica:
             except psycopg.OperationalError:
                 pass
             time.sleep(0.2)
-        raise ReplicaUnavailable("the replica did not accept connections:\n" + self.log())
+        raise RuntimeError("the replica did not accept connections:\n" + self.log())
 
     def stop(self):
         if self.running:

@@ -16,6 +16,7 @@ from nq57portal.replicas import PIN_COOKIE, ReplicaPinMiddleware, read_alias, re
 from tasks.models import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
+REAL_ANSWERS = replicas._answers
 
 
 @pytest.fixture
@@ -25,6 +26,7 @@ def one_replica(settings, monkeypatch):
     settings.REPLICA_PIN_SECONDS = 10
     health = {"replica_0": True}
     monkeypatch.setattr(replicas, "_usable", lambda alias: health[alias])
+    monkeypatch.setattr(replicas, "_answers", lambda alias: health[alias])
     return health
 
 
@@ -142,6 +144,44 @@ def test_a_snapshot_reads_everything_from_one_database(one_replica, settings, mo
         assert router.db_for_read(Plan) == "replica_unit"  # a snapshot never switches database
     assert entered == ["replica_unit"]
     assert router.db_for_read(Plan) == "default"
+
+
+def test_a_snapshot_whose_replica_does_not_answer_reads_the_primary(one_replica, settings, monkeypatch):
+    from django.db import OperationalError, connections
+
+    settings.DATABASE_REPLICAS = ["replica_gone"]
+    one_replica["replica_gone"] = True  # its last check said it was fine
+    monkeypatch.setitem(
+        connections.settings,
+        "replica_gone",
+        {**connections.settings["default"], "ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
+    )
+
+    def refused(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connections["replica_gone"], "cursor", refused)
+    monkeypatch.setattr(replicas, "_answers", REAL_ANSWERS)
+    entered = []
+
+    class FakeAtomic:
+        def __init__(self, using):
+            entered.append(using)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(replicas.transaction, "atomic", FakeAtomic)
+    monkeypatch.setattr(connections["default"], "vendor", "sqlite")
+    with replicas.replica_snapshot() as alias:
+        assert alias == "default"
+        assert router.db_for_read(Plan) == "default"
+    assert entered == ["default"]
+    assert replicas._health["replica_gone"][1] is False
+    replicas.forget_health()
 
 
 def test_database_replica_url_becomes_replica_databases():
