@@ -8,13 +8,13 @@ rolls up as 1.
 
 from collections import defaultdict
 
-from django.db.models import Count, DecimalField, QuerySet, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from tasks.models import Plan, SubTask, readable_by
 from units.models import Unit
 
-from .flags import RULES, RedFlag, flag_kinds
+from .flags import RULES, FlagKind, RedFlag, flag_kinds
 
 ROLLUPS = {
     "subtask": ("subtask_id",),
@@ -83,6 +83,23 @@ def open_flag_totals(queryset: QuerySet | None = None) -> dict:
         totals[row["kind"]] = row["n"]
     totals["total"] = sum(totals.values())
     return totals
+
+
+def flag_picture() -> dict:
+    """How far the open flags keep the promise of one picture per assignment (issue 17): open
+    flags, flagged assignments, open flags per flagged assignment, and assignments overdue and
+    lagging at once (never, lagging ending where overdue begins). Three queries."""
+    open_flags = RedFlag.objects.open()
+    count = open_flags.count()
+    flagged = open_flags.order_by().values("assignment_id").distinct().count()
+    lagging = open_flags.filter(assignment_id=OuterRef("assignment_id"), kind=FlagKind.LAGGING)
+    both = open_flags.filter(kind=FlagKind.OVERDUE).filter(Exists(lagging)).count()
+    return {
+        "open": count,
+        "flagged": flagged,
+        "per_flagged": round(count / flagged, 2) if flagged else 0.0,
+        "overdue_and_lagging": both,
+    }
 
 
 def plans_with_counts(by_plan: dict) -> list[tuple]:
