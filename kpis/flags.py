@@ -54,6 +54,10 @@ class FlagRule:
     period_scoped: bool = False
     # Raising it sends a notice (a returned claim has already told the unit, with the reason).
     announced: bool = True
+    # The unit head answers it with a remediation plan, and left unanswered it escalates
+    # (kpis.remediation): the work itself is late. A returned claim or a missed report is answered
+    # by completing the claim or sending the report.
+    acknowledged: bool = False
     # (row, period) → what makes a raised flag news: a flag of the same assignment, kind and episode
     # already announced is not announced again (resolved and raised anew after a plan's dates or
     # periods were corrected, it is the same alarm).
@@ -83,6 +87,11 @@ def flag_rules() -> list[FlagRule]:
 
 def flag_kinds() -> list[str]:
     return [r.kind for r in flag_rules()]
+
+
+def acknowledged_kinds() -> list[str]:
+    """The kinds a unit head acknowledges with a remediation plan (FlagRule.acknowledged)."""
+    return [r.kind for r in flag_rules() if r.acknowledged]
 
 
 def kind_choices() -> list[tuple[str, object]]:
@@ -422,6 +431,7 @@ register(
         numbers=_overdue_numbers,
         message=_overdue_message,
         current=_overdue_current,
+        acknowledged=True,
     )
 )
 register(
@@ -446,6 +456,7 @@ register(
         numbers=_lagging_numbers,
         message=_lagging_message,
         current=_lagging_current,
+        acknowledged=True,
         # Lagging again after the unit reported is news; re-raised with no report since, it is not.
         episode=lambda row, period: f"report:{row['state__latest_report_id'] or 0}",
     )

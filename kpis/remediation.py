@@ -13,9 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The kinds a unit head answers with a plan: the work itself is late (a returned claim or a missed
-# report is answered by completing the claim or sending the report).
-ACKNOWLEDGED_KINDS = ("overdue", "lagging")
+# The kinds a unit head answers with a plan are the flag kinds' to say (kpis.flags.FlagRule.acknowledged).
 
 
 class FlagAcknowledgement(models.Model):

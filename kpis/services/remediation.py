@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from units.models import Role
 
-from ..flags import RedFlag
-from ..remediation import ACKNOWLEDGED_KINDS, FlagAcknowledgement, FlagEscalation, working_days_after
+from ..flags import RedFlag, acknowledged_kinds
+from ..remediation import FlagAcknowledgement, FlagEscalation, working_days_after
 
 MAX_REMEDY = 2000
 # A remediation plan looks at most this far ahead.
@@ -28,7 +28,7 @@ def can_acknowledge(user, flag: RedFlag) -> bool:
         and user.unit_id == flag.unit_id
         and user.has_role(Role.HEAD)
         and flag.is_open
-        and flag.kind in ACKNOWLEDGED_KINDS
+        and flag.kind in acknowledged_kinds()
     )
 
 
@@ -107,7 +107,7 @@ def flags_escalate(*, now=None) -> list[FlagEscalation]:
     due = (
         RedFlag.objects.open()
         .filter(
-            kind__in=ACKNOWLEDGED_KINDS,
+            kind__in=acknowledged_kinds(),
             raised_at__lt=before,
             acknowledgement__isnull=True,
             escalation__isnull=True,

@@ -31,9 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence.services import review_approve, review_return
-from kpis.flags import RedFlag
+from kpis.flags import RedFlag, acknowledged_kinds
 from kpis.models import KpiTarget, Period, PeriodKind
-from kpis.remediation import ACKNOWLEDGED_KINDS
 from kpis.services import periods_ensure
 from kpis.services.comments import comment_add
 from kpis.services.remediation import flag_acknowledge, flags_escalate
@@ -368,7 +367,7 @@ class History:
         self.story.flags_resolved += sum(result.resolved.values())
         self.story.escalations += len(flags_escalate(now=moment))
         # Heads who answer: most departments, a few communes, within a week of the flag.
-        raised = RedFlag.objects.filter(raised_at=moment, kind__in=ACKNOWLEDGED_KINDS).select_related(
+        raised = RedFlag.objects.filter(raised_at=moment, kind__in=acknowledged_kinds()).select_related(
             "subtask", "unit"
         )
         for flag in raised.order_by("subtask__code", "unit__name"):

@@ -76,3 +76,39 @@ def test_the_old_address_of_the_flag_page_leads_to_it(client):
     response = client.get("/notifications/flags/?unit=3&kind=overdue")
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('kpis:flags')}?unit=3&kind=overdue"
+
+
+def test_a_registered_kind_is_acknowledged_and_told_in_the_official_report(stalled, make_lead, plan):
+    """Whether the unit head answers it with a remediation plan is the rule's own entry too; the
+    official report tells it under its severity, as the sweep left it."""
+    import dataclasses
+    import datetime
+
+    from kpis.flags import acknowledged_kinds
+    from kpis.models import Period, PeriodKind
+    from kpis.services import periods_ensure
+    from kpis.services.remediation import can_acknowledge, flag_acknowledge
+    from reports.assembly import assemble, resolve_scope
+
+    register(dataclasses.replace(stalled, acknowledged=True))
+    assert acknowledged_kinds() == ["stalled", FlagKind.OVERDUE, FlagKind.LAGGING]
+    lead = make_lead()
+    set_state(lead, completion=0)
+    periods_ensure(now=day_n(40), plan=plan)
+    sweep(now=day_n(10))
+    flag = RedFlag.objects.get(kind="stalled", resolved_at__isnull=True)
+    head = UserFactory(unit=lead.unit, roles=[Role.HEAD])
+    assert can_acknowledge(head, flag)
+    ack = flag_acknowledge(
+        flag=flag,
+        actor=head,
+        remedy="Họp triển khai lại",
+        expected_finish=datetime.date(2025, 2, 28),
+        now=day_n(11),
+    )
+    assert ack.flag == flag
+
+    january = Period.objects.get(plan=plan, kind=PeriodKind.MONTHLY, start__month=1)
+    figures = assemble(resolve_scope(kind=PeriodKind.MONTHLY, period=january))["flags"]
+    assert figures["by_kind"]["stalled"] == 1 == figures["assignments"]
+    assert [item["kinds"] for item in figures["items"]] == [["stalled"]]
