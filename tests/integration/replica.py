@@ -149,7 +149,8 @@ class StreamingReplica:
         raise RuntimeError("the replica did not accept connections:\n" + self.log())
 
     def stop(self):
-        if self.running:
+        # Also a server whose start timed out: it may still be starting.
+        if self.running or (self.data / "postmaster.pid").exists():
             self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
             self.running = False
 
