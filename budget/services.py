@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from evidence.services.attachments import checked_uploads, delete_stored_quietly, store_upload
+from evidence.services.attachments import attach_checked, checked_uploads
 from kpis.models import PeriodKind
 from tasks.models import AssignmentRole
 from units.permissions import can_report_on, is_secretariat
 
-from .models import Adjustment, Allocation, BudgetLevel, Disbursement, DisbursementFile, SpendingKind
+from .models import Adjustment, Allocation, BudgetLevel, Disbursement, SpendingKind
 from .money import dong
 
 log = logging.getLogger(__name__)
@@ -151,18 +151,6 @@ def _check_period(allocation: Allocation, period, actor, today: datetime.date) -
         )
 
 
-def _checked_uploads(uploads) -> list:
-    return checked_uploads(uploads)
-
-
-def _delete_quietly(names) -> None:
-    delete_stored_quietly(names)
-
-
-def _store(upload, now) -> str:
-    return store_upload(upload, folder=FOLDER, now=now)
-
-
 @transaction.atomic
 def disbursement_report(
     *, allocation: Allocation, period, amount: Decimal, note: str = "", uploads=(), actor, now=None
@@ -193,7 +181,7 @@ def disbursement_report(
             }
         )
     existing = Disbursement.objects.filter(allocation=allocation, period=period).first()
-    checked = _checked_uploads(uploads)
+    checked = checked_uploads(uploads)
     if not checked and (existing is None or not existing.files.exists()):
         raise ValidationError({"evidence": _("Vui lòng đính kèm ít nhất một tệp minh chứng giải ngân.")})
     before = str(existing.amount) if existing else None
@@ -213,30 +201,7 @@ def disbursement_report(
         disbursement.reported_by = actor
         disbursement.reported_at = now
         disbursement.save()
-    known = set(disbursement.files.values_list("sha256", flat=True))
-    added, stored = [], []
-    try:
-        for upload, result in checked:
-            if result.sha256 in known:
-                continue
-            known.add(result.sha256)
-            stored.append(_store(upload, now))
-            added.append(
-                DisbursementFile.objects.create(
-                    disbursement=disbursement,
-                    stored_name=stored[-1],
-                    original_name=result.display_name,
-                    sha256=result.sha256,
-                    size=result.size,
-                    content_type=result.mime,
-                    kind=result.kind,
-                    uploaded_by=actor,
-                    uploaded_at=now,
-                )
-            )
-    except BaseException:
-        _delete_quietly(stored)
-        raise
+    added = attach_checked(checked, files=disbursement.files, folder=FOLDER, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="budget.disburse",

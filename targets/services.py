@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from evidence.models import ReturnReason
 from evidence.permissions import may_review
-from evidence.services.attachments import checked_uploads, delete_stored_quietly, store_upload
-from evidence.services.review import MAX_REASON, return_reason_text
+from evidence.services.attachments import attach_checked, checked_uploads
+from evidence.services.review import MAX_REASON, checked_return_reason, return_reason_text
 from kpis.models import PeriodKind
 from units.permissions import is_secretariat
 
@@ -30,7 +29,6 @@ from .models import (
     Target,
     TargetDirection,
     TargetValue,
-    TargetValueFile,
     ValueStatus,
 )
 from .progress import share_value
@@ -243,30 +241,7 @@ def target_value_report(
     row.reviewer = row.decided_at = None
     row.reason_code = row.reason_text = ""
     row.save()
-    known = set(row.files.values_list("sha256", flat=True))
-    added, stored = [], []
-    try:
-        for upload, result in checked:
-            if result.sha256 in known:
-                continue
-            known.add(result.sha256)
-            stored.append(store_upload(upload, folder=FOLDER, now=now))
-            added.append(
-                TargetValueFile.objects.create(
-                    target_value=row,
-                    stored_name=stored[-1],
-                    original_name=result.display_name,
-                    sha256=result.sha256,
-                    size=result.size,
-                    content_type=result.mime,
-                    kind=result.kind,
-                    uploaded_by=actor,
-                    uploaded_at=now,
-                )
-            )
-    except BaseException:
-        delete_stored_quietly(stored)
-        raise
+    added = attach_checked(checked, files=row.files, folder=FOLDER, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="targets.report",
@@ -347,16 +322,7 @@ def target_value_return(
 ):
     """Returned for completion, with a reason from the claims' list and the reviewer's words."""
     now = now or timezone.now()
-    reason_text = (reason_text or "").strip()
-    errors = {}
-    if reason_code not in ReturnReason.values:
-        errors["reason_code"] = _("Vui lòng chọn lý do trả lại.")
-    if not reason_text:
-        errors["reason_text"] = _("Vui lòng ghi rõ cần hoàn thiện gì để đơn vị bổ sung.")
-    elif len(reason_text) > MAX_REASON:
-        errors["reason_text"] = _("Nội dung tối đa %(limit_value)d ký tự.") % {"limit_value": MAX_REASON}
-    if errors:
-        raise ValidationError(errors)
+    reason_text = checked_return_reason(reason_code, reason_text)
     row = _decide(
         row=target_value,
         version=version,

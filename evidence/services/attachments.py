@@ -51,3 +51,33 @@ def delete_stored_quietly(names) -> None:
             private_storage().delete(name)
         except OSError:
             log.exception("attached file %s could not be deleted", name)
+
+
+def attach_checked(checked, *, files, folder: str, actor, now) -> list:
+    """Stores each checked upload not already attached (same SHA-256) and adds its row through
+    `files` (the owner's related manager, e.g. `disbursement.files`); if anything fails, the
+    files stored so far are deleted again and the error goes on. Returns the rows added."""
+    known = set(files.values_list("sha256", flat=True))
+    added, stored = [], []
+    try:
+        for upload, result in checked:
+            if result.sha256 in known:
+                continue
+            known.add(result.sha256)
+            stored.append(store_upload(upload, folder=folder, now=now))
+            added.append(
+                files.create(
+                    stored_name=stored[-1],
+                    original_name=result.display_name,
+                    sha256=result.sha256,
+                    size=result.size,
+                    content_type=result.mime,
+                    kind=result.kind,
+                    uploaded_by=actor,
+                    uploaded_at=now,
+                )
+            )
+    except BaseException:
+        delete_stored_quietly(stored)
+        raise
+    return added

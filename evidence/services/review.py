@@ -170,6 +170,22 @@ def review_approve(
     return review
 
 
+def checked_return_reason(reason_code: str, reason_text: str) -> str:
+    """A return's reason as the rule asks it (a code from the list and the reviewer's words, within
+    MAX_REASON): the words stripped, or every refusal at once by field. Claims and target values."""
+    reason_text = (reason_text or "").strip()
+    errors = {}
+    if reason_code not in ReturnReason.values:
+        errors["reason_code"] = _("Vui lòng chọn lý do trả lại.")
+    if not reason_text:
+        errors["reason_text"] = _("Vui lòng ghi rõ cần hoàn thiện gì để đơn vị bổ sung.")
+    elif len(reason_text) > MAX_REASON:
+        errors["reason_text"] = _("Nội dung tối đa %(limit_value)d ký tự.") % {"limit_value": MAX_REASON}
+    if errors:
+        raise ValidationError(errors)
+    return reason_text
+
+
 def return_reason_text(reason_code: str, reason_text: str) -> str:
     label = ReturnReason(reason_code).label
     return f"{label}: {reason_text}" if reason_text else str(label)
@@ -191,16 +207,7 @@ def review_return(
     `report_id`: the claim version the reviewer returns; refused when another one is current."""
     now = now or timezone.now()
     _lock_claim(assignment=assignment, report_id=report_id)  # a decided claim: its reasons are moot
-    reason_text = (reason_text or "").strip()
-    errors = {}
-    if reason_code not in ReturnReason.values:
-        errors["reason_code"] = _("Vui lòng chọn lý do trả lại.")
-    if not reason_text:
-        errors["reason_text"] = _("Vui lòng ghi rõ cần hoàn thiện gì để đơn vị bổ sung.")
-    elif len(reason_text) > MAX_REASON:
-        errors["reason_text"] = _("Nội dung tối đa %(limit_value)d ký tự.") % {"limit_value": MAX_REASON}
-    if errors:
-        raise ValidationError(errors)
+    reason_text = checked_return_reason(reason_code, reason_text)
     reason = return_reason_text(reason_code, reason_text)
     state = claim_return(assignment=assignment, reviewer=reviewer, reason=reason, now=now)
     _require_claim_report(state)
