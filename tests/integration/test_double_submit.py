@@ -33,6 +33,9 @@ pytestmark = pytest.mark.integration
 
 def _waiting_backends() -> int:
     with connection.cursor() as cursor:
+        # Called inside the transaction that holds the lock, where PostgreSQL would answer every
+        # read of pg_stat_activity from the first one's snapshot: before the requests came.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
@@ -45,7 +48,7 @@ def _at_once(user, path: str, posts: list[dict]) -> list:
     answers = [None] * len(posts)
 
     def send(i):
-        answers[i] = user.request(path, posts[i])
+        answers[i] = user.request(path, posts[i], timeout=300)
 
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -53,15 +56,24 @@ def _at_once(user, path: str, posts: list[dict]) -> list:
         threads = [threading.Thread(target=send, args=(i,)) for i in range(len(posts))]
         for thread in threads:
             thread.start()
-        if not wait_for(lambda: _waiting_backends() >= len(posts), 90):
+        # Generous: a gunicorn worker's first request on a loaded machine can take a while.
+        if not wait_for(lambda: _waiting_backends() >= len(posts), 240):
+            with connection.cursor() as cursor:  # what the server's connections were doing instead
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT state, wait_event_type, wait_event, left(query, 200) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                activity = cursor.fetchall()
             for thread in threads:
                 thread.join(5)
             # What the requests answered instead of waiting (an error page, a refusal), to say why.
             pytest.fail(
-                f"the requests never reached the lock: {[a and (a[0], a[1][:1500]) for a in answers]}"
+                "the requests never reached the lock: "
+                f"{[a and (a[0], a[1][:1500]) for a in answers]}; database sessions: {activity}"
             )
     for thread in threads:
-        thread.join(120)
+        thread.join(300)
     return answers
 
 
