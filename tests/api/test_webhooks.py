@@ -73,6 +73,9 @@ def world(db):
 @pytest.fixture
 def subscribe(make_client, secretariat):
     def make(url, events, **kwargs):
+        # Created the day before the data's NOW and valid for decades: what a client may read is
+        # also judged on the real clock (ApiClient.is_active), which a test must not depend on.
+        kwargs.setdefault("expires_in_days", 365 * 50)
         client, _ = make_client(now=NOW - datetime.timedelta(days=1), **kwargs)
         return client_webhook_set(actor=secretariat, client=client, url=url, events=events)
 
