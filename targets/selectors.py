@@ -20,20 +20,20 @@ from .models import Accumulation, Target, TargetDirection, TargetValue, ValueSta
 from .progress import Point, Reported, series, trajectory
 
 
-def targets_of(plans, *, user=None):
-    """The targets of `plans` (ids or Plans) with their plan, milestones, units and approved values."""
+def targets_of(plans, *, user=None, approved_by: datetime.datetime | None = None):
+    """The targets of `plans` (ids or Plans) with their plan, milestones, units and approved values
+    (those approved by the moment `approved_by` when given: an official report's cut-off)."""
     ids = [getattr(p, "pk", p) for p in plans]
     rows = Target.objects.filter(plan_id__in=ids)
     if user is not None:
         rows = rows.filter(Plan.visible_to(user, via="plan__"))
+    approved = TargetValue.objects.filter(status=ValueStatus.APPROVED)
+    if approved_by is not None:
+        approved = approved.filter(decided_at__lte=approved_by)
     return rows.select_related("plan").prefetch_related(
         "milestones",
         "units",
-        Prefetch(
-            "values",
-            queryset=TargetValue.objects.filter(status=ValueStatus.APPROVED).select_related("period"),
-            to_attr="approved_values",
-        ),
+        Prefetch("values", queryset=approved.select_related("period"), to_attr="approved_values"),
     )
 
 
@@ -125,10 +125,15 @@ def verdict(target: Target, state) -> str:
     return "không đạt chỉ tiêu" if goal.passed else "chưa đạt chỉ tiêu"
 
 
-def report_rows(plans, as_of: datetime.date, *, unit=None) -> list[dict]:
+def report_rows(plans, as_of: datetime.date, *, unit=None, at: datetime.datetime | None = None) -> list[dict]:
     """The official report's "Kết quả thực hiện các chỉ tiêu": one row per target of `plans` (those of
-    `unit` when given), as of `as_of` (values of the periods ended by then). JSON-ready."""
-    targets = targets_of(plans)
+    `unit` when given), as of `as_of`: values of the periods ended by then, approved by the cut-off
+    moment `at` (by default the last instant of `as_of`, local time). A value approved later is not
+    in it, so a report regenerated later states the same figures. JSON-ready."""
+    if at is None:
+        day_after = datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min)
+        at = timezone.make_aware(day_after) - datetime.timedelta(microseconds=1)
+    targets = targets_of(plans, approved_by=at)
     if unit is not None:
         targets = targets.filter(units=getattr(unit, "pk", unit))
     rows = []

@@ -350,7 +350,7 @@ def assemble(scope: ReportScope) -> dict:
         .values("plan_id", "sequence", "number", "date")
     ]
     # The plan's targets (issue 22), only when the scope has some, for the same reason.
-    targets = target_rows(list(scope.plan_ids), scope.cutoff, unit=scope.unit_id)
+    targets = target_rows(list(scope.plan_ids), scope.cutoff, unit=scope.unit_id, at=scope.cutoff_at)
     return {
         **(
             {

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from reports.assembly import assemble, build_document, default_narrative, resolve_scope
@@ -18,6 +19,8 @@ from units.models import Role
 from .world import evidence
 
 pytestmark = pytest.mark.django_db
+
+BY_CUTOFF = timezone.make_aware(datetime.datetime(2025, 9, 30, 16, 0))
 
 
 def _targets(world):
@@ -41,9 +44,10 @@ def _targets(world):
     ):
         row = target_value_report(
             target=target, unit=unit, period=world.months[m], uploads=[evidence(text=f"{target.code} {m}")],
-            actor=world.secretariat, now=NOW, **figures,
+            actor=world.secretariat, now=BY_CUTOFF, **figures,
         )  # fmt: skip
-        target_value_approve(target_value=row, reviewer=reviewer, now=NOW)
+        # Approved on September's last day: the September report (cut-off 30/9) counts them.
+        target_value_approve(target_value=row, reviewer=reviewer, now=BY_CUTOFF)
 
 
 def test_the_report_states_each_target_and_the_workbook_lists_targets_and_budget():
@@ -94,3 +98,49 @@ def test_the_report_states_each_target_and_the_workbook_lists_targets_and_budget
         sum(int(D(r["disbursed"])) for r in inputs["budget_lines"]),
     )
     assert disbursed == 363_300_000_000  # the paragraph's "363,3 tỷ đồng"
+
+
+def test_a_value_approved_after_the_cut_off_is_not_in_the_report():
+    """Report of September (cut-off 30/9): August's value approved on 30/9 counts; September's,
+    approved on 1/10, does not, whenever the report is generated; October's report counts it."""
+    world = World()
+    reviewer = UserFactory(username="tham-dinh", unit=None, roles=[Role.REVIEWER])
+    share = target_save(
+        plan=world.plan, code="1.1.5", measure="%", is_share=True,
+        text="Có ≥ 80% dịch vụ công trực tuyến toàn trình trên tổng số thủ tục hành chính đủ điều kiện",
+        baseline_value=D(20), baseline_date=datetime.date(2025, 1, 1),
+        milestones=[(D(80), datetime.date(2026, 1, 1))], units=[world.unit_a], actor=world.secretariat, now=NOW,
+    )  # fmt: skip
+    after_cutoff = timezone.make_aware(datetime.datetime(2025, 10, 1, 8, 0))
+    for m, figures, decided in (
+        (8, {"numerator": D(1000), "denominator": D(2000)}, BY_CUTOFF),
+        (9, {"numerator": D(1290), "denominator": D(2060)}, after_cutoff),
+    ):
+        row = target_value_report(
+            target=share, unit=world.unit_a, period=world.months[m], uploads=[evidence(text=f"{m}")],
+            actor=world.secretariat, now=BY_CUTOFF, **figures,
+        )  # fmt: skip
+        target_value_approve(target_value=row, reviewer=reviewer, now=decided)
+
+    september = resolve_scope(kind="monthly", period=world.months[9], plan=world.plan)
+    assert september.cutoff_at < after_cutoff
+    inputs = assemble(september)
+    (row,) = inputs["targets"]
+    assert (row["value"], row["as_of"]) == ("50% (1.000/2.000)", "2025-08-31")
+    # Generated again later (nothing changed since): the same figures, hence the same inputs.
+    assert assemble(september)["targets"] == inputs["targets"]
+    header = {"date": "2025-10-20", "title": "Báo cáo", "issuing_body": "Ban Chỉ đạo"}
+    document = build_document(inputs, header, default_narrative(inputs))
+    wb = load_workbook(io.BytesIO(appendix_workbook_bytes(document, inputs)))
+    sheet = next(
+        name
+        for name in wb.sheetnames
+        if list(wb[name].iter_rows(values_only=True))[0][0].endswith("chỉ tiêu")
+    )
+    listed = list(wb[sheet].iter_rows(values_only=True))
+    assert listed[2][2:4] == ("50% (1.000/2.000)", "31/8/2025")
+    assert not any("1.290" in str(cell) for r in listed for cell in r)
+
+    october = world.months[10]
+    (row,) = assemble(resolve_scope(kind="monthly", period=october, plan=world.plan))["targets"]
+    assert (row["value"], row["as_of"]) == ("62,62% (1.290/2.060)", "2025-09-30")
