@@ -148,9 +148,17 @@ class AppendixRow:
 
     @property
     def completion_label(self) -> str:
-        if self.completion_text:
-            return self.completion_text
-        return "" if self.completion is None else format_percent(self.completion)
+        """What the PDF's completion column prints (see completion_cell)."""
+        value = self.completion_cell
+        return format_percent(value) if isinstance(value, (Decimal, int)) else (value or "")
+
+    @property
+    def completion_cell(self) -> Decimal | int | str | None:
+        """The completion column of the appendix, in the PDF and the workbook alike: the approved
+        completion as a number, else the words that stand for it ("Chờ thẩm định (báo 100%)" for a
+        claim not approved, never the reported figure as if it were approved), None when nothing
+        was reported."""
+        return self.completion_text or self.completion
 
 
 @dataclass(frozen=True)

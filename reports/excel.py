@@ -11,6 +11,7 @@ as one does for CSV, would change what the reader sees and what a re-import read
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -105,8 +106,26 @@ APPENDIX_COLUMNS = (
 )
 
 
+_WRITTEN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def deadline_cell(row: AppendixRow) -> date | str:
+    """A date cell (the sheet sorts and filters by it) when the appendix writes the deadline as that
+    date alone; otherwise the PDF's words ("30/9/2025 (đã thực hiện)", a second deadline, an
+    approved change), which a date would lose."""
+    if row.deadline is None or row.deadline_change:
+        return row.deadline_label
+    text = row.deadline_text.strip()
+    written = _WRITTEN_DATE.fullmatch(text)
+    day = row.deadline
+    if not text or (written and tuple(map(int, written.groups())) == (day.day, day.month, day.year)):
+        return day
+    return row.deadline_label
+
+
 def appendix_row_values(row: AppendixRow) -> tuple:
-    completion = None if row.completion is None else float(row.completion)
+    # the PDF's column: a number once approved (or while in progress), else its words
+    completion = row.completion_cell
     return (
         row.general_task,
         row.code,
@@ -115,9 +134,7 @@ def appendix_row_values(row: AppendixRow) -> tuple:
         row.kpi,
         row.lead_unit,
         row.co_units,
-        row.deadline_label
-        if row.deadline_change
-        else (row.deadline if row.deadline is not None else (row.deadline_text or "Thường xuyên")),
+        deadline_cell(row),
         row.status,
         completion,
         row.latest_report,

@@ -98,6 +98,15 @@ STATUSES = (
     ("Chờ hoàn thiện", 80),
     ("Chưa thực hiện", None),
 )
+# The assembled rows' category of each status, for the completion column's words.
+CATEGORIES = {
+    "Hoàn thành": "completed_on_time",
+    "Hoàn thành trễ hạn": "completed_late",
+    "Đang thực hiện": "in_progress",
+    "Chờ thẩm định": "awaiting_review",
+    "Chờ hoàn thiện": "returned",
+    "Chưa thực hiện": "not_started",
+}
 
 SECTION_TITLES = (
     "Về chuyển đổi số",
@@ -108,6 +117,8 @@ SECTION_TITLES = (
 
 
 def sample_rows(count: int, *, seed: int = 57) -> list[AppendixRow]:
+    from reports.assembly.document import completion_words
+
     rnd = random.Random(seed)
     rows = []
     for n in range(count):
@@ -122,6 +133,7 @@ def sample_rows(count: int, *, seed: int = 57) -> list[AppendixRow]:
             flags = (f"Quá hạn {(date(2026, 3, 31) - deadline).days} ngày",)
         elif status == "Chờ hoàn thiện":
             flags = ("Bị trả lại",)
+        shown, words = completion_words({"category": CATEGORIES[status], "completion": completion})
         rows.append(
             AppendixRow(
                 code=f"{n // 3 + 1}.{n % 3 + 1}",
@@ -132,7 +144,8 @@ def sample_rows(count: int, *, seed: int = 57) -> list[AppendixRow]:
                 deadline=deadline,
                 deadline_text="Thường xuyên" if ongoing else deadline.strftime("%d/%m/%Y"),
                 status=status,
-                completion=completion,
+                completion=shown,
+                completion_text=words,
                 evidence_count=0 if completion is None else rnd.randrange(1, 6),
                 flags=flags,
                 general_task=f"{n // 3 + 1}. Triển khai nhiệm vụ {title.split(',')[0].lower()}",

@@ -96,7 +96,14 @@ def test_dates_are_dates_and_figures_are_the_rows(doc):
                 assert deadline.number_format == "dd/mm/yyyy"
             if data.latest_report:
                 assert latest.is_date and latest.value.date() == data.latest_report
-            assert completion.value == (None if data.completion is None else float(data.completion))
+            # the PDF's completion column: approved completion as a number, else its words
+            if data.completion_text:
+                assert completion.value == data.completion_text == data.completion_label
+                assert completion.data_type == "s"
+            else:
+                assert completion.value == (None if data.completion is None else float(data.completion))
+            if data.status in ("Chờ thẩm định", "Chờ hoàn thiện"):
+                assert not isinstance(completion.value, (int, float)), (data.status, completion.value)
             assert evidence.value == data.evidence_count
         statuses = Counter(r[9].value for r in rows)
         assert statuses == Counter(r.status for r in section.rows)
@@ -234,3 +241,40 @@ def test_the_workbook_carries_the_narrative_and_the_bodys_tables(doc):
     rows = [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row)]
     assert rows == [*table.rows, table.total]
     assert sheet.freeze_panes == "B3"
+
+
+def test_the_deadline_keeps_the_appendixs_words_and_is_a_date_when_it_is_one():
+    from datetime import date
+
+    from reports.document import AppendixRow
+    from reports.excel import deadline_cell
+
+    def row(text, day=date(2025, 9, 30), change=""):
+        return AppendixRow(
+            code="1.1", subtask="", output="", kpi="", lead_unit="", status="", deadline=day,
+            deadline_text=text, deadline_change=change,
+        )  # fmt: skip
+
+    assert deadline_cell(row("30/9/2025")) == date(2025, 9, 30)
+    assert deadline_cell(row("30/09/2025")) == date(2025, 9, 30)
+    assert deadline_cell(row("")) == date(2025, 9, 30)
+    assert deadline_cell(row("30/9/2025 (đã thực hiện)")) == "30/9/2025 (đã thực hiện)"
+    assert deadline_cell(row("30/6/2026; 31/12/2026")) == "30/6/2026; 31/12/2026"
+    assert deadline_cell(row("30/9/2025", change="→ 31/03/2026")) == "30/9/2025 → 31/03/2026"
+    assert deadline_cell(row("Thường xuyên", day=None)) == "Thường xuyên"
+
+
+def test_a_claim_not_approved_reads_as_in_the_pdf():
+    from decimal import Decimal
+
+    from reports.assembly.document import completion_words
+    from reports.document import AppendixRow
+
+    shown, words = completion_words({"category": "awaiting_review", "completion": "100.0"})
+    row = AppendixRow(
+        code="1.1", subtask="", output="", kpi="", lead_unit="", status="Chờ thẩm định", deadline=None,
+        completion=shown, completion_text=words,
+    )  # fmt: skip
+    assert row.completion_cell == row.completion_label == "Chờ thẩm định (báo 100%)"
+    approved = dataclasses.replace(row, completion=Decimal("62.5"), completion_text="")
+    assert approved.completion_cell == Decimal("62.5") and approved.completion_label == "62,5%"

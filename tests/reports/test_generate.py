@@ -124,6 +124,10 @@ def test_the_workbook_rows_are_the_rows_of_the_cutoff(world, secretariat, django
     assert statuses.count("Hoàn thành trễ hạn") == counts["completed_late"]
     assert statuses.count("Chờ thẩm định") == counts["awaiting_review"]
     assert statuses.count("Chờ hoàn thiện") == counts["returned"]
+    # a claim not approved reads as the PDF's appendix reads it, never as a completion reached
+    awaiting = [r["Hoàn thành (%)"] for r in rows if r["Trạng thái"] == "Chờ thẩm định"]
+    assert awaiting and set(awaiting) == {"Chờ thẩm định (báo 100%)"}
+    assert all(r["Hoàn thành (%)"] == 100 for r in rows if r["Trạng thái"].startswith("Hoàn thành"))
     T = report.cutoff
     evidence_then = Evidence.objects.filter(
         report__assignment__subtask__plan=world.plan, report__status=ReportStatus.SUBMITTED,
