@@ -50,7 +50,9 @@ class Paragraph:
 class FigureTable:
     """A small table of figures in the body (by section, by unit).
 
-    The first `label_columns` columns are text; the others are figures, centred.
+    The first `label_columns` columns are text; the others are figures, centred, kept on one line,
+    except `text_columns` (indices), words centred that wrap like text ("Chưa đạt chỉ tiêu (chậm so
+    với lộ trình)" kept on one line would run past the page's margin).
     """
 
     columns: tuple[str, ...]
@@ -61,8 +63,14 @@ class FigureTable:
     # Rows printed bold (a group's subtotal above its members), by index in `rows`.
     subtotals: tuple[int, ...] = ()
     note: str = ""
+    text_columns: tuple[int, ...] = ()
 
     kind: ClassVar[str] = "table"
+
+    def cell_class(self, n: int) -> str:
+        if n < self.label_columns:
+            return "label"
+        return "words" if n in self.text_columns else "figure"
 
     @property
     def cells(self) -> list[dict]:
@@ -73,7 +81,7 @@ class FigureTable:
             {
                 "total": total,
                 "cells": [
-                    {"text": format_cell(v), "cls": "label" if n < self.label_columns else "figure"}
+                    {"text": format_cell(v), "cls": self.cell_class(n)}
                     for n, v in enumerate(row)
                 ],
             }

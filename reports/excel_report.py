@@ -99,13 +99,14 @@ def write_figure_table(ws: Worksheet, table: FigureTable) -> None:
     for n, title in enumerate(table.columns, start=1):
         cell = write_formula_safe(ws.cell(row=2, column=n), title)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT
-        ws.column_dimensions[get_column_letter(n)].width = 44 if n <= table.label_columns else 13
+        words = n <= table.label_columns or n - 1 in table.text_columns
+        ws.column_dimensions[get_column_letter(n)].width = 44 if words else 13
     rows = [(row, n in table.subtotals) for n, row in enumerate(table.rows)]
     rows += [(table.total, True)] if table.total else []
     for r, (values, bold) in enumerate(rows, start=3):
         for n, value in enumerate(values, start=1):
             cell = write_formula_safe(ws.cell(row=r, column=n), value)
-            cell.alignment = WRAP if n <= table.label_columns else TOP
+            cell.alignment = WRAP if n <= table.label_columns or n - 1 in table.text_columns else TOP
             if isinstance(value, int):
                 cell.number_format = COUNT_FORMAT
             if bold:

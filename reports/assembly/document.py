@@ -535,6 +535,7 @@ def target_blocks(inputs: dict) -> tuple:
     summary += f", {behind} chỉ tiêu chậm so với lộ trình." if behind else "."
     table = FigureTable(
         label_columns=2,
+        text_columns=(2, 4),  # "93,65% (223.030/238.153)", "Chưa đạt chỉ tiêu (chậm so với lộ trình)"
         caption=f"Bảng {target_table_number(inputs)}. Kết quả thực hiện các chỉ tiêu",
         columns=("Chỉ tiêu", "Mục tiêu kế hoạch", "Kết quả", "Tính đến ngày", "Đánh giá"),
         rows=tuple(

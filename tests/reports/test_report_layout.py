@@ -3,6 +3,7 @@ opening, one percent format, the deadline as the plan writes it, and a unit's ow
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +162,21 @@ def test_section_three_carries_the_overdue_work_over():
     assert "trước hết: 1.3 (quá hạn 300 ngày), 1.0 (quá hạn 51 ngày)" in text
     assert text.endswith("và 1 tiểu nhiệm vụ khác.")
     assert carried_sentence({"late": [], "totals": {"overdue": 0}}) == ""
+
+
+def test_the_targets_table_wraps_its_words_instead_of_running_past_the_margin():
+    """A verdict "Chưa đạt chỉ tiêu (chậm so với lộ trình)" or a value with its fraction, kept on one
+    line as a figure, pushed the demo's targets table 8 mm past the page's edge."""
+    from reports.assembly.document import target_blocks
+
+    row = {
+        "code": "1.1.1", "text": "Có ≥ 80% dịch vụ công trực tuyến toàn trình", "goal": "≥ 80% trước ngày 01/09/2026",
+        "value": "78,01% (1.607/2.060)", "as_of": "2026-10-31", "verdict": "chưa đạt chỉ tiêu", "behind": True,
+    }  # fmt: skip
+    *_, table = target_blocks({"targets": [row], "scope": {"unit": None}})
+    (cells,) = [[c["cls"] for c in r["cells"]] for r in table.cells]
+    assert cells == ["label", "label", "words", "figure", "words"]
+    assert table.rows[0][4] == "Chưa đạt chỉ tiêu (chậm so với lộ trình)"
+    css = (Path(__file__).resolve().parents[2] / "reports/static/reports/pdf.css").read_text()
+    words = css.split("table.figures-table td.words {", 1)[1].split("}", 1)[0]
+    assert "nowrap" not in words
