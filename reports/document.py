@@ -80,10 +80,7 @@ class FigureTable:
         return [
             {
                 "total": total,
-                "cells": [
-                    {"text": format_cell(v), "cls": self.cell_class(n)}
-                    for n, v in enumerate(row)
-                ],
+                "cells": [{"text": format_cell(v), "cls": self.cell_class(n)} for n, v in enumerate(row)],
             }
             for row, total in rows
         ]
