@@ -9,7 +9,7 @@ of three.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Count,
@@ -24,6 +24,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from kpis.models import Kpi, KpiTarget
 from units.models import GroupMembership, Unit, UnitAlias, UnitKind
@@ -365,6 +366,14 @@ def filter_units_for_plan(*, plan: Plan) -> list[Unit]:
 # --- the plan as it stood at an instant ---------------------------------------------------------
 
 
+def end_of_day(day: date) -> datetime:
+    """The last instant of `day`, local time: the plan "as of" a day is the plan at that instant
+    (what was recorded on that day counts). A report reads it at its cut-off day's; the API at the
+    day a client names."""
+    midnight = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return midnight - timedelta(microseconds=1)
+
+
 @dataclass(frozen=True)
 class LeadAsOf:
     assignment_id: int
@@ -431,6 +440,85 @@ def subtasks_as_of(*, ids, at) -> dict[int, dict]:
             facts = kept
         out[sub.pk] = {**facts, "pk": sub.pk, "plan_id": sub.plan_id}
     return out
+
+
+def subtask_ids_as_of(*, rows, at, removed: bool = False) -> list[int]:
+    """The ids of `rows` (a SubTask queryset) in force at `at`, in id order: those subtasks_as_of
+    returns, less the ones it reads as removed (`closed`); with `removed`, only those. Decided from
+    the versions alone (two queries, nothing loaded), so a list can be narrowed to them before it
+    is paged."""
+    versions = _first_versions(SubTaskVersion, "subtask_id", rows.values("pk"), at, ("existed", "facts"))
+    out = []
+    for pk, closed_at in rows.order_by("pk").values_list("pk", "closed_at"):
+        if pk in versions:
+            existed, kept = versions[pk]
+            if existed and bool(kept.get("closed")) == removed:
+                out.append(pk)
+        elif (closed_at is not None) == removed:
+            out.append(pk)
+    return out
+
+
+def plan_outline_as_of(*, plan: Plan, at) -> list[dict]:
+    """The plan's sections and general tasks as they stood at `at`, in appendix order: each with
+    its code, title and order as its sub-tasks in force then read them (subtasks_as_of). A section
+    or general task none of whose sub-tasks was in force then (added later, or all removed) is left
+    out; one that has never had a sub-task is shown as it reads now."""
+    facts = [
+        f
+        for f in subtasks_as_of(
+            ids=list(SubTask.objects.filter(plan=plan).values_list("pk", flat=True)), at=at
+        ).values()
+        if not f["closed"]
+    ]
+    sections: dict[int, dict] = {}
+    tasks: dict[int, dict] = {}
+    for f in sorted(facts, key=lambda f: f["pk"]):
+        section = sections.setdefault(
+            f["section_id"],
+            {
+                "id": f["section_id"],
+                "code": f["section_code"],
+                "title": f["section_title"],
+                "order": f["section_order"],
+            },
+        )
+        tasks.setdefault(
+            f["general_task_id"],
+            {
+                "id": f["general_task_id"],
+                "code": f["general_task_code"],
+                "title": f["general_task_title"],
+                "order": f["general_task_order"],
+                "section_id": section["id"],
+            },
+        )
+    ever = set(SubTask.objects.filter(plan=plan).values_list("general_task_id", flat=True))
+    for task in GeneralTask.objects.filter(section__plan=plan).exclude(pk__in=ever).select_related("section"):
+        section = task.section
+        sections.setdefault(
+            section.pk,
+            {"id": section.pk, "code": section.code, "title": section.title, "order": section.order},
+        )
+        tasks[task.pk] = {
+            "id": task.pk,
+            "code": task.code,
+            "title": task.title,
+            "order": task.order,
+            "section_id": section.pk,
+        }
+    empty = Section.objects.filter(plan=plan).exclude(general_tasks__isnull=False)
+    for section in empty:
+        sections.setdefault(
+            section.pk,
+            {"id": section.pk, "code": section.code, "title": section.title, "order": section.order},
+        )
+    for section in sections.values():
+        section["general_tasks"] = sorted(
+            (t for t in tasks.values() if t["section_id"] == section["id"]),
+            key=lambda t: (t["order"], t["id"]),
+        )
+    return sorted(sections.values(), key=lambda s: (s["order"], s["id"]))
 
 
 def subtask_versions(*, subtask: SubTask) -> list[dict]:

@@ -6,10 +6,9 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from kpis.models import QUARTER_NUMERALS, Period, PeriodKind
 from tasks.models import Plan, PlanStatus
+from tasks.selectors import end_of_day
 from units.models import Unit
 
 
@@ -31,9 +30,7 @@ class ReportScope:
     @property
     def cutoff_at(self) -> datetime.datetime:
         """The last instant of the cut-off day, local time: what was done on that day counts."""
-        day_after = self.cutoff + datetime.timedelta(days=1)
-        midnight = timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
-        return midnight - datetime.timedelta(microseconds=1)
+        return end_of_day(self.cutoff)
 
     @property
     def label(self) -> str:
