@@ -130,6 +130,45 @@ def as_of(params):
 
 
 AS_OF = _p("as_of", OpenApiTypes.DATE, "Số liệu tính đến hết ngày này (quyết định và kỳ giải ngân).")
+PLAN_AS_OF = _p(
+    "as_of",
+    OpenApiTypes.DATE,
+    "Kế hoạch như đã áp dụng đến hết ngày này (ISO 8601, ví dụ 2026-01-20), theo các văn bản sửa đổi, "
+    "bổ sung đã ghi nhận đến lúc đó, như báo cáo chính thức đọc kế hoạch tại ngày chốt số liệu. "
+    "Không có: kế hoạch hiện hành.",
+)
+# Days outside these read as the first or the last of them: the plan stood the same before any
+# record and after the last (and the instant of a day is computed without overflowing).
+AS_OF_DAYS = (datetime.date(1900, 1, 1), datetime.date(9998, 12, 31))
+
+
+def plan_as_of(params):
+    """The `as_of` day and the instant the plan is read at (its last instant, local time), or None."""
+    from tasks.selectors import end_of_day
+
+    day = as_of(params)
+    if day is None:
+        return None
+    return day, end_of_day(min(max(day, AS_OF_DAYS[0]), AS_OF_DAYS[1]))
+
+
+REMOVED = _p(
+    "removed",
+    OpenApiTypes.BOOL,
+    "true: chỉ các tiểu nhiệm vụ đã bị bãi bỏ bởi văn bản sửa đổi, bổ sung (đến as_of, nếu có; để đồng "
+    "bộ, cùng changed_since); mặc định false: các tiểu nhiệm vụ đang áp dụng.",
+)
+
+
+def boolean(params, name):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    if raw.lower() in ("true", "1"):
+        return True
+    if raw.lower() in ("false", "0"):
+        return False
+    raise ValidationError({name: [_("Giá trị không hợp lệ; chọn true hoặc false.")]})
 
 
 ROLLUPS = ["section", "unit", "kind", "level"]

@@ -6,8 +6,8 @@ from django.db.models import DecimalField, OuterRef, Prefetch, Q, Subquery
 
 from evidence.models import Decision, Review
 from kpis.flag_selectors import flags_visible_to
-from kpis.models import KpiTarget, Period, ProgressReport, ReportStatus
-from tasks.models import Assignment, GeneralTask, Plan, Section, SubTask, readable_by
+from kpis.models import Kpi, KpiTarget, Period, ProgressReport, ReportStatus
+from tasks.models import Amendment, Assignment, GeneralTask, Plan, Section, SubTask, readable_by
 from units.models import Unit
 
 from .models import ApiClient
@@ -37,12 +37,27 @@ def plan_detail_queryset(client: ApiClient):
     return plans_for(client).prefetch_related(Prefetch("sections", sections))
 
 
+def amendments_in_force(plan_ids, *, at=None) -> dict[int, Amendment]:
+    """Per plan, the latest amendment recorded by `at` (every one when None): the version of the
+    plan read then (tasks.models.Amendment: read along the time an amendment was recorded)."""
+    rows = Amendment.objects.filter(plan_id__in=list(plan_ids))
+    if at is not None:
+        rows = rows.filter(recorded_at__lte=at)
+    found = {}
+    for amendment in rows.order_by("plan_id", "sequence"):
+        found[amendment.plan_id] = amendment
+    return found
+
+
 def subtask_list(client: ApiClient):
     targets = KpiTarget.objects.filter(confirmed=True).order_by("order", "pk")
+    kpis = Kpi.objects.order_by("order", "pk")  # as tasks.importing.history.subtask_facts reads them
     return (
         subtasks_for(client)
         .select_related("general_task__section")
-        .prefetch_related("kpis", Prefetch("kpis__targets", targets, to_attr="confirmed_targets"))
+        .prefetch_related(
+            Prefetch("kpis", kpis), Prefetch("kpis__targets", targets, to_attr="confirmed_targets")
+        )
     )
 
 

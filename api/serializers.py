@@ -25,6 +25,16 @@ class SectionSerializer(serializers.Serializer):
     general_tasks = GeneralTaskSerializer(many=True)
 
 
+class AmendmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sequence = serializers.IntegerField(help_text="Lần sửa đổi, bổ sung (1, 2, …).")
+    number = serializers.CharField(help_text="Số văn bản sửa đổi, bổ sung.")
+    date = serializers.DateField(help_text="Ngày văn bản.")
+    recorded_at = serializers.DateTimeField(
+        help_text="Thời điểm ghi nhận vào hệ thống (từ đó có hiệu lực ở đây)."
+    )
+
+
 class PlanSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField(help_text="Số, ký hiệu (có thể trống khi đang dự thảo).")
@@ -34,11 +44,28 @@ class PlanSerializer(serializers.Serializer):
     start_date = serializers.DateField(allow_null=True, source="effective_start")
     status = serializers.ChoiceField(choices=PlanStatus.choices)
     replaces = serializers.IntegerField(allow_null=True, source="replaces_id")
+    amendment = serializers.SerializerMethodField(
+        help_text="Văn bản sửa đổi, bổ sung gần nhất đã ghi nhận (đến as_of, nếu có); null: kế hoạch ban đầu."
+    )
     updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(AmendmentSerializer(allow_null=True))
+    def get_amendment(self, obj):
+        found = self.context.get("amendments", {}).get(obj.pk)
+        return AmendmentSerializer(found).data if found is not None else None
 
 
 class PlanDetailSerializer(PlanSerializer):
-    sections = SectionSerializer(many=True)
+    sections = SectionSerializer(
+        many=True, help_text="Các mục và nhiệm vụ tổng quát (như tại as_of, nếu có), theo thứ tự phụ lục."
+    )
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        outline = self.context.get("outline")
+        if outline is not None:
+            data["sections"] = SectionSerializer(outline, many=True).data
+        return data
 
 
 class TargetSerializer(serializers.Serializer):
@@ -50,7 +77,9 @@ class TargetSerializer(serializers.Serializer):
 
 
 class KpiSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(
+        allow_null=True, help_text="null: KPI như trước một văn bản sửa đổi đã thay nó (với as_of)."
+    )
     text = serializers.CharField()
     targets = TargetSerializer(many=True, source="confirmed_targets", help_text="Chỉ tiêu đã xác nhận.")
 
@@ -72,7 +101,42 @@ class SubTaskSerializer(serializers.Serializer):
     lead_names = serializers.ListField(child=serializers.CharField())
     co_names = serializers.ListField(child=serializers.CharField())
     kpis = KpiSerializer(many=True)
+    removed_at = serializers.DateTimeField(
+        source="closed_at",
+        allow_null=True,
+        help_text="Thời điểm bị bãi bỏ bởi văn bản sửa đổi, bổ sung; null: đang áp dụng (tại as_of, nếu có).",
+    )
     updated_at = serializers.DateTimeField()
+
+    # What an amendment may have changed, read from the sub-task as it stood (with as_of).
+    AS_OF_FIELDS = (
+        "code",
+        "title",
+        "output",
+        "deadline",
+        "deadline_text",
+        "ongoing",
+        "lead_names",
+        "co_names",
+    )
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        facts = self.context.get("facts", {}).get(obj.pk)
+        if facts is None:
+            return data
+        data.update({name: facts[name] for name in self.AS_OF_FIELDS})
+        data.update(
+            section=facts["section_id"],
+            section_code=facts["section_code"],
+            general_task=facts["general_task_id"],
+            general_task_code=facts["general_task_code"],
+        )
+        if not facts["closed"]:
+            data["removed_at"] = None
+        if [k["text"].strip() for k in data["kpis"]] != facts["kpi"]:
+            data["kpis"] = [{"id": None, "text": text, "targets": []} for text in facts["kpi"]]
+        return data
 
 
 def _state(obj, name, default=None):

@@ -15,6 +15,7 @@ from kpis.flags import flag_kinds
 from kpis.models import Status
 from nq57portal.replicas import replica_reads
 from tasks.models import AssignmentRole, PlanStatus
+from tasks.selectors import plan_outline_as_of, subtask_ids_as_of, subtasks_as_of
 
 from . import filters, selectors, serializers
 from .auth import ClientRateThrottle, ClientTokenAuthentication, HasScope, IsClient
@@ -67,22 +68,52 @@ class ReadOnlyViewSet(
 CHANGED = [filters.CHANGED_SINCE]
 
 
+class PlanAsOfMixin:
+    """`as_of`: the plan as it stood at the end of that day (tasks.selectors: the amendments recorded
+    by then, read back as the official report reads its cut-off)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        found = filters.plan_as_of(request.query_params)
+        self.as_of_at = found[1] if found else None
+
+
+def _items(args, kwargs) -> list:
+    return list(args[0]) if kwargs.get("many") else [args[0]]
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Kế hoạch",
         parameters=[
             *CHANGED,
             OpenApiParameter("status", str, enum=[PlanStatus.IN_FORCE, PlanStatus.CLOSED], required=False),
+            filters.PLAN_AS_OF,
         ],
     ),
-    retrieve=extend_schema(summary="Một kế hoạch với các mục và nhiệm vụ tổng quát"),
+    retrieve=extend_schema(
+        summary="Một kế hoạch với các mục và nhiệm vụ tổng quát (như tại một ngày, nếu có as_of)",
+        parameters=[filters.PLAN_AS_OF],
+    ),
 )
-class PlanViewSet(ReadOnlyViewSet):
+class PlanViewSet(PlanAsOfMixin, ReadOnlyViewSet):
     def get_serializer_class(self):
         return serializers.PlanDetailSerializer if self.action == "retrieve" else serializers.PlanSerializer
 
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            items = _items(args, kwargs)
+            context = self.get_serializer_context()
+            context["amendments"] = selectors.amendments_in_force([p.pk for p in items], at=self.as_of_at)
+            if self.action == "retrieve" and self.as_of_at is not None:
+                context["outline"] = plan_outline_as_of(plan=items[0], at=self.as_of_at)
+            kwargs["context"] = context
+        return super().get_serializer(*args, **kwargs)
+
     def get_queryset(self):
         if self.action == "retrieve":
+            if self.as_of_at is not None:
+                return selectors.plans_for(self.client)
             return selectors.plan_detail_queryset(self.client)
         qs = selectors.plans_for(self.client)
         params = self.request.query_params
@@ -96,17 +127,42 @@ class PlanViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Tiểu nhiệm vụ", parameters=[filters.PLAN, filters.UNIT, *CHANGED]),
-    retrieve=extend_schema(summary="Một tiểu nhiệm vụ"),
+    list=extend_schema(
+        summary="Tiểu nhiệm vụ (đang áp dụng, hoặc như tại một ngày với as_of)",
+        parameters=[filters.PLAN, filters.UNIT, *CHANGED, filters.PLAN_AS_OF, filters.REMOVED],
+    ),
+    retrieve=extend_schema(
+        summary="Một tiểu nhiệm vụ (như tại một ngày, nếu có as_of)", parameters=[filters.PLAN_AS_OF]
+    ),
 )
-class SubTaskViewSet(ReadOnlyViewSet):
+class SubTaskViewSet(PlanAsOfMixin, ReadOnlyViewSet):
+    """A sub-task an amendment removed is not listed as current (`removed=true` lists those); with
+    `as_of` the list is what was in force at the end of that day (with `removed=true`, what had been
+    removed by then), each sub-task as it read then (tasks.selectors.subtasks_as_of, the official
+    report's reading); by id, a sub-task not in force then answers 404."""
+
     serializer_class = serializers.SubTaskSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        if args and self.as_of_at is not None:
+            ids = [s.pk for s in _items(args, kwargs)]
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "facts": subtasks_as_of(ids=ids, at=self.as_of_at),
+            }
+        return super().get_serializer(*args, **kwargs)
 
     def get_queryset(self):
         qs = selectors.subtask_list(self.client)
         if self.action != "list":
+            if self.as_of_at is not None:
+                pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+                if pk is None or int(pk) > filters.LARGEST_ID:
+                    raise NotFound()
+                qs = qs.filter(pk__in=subtask_ids_as_of(rows=qs.filter(pk=pk), at=self.as_of_at))
             return qs
         params = self.request.query_params
+        removed = bool(filters.boolean(params, "removed"))
         plan = filters.plan_id(params, self.client)
         if plan:
             qs = qs.filter(plan_id=plan)
@@ -116,7 +172,9 @@ class SubTaskViewSet(ReadOnlyViewSet):
         since = filters.changed_since(params)
         if since:
             qs = qs.filter(updated_at__gte=since)
-        return qs
+        if self.as_of_at is not None:
+            return qs.filter(pk__in=subtask_ids_as_of(rows=qs, at=self.as_of_at, removed=removed))
+        return qs.filter(closed_at__isnull=not removed)
 
 
 STATUS_PARAM = OpenApiParameter("status", str, enum=Status.values, required=False, description="Trạng thái.")
