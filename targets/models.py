@@ -53,6 +53,8 @@ class Target(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("tạo lúc"))
+    # Last saved (its text, milestones, units…): what the API's changed_since reads.
+    updated_at = models.DateTimeField(_("cập nhật lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "order", "id"]

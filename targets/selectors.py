@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from budget.money import vn_number
 from tasks.models import Plan
@@ -38,11 +39,10 @@ def targets_of(plans, *, user=None, approved_by: datetime.datetime | None = None
 
 
 def reported(target: Target) -> list[Reported]:
-    return [
-        Reported(v.unit_id, v.period.end, v.value, v.numerator, v.denominator)
-        for v in getattr(target, "approved_values", None)
-        or target.values.filter(status=ValueStatus.APPROVED).select_related("period")
-    ]
+    values = getattr(target, "approved_values", None)
+    if values is None:  # not prefetched (an empty list is: a target without values costs no query)
+        values = target.values.filter(status=ValueStatus.APPROVED).select_related("period")
+    return [Reported(v.unit_id, v.period.end, v.value, v.numerator, v.denominator) for v in values]
 
 
 def baseline(target: Target) -> Point:
@@ -79,6 +79,14 @@ def with_standing(targets, today: datetime.date) -> list[Target]:
         target.state, target.points = standing(target, today)
         out.append(target)
     return out
+
+
+def approved_values(*, plans):
+    """The values that count (approved), of the targets of `plans` (ids or Plans), with their target,
+    unit and period: what the targets' figures are made of."""
+    return TargetValue.objects.filter(
+        status=ValueStatus.APPROVED, target__plan_id__in=[getattr(p, "pk", p) for p in plans]
+    ).select_related("target", "unit", "period")
 
 
 def pending_values(*, plans=None):
@@ -173,6 +181,26 @@ def report_sentence(row: dict) -> str:
 # The dashboards ----------------------------------------------------------------------------------
 
 
+STANDINGS = ("none", "reached", "behind", "on_track")
+STANDING_WORDS = {
+    "none": gettext_noop("Chưa có số liệu"),
+    "reached": gettext_noop("Đạt mốc"),
+    "behind": gettext_noop("Chậm so với lộ trình"),
+    "on_track": gettext_noop("Đúng lộ trình"),
+}
+
+
+def standing_of(state) -> str:
+    """Where a target stands (one of STANDINGS) from its trajectory (None: no milestone): no approved
+    value yet, the milestone in force reached, behind its line, or on it. The dashboards' card and
+    the API say the same."""
+    if state is None or state.achieved is None:
+        return "none"
+    if state.reached:
+        return "reached"
+    return "behind" if state.behind else "on_track"
+
+
 def _month_end(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
 
@@ -200,14 +228,8 @@ def dashboard_targets(scope) -> dict | None:
         state = target.state
         got = state.achieved if state else None
         goal = state.goal if state else None
-        if got is None:
-            standing, words = "none", gettext("Chưa có số liệu")
-        elif state.reached:
-            standing, words = "reached", gettext("Đạt mốc")
-        elif state.behind:
-            standing, words = "behind", gettext("Chậm so với lộ trình")
-        else:
-            standing, words = "on_track", gettext("Đúng lộ trình")
+        standing = standing_of(state)
+        words = gettext(STANDING_WORDS[standing])
         rows.append(
             {
                 "url": reverse("targets:detail", args=[target.pk]),

@@ -142,6 +142,7 @@ def target_save(
     target.group = (group or "").strip()
     if order is not None:
         target.order = order
+    target.updated_at = now
     target.full_clean(exclude=["units", "plan"])
     target.save()
     target.units.set(units)

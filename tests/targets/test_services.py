@@ -141,11 +141,14 @@ def test_only_approved_values_count_and_the_report_states_them(world):
     assert by_code["1.1.5"].state.achieved.value == D("62.6214")
     assert by_code["1.1.5"].state.behind  # the line stands near 64,7% on 30/9
     assert by_code["1.2.1"].state.achieved.value == D(2)  # per period: 1 + 1
-    rows = report_rows([world.plan], datetime.date(2025, 9, 30))
+    # Approved on 15/10: a report of 30/9 made after that (the values approved by `at`).
+    rows = report_rows([world.plan], datetime.date(2025, 9, 30), at=NOW)
     assert report_sentence(rows[0]) == (
         "- Có ≥ 80% dịch vụ công trực tuyến toàn trình trên tổng số thủ tục hành chính đủ điều kiện: "
         "tính đến ngày 30/9/2025 đạt 62,62% (1.290/2.060), chưa đạt chỉ tiêu (≥ 80% trước ngày 01/01/2026)."
     )
     assert rows[1]["value"] == "2 cơ chế chính sách" and rows[1]["verdict"] == "chưa đạt chỉ tiêu"
     # As of August only August's share counts.
-    assert report_rows([world.plan], datetime.date(2025, 8, 31))[0]["value"].startswith("58,25%")
+    assert report_rows([world.plan], datetime.date(2025, 8, 31), at=NOW)[0]["value"].startswith("58,25%")
+    # By its own cut-off nothing was approved yet: the report says so rather than count later approvals.
+    assert report_rows([world.plan], datetime.date(2025, 9, 30))[0]["value"] == ""
