@@ -142,8 +142,8 @@ PLAN_AS_OF = _p(
 AS_OF_DAYS = (datetime.date(1900, 1, 1), datetime.date(9998, 12, 31))
 
 
-def plan_as_of(params):
-    """The `as_of` day and the instant the plan is read at (its last instant, local time), or None."""
+def as_of_day_end(params):
+    """The `as_of` day and the instant things are read at (its last instant, local time), or None."""
     from tasks.selectors import end_of_day
 
     day = as_of(params)
@@ -180,4 +180,22 @@ def rollup_by(params) -> str:
         raise ValidationError(
             {"by": [_("Bắt buộc; chọn một trong: %(values)s.") % {"values": ", ".join(ROLLUPS)}]}
         )
+    return value
+
+
+TARGET = _p("target", OpenApiTypes.INT, "Mã (id) chỉ tiêu.")
+TARGET_UNIT = _p("unit", OpenApiTypes.INT, "Mã (id) đơn vị chịu trách nhiệm.")
+TARGET_AS_OF = _p(
+    "as_of",
+    OpenApiTypes.DATE,
+    "Kết quả như tại hết ngày này (ISO 8601): số liệu của các kỳ kết thúc đến ngày đó, được công nhận đến "
+    "hết ngày đó, như báo cáo chính thức tại ngày chốt số liệu; mặc định: hôm nay.",
+)
+
+
+def target_id(params, targets):
+    """A `target` filter naming one of `targets` (what the client may read), else 404."""
+    value = _int(params, "target")
+    if value is not None and not targets.filter(pk=value).exists():
+        raise NotFound()
     return value

@@ -33,7 +33,7 @@ class ClientApiSchema(AutoSchema):
         return bodies
 
 
-ID_PARAMETERS = {"id", "pk", "plan", "period", "unit"}
+ID_PARAMETERS = {"id", "pk", "plan", "period", "unit", "target"}
 
 
 def ids_are_positive(result, generator, request, public):

@@ -135,3 +135,30 @@ def changed_since_q(since, *fields) -> Q:
     for name in fields:
         q |= Q(**{f"{name}__gte": since})
     return q
+
+
+def target_plan_ids(client: ApiClient) -> list[int]:
+    """The plans whose targets a client reads: as the targets pages, whoever may read the plan
+    (targets.selectors.targets_of); drafts never."""
+    return list(Plan.objects.filter(Plan.visible_to(client)).values_list("pk", flat=True))
+
+
+def target_list(client: ApiClient, *, plan=None, approved_by=None):
+    """The targets (targets.selectors.targets_of: milestones, units, values approved by `approved_by`
+    when given); a unit client, the targets its unit is responsible for."""
+    from targets.selectors import targets_of
+
+    rows = targets_of([plan] if plan else target_plan_ids(client), user=client, approved_by=approved_by)
+    if client.unit_id is not None:
+        rows = rows.filter(units=client.unit_id)
+    return rows
+
+
+def target_value_list(client: ApiClient, *, plan=None):
+    """Approved values only (targets.selectors.approved_values); a unit client, its own unit's."""
+    from targets.selectors import approved_values
+
+    rows = approved_values(plans=[plan] if plan else target_plan_ids(client))
+    if client.unit_id is not None:
+        rows = rows.filter(unit_id=client.unit_id)
+    return rows

@@ -7,6 +7,7 @@ from budget.models import BudgetLevel, SpendingKind
 from budget.money import share
 from kpis.flags import flag_kinds
 from kpis.models import Measure, Status
+from targets.models import Accumulation, TargetDirection
 from tasks.models import AssignmentRole, PlanStatus
 
 
@@ -360,3 +361,146 @@ class BudgetRollupSerializer(serializers.Serializer):
     as_of = serializers.DateField(allow_null=True)
     totals = BudgetFigureSerializer()
     rows = BudgetRollupRowSerializer(many=True)
+
+
+# --- plan targets (targets app) ---------------------------------------------------------------------
+
+TARGET_VALUE = {"max_digits": 24, "decimal_places": 4, "coerce_to_string": False}
+
+
+class MilestoneSerializer(serializers.Serializer):
+    value = serializers.DecimalField(**TARGET_VALUE)
+    due_date = serializers.DateField()
+
+
+class MilestoneStateSerializer(MilestoneSerializer):
+    due_date = serializers.DateField(source="day")
+    reached = serializers.BooleanField(
+        help_text="Đạt (mốc đã qua: giá trị đến thời hạn; chưa tới: giá trị hiện tại)."
+    )
+    passed = serializers.BooleanField(help_text="Thời hạn đã qua tại ngày đọc.")
+
+
+class TargetUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class BaselineSerializer(serializers.Serializer):
+    value = serializers.DecimalField(**TARGET_VALUE)
+    date = serializers.DateField()
+
+
+class TargetStandingSerializer(serializers.Serializer):
+    as_of = serializers.DateField(
+        help_text="Ngày đọc: các kỳ kết thúc đến ngày này, số liệu được công nhận đến hết ngày này."
+    )
+    state = serializers.ChoiceField(
+        choices=[(s, s) for s in ("none", "reached", "behind", "on_track")],
+        help_text="none: chưa có số liệu; reached: đạt mốc; behind: chậm so với lộ trình; on_track: đúng lộ trình.",
+    )
+    value = serializers.DecimalField(allow_null=True, help_text="Giá trị đạt được.", **TARGET_VALUE)
+    numerator = serializers.DecimalField(
+        allow_null=True, help_text="Tổng tử số (chỉ tiêu tỷ lệ).", **TARGET_VALUE
+    )
+    denominator = serializers.DecimalField(
+        allow_null=True, help_text="Tổng mẫu số (chỉ tiêu tỷ lệ).", **TARGET_VALUE
+    )
+    value_as_of = serializers.DateField(allow_null=True, help_text="Ngày cuối của kỳ gần nhất được tính.")
+    expected = serializers.DecimalField(
+        allow_null=True,
+        help_text="Giá trị trên lộ trình vào ngày đó (từ giá trị nền qua các mốc).",
+        **TARGET_VALUE,
+    )
+    behind = serializers.BooleanField(help_text="Chậm so với lộ trình.")
+    reached = serializers.BooleanField(help_text="Mốc đang áp dụng (mốc kế tiếp, hoặc mốc cuối) đã đạt.")
+    goal = MilestoneStateSerializer(allow_null=True, help_text="Mốc đang áp dụng.")
+    milestones = MilestoneStateSerializer(many=True)
+
+
+def target_standing(target, as_of) -> dict:
+    """The standing of a target read by targets.selectors.with_standing (`.state`), as the API says it."""
+    from targets.selectors import standing_of
+
+    state = target.state
+    got = state.achieved if state else None
+    return {
+        "as_of": as_of,
+        "state": standing_of(state),
+        "value": got.value if got else None,
+        "numerator": got.numerator if got else None,
+        "denominator": got.denominator if got else None,
+        "value_as_of": got.as_of if got else None,
+        "expected": state.expected if state else None,
+        "behind": bool(state and state.behind),
+        "reached": bool(state and state.reached),
+        "goal": state.goal if state else None,
+        "milestones": state.milestones if state else [],
+    }
+
+
+class PlanTargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    code = serializers.CharField()
+    group = serializers.CharField(help_text="Nhóm mục tiêu.")
+    text = serializers.CharField(help_text="Chỉ tiêu (nguyên văn).")
+    measure = serializers.CharField(help_text="Đơn vị tính ('%' cho tỷ lệ).")
+    is_share = serializers.BooleanField(help_text="Tỷ lệ (%) tính từ tử số và mẫu số.")
+    direction = serializers.ChoiceField(choices=TargetDirection.choices)
+    accumulation = serializers.ChoiceField(
+        choices=Accumulation.choices,
+        help_text="cumulative: mỗi kỳ báo mức đạt được đến cuối kỳ; per_period: số phát sinh trong kỳ, cộng dồn.",
+    )
+    baseline = serializers.SerializerMethodField(help_text="Giá trị nền và ngày của nó (null nếu không có).")
+    milestones = MilestoneSerializer(many=True, source="milestones.all")
+    units = TargetUnitSerializer(many=True, source="units.all", help_text="Đơn vị chịu trách nhiệm.")
+    data_source = serializers.CharField(help_text="Nguồn số liệu.")
+    order = serializers.IntegerField()
+    standing = serializers.SerializerMethodField(
+        help_text="Kết quả và vị trí so với lộ trình (như bảng điều hành và báo cáo chính thức)."
+    )
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(BaselineSerializer(allow_null=True))
+    def get_baseline(self, obj):
+        if obj.baseline_date is None:
+            return None
+        return BaselineSerializer({"value": obj.baseline_value, "date": obj.baseline_date}).data
+
+    @extend_schema_field(TargetStandingSerializer)
+    def get_standing(self, obj):
+        return TargetStandingSerializer(target_standing(obj, self.context["as_of"])).data
+
+
+class TargetValueTextsSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="Ghi chú, cách tính của đơn vị.")
+    review_note = serializers.CharField(source="reason_text", help_text="Ý kiến của người thẩm định.")
+
+
+class TargetValueSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    target = serializers.IntegerField(source="target_id")
+    plan = serializers.IntegerField(source="target.plan_id")
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField(source="unit.name")
+    period = serializers.IntegerField(source="period_id")
+    period_label = serializers.CharField(source="period.label")
+    period_end = serializers.DateField(source="period.end")
+    value = serializers.DecimalField(**TARGET_VALUE)
+    numerator = serializers.DecimalField(allow_null=True, **TARGET_VALUE)
+    denominator = serializers.DecimalField(allow_null=True, **TARGET_VALUE)
+    version = serializers.IntegerField(help_text="Lần báo cáo (báo cáo lại tăng lên).")
+    status = serializers.ChoiceField(
+        choices=[("approved", "approved")], help_text="Chỉ số liệu đã được công nhận."
+    )
+    reported_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(help_text="Thời điểm được công nhận.")
+    texts = serializers.SerializerMethodField(help_text="Chỉ với phạm vi 'texts'; null nếu không có.")
+
+    @extend_schema_field(TargetValueTextsSerializer(allow_null=True))
+    def get_texts(self, obj):
+        if not self.context.get("texts"):
+            return None
+        return TargetValueTextsSerializer(obj).data

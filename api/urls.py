@@ -14,6 +14,8 @@ router.register("progress-reports", views.ProgressReportViewSet, basename="progr
 router.register("red-flags", views.RedFlagViewSet, basename="red-flag")
 router.register("periods", views.PeriodViewSet, basename="period")
 router.register("units", views.UnitViewSet, basename="unit")
+router.register("targets", views.TargetViewSet, basename="target")
+router.register("target-values", views.TargetValueViewSet, basename="target-value")
 router.register("budget/lines", views.BudgetLineViewSet, basename="budget-line")
 router.register("budget/disbursements", views.DisbursementViewSet, basename="disbursement")
 

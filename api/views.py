@@ -1,7 +1,7 @@
 """The read API, version 1. Every endpoint: a client token, the client's scopes (404 outside them),
 its rate, an audit row per request; lists paged by cursor."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -14,6 +14,8 @@ from budget.selectors import rollup, totals
 from kpis.flags import flag_kinds
 from kpis.models import Status
 from nq57portal.replicas import replica_reads
+from targets.models import TargetValue
+from targets.selectors import with_standing
 from tasks.models import AssignmentRole, PlanStatus
 from tasks.selectors import plan_outline_as_of, subtask_ids_as_of, subtasks_as_of
 
@@ -74,7 +76,7 @@ class PlanAsOfMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        found = filters.plan_as_of(request.query_params)
+        found = filters.as_of_day_end(request.query_params)
         self.as_of_at = found[1] if found else None
 
 
@@ -363,6 +365,88 @@ class NotFoundView(ClientApiMixin, APIView):
         raise NotFound()
 
     post = put = patch = delete = get
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Chỉ tiêu của kế hoạch và kết quả thực hiện (như bảng điều hành và báo cáo chính thức)",
+        parameters=[filters.PLAN, filters.TARGET_UNIT, *CHANGED, filters.TARGET_AS_OF],
+    ),
+    retrieve=extend_schema(summary="Một chỉ tiêu và kết quả thực hiện", parameters=[filters.TARGET_AS_OF]),
+)
+class TargetViewSet(ReadOnlyViewSet):
+    """A plan's targets (targets app): measure, direction, baseline, milestones, responsible units,
+    data source, and where each stands on a day — read by the targets app's own selectors
+    (targets_of, with_standing, standing_of), as its pages, the dashboards and the official report.
+    A unit client reads the targets its unit is responsible for."""
+
+    serializer_class = serializers.PlanTargetSerializer
+
+    def initial(self, request, *args, **kwargs):
+        # As the official report at its cut-off: the periods ended by the day, the values approved
+        # by its end (a value approved later is not in the figures of that day).
+        super().initial(request, *args, **kwargs)
+        found = filters.as_of_day_end(request.query_params)
+        self.standing_day, self.approved_by = found if found else (timezone.localdate(), None)
+
+    def get_serializer(self, *args, **kwargs):
+        if args:
+            with_standing(_items(args, kwargs), self.standing_day)
+            kwargs["context"] = {**self.get_serializer_context(), "as_of": self.standing_day}
+        return super().get_serializer(*args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        if self.action != "list":
+            return selectors.target_list(self.client, approved_by=self.approved_by)
+        plan = filters.plan_id(params, self.client)
+        qs = selectors.target_list(self.client, plan=plan, approved_by=self.approved_by)
+        unit = filters.unit_id(params, self.client)
+        if unit:
+            qs = qs.filter(units=unit)
+        since = filters.changed_since(params)
+        if since:
+            changed = TargetValue.objects.filter(target=OuterRef("pk")).filter(
+                Q(reported_at__gte=since) | Q(decided_at__gte=since)
+            )
+            qs = qs.filter(Q(updated_at__gte=since) | Q(created_at__gte=since) | Exists(changed))
+        return qs
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Số liệu chỉ tiêu đã được công nhận, theo đơn vị và kỳ",
+        parameters=[filters.PLAN, filters.TARGET, filters.UNIT, filters.PERIOD, *CHANGED],
+    ),
+    retrieve=extend_schema(summary="Một số liệu chỉ tiêu đã được công nhận"),
+)
+class TargetValueViewSet(ReadOnlyViewSet):
+    """The values responsible units reported, once a reviewer approved them (only those count); the
+    unit's note and the reviewer's words only with the texts scope; a unit client, its own values."""
+
+    serializer_class = serializers.TargetValueSerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "texts": self.client.has_scope(Scope.TEXTS)}
+
+    def get_queryset(self):
+        params = self.request.query_params
+        if self.action != "list":
+            return selectors.target_value_list(self.client)
+        qs = selectors.target_value_list(self.client, plan=filters.plan_id(params, self.client))
+        target = filters.target_id(params, selectors.target_list(self.client))
+        if target:
+            qs = qs.filter(target_id=target)
+        unit = filters.unit_id(params, self.client)
+        if unit:
+            qs = qs.filter(unit_id=unit)
+        period = filters.period(params, self.client)
+        if period:
+            qs = qs.filter(period=period)
+        since = filters.changed_since(params)
+        if since:
+            qs = qs.filter(Q(reported_at__gte=since) | Q(decided_at__gte=since))
+        return qs
 
 
 BUDGET_FILTERS = [filters.PLAN, filters.UNIT, filters.YEAR]

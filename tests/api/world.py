@@ -1,4 +1,5 @@
-"""A small plan read through the API: two units leading one sub-task each, a report, a flag, a draft plan."""
+"""A small plan read through the API: two units leading one sub-task each, a report, a flag, a draft plan,
+a sub-task an amendment removed, a target with an approved value and one waiting for review."""
 
 import datetime
 from dataclasses import dataclass
@@ -8,7 +9,8 @@ from django.utils import timezone
 
 from kpis.flags import RedFlag
 from kpis.models import AssignmentState, KpiTarget, Period, PeriodKind, ProgressReport, ReportStatus, Status
-from tasks.models import AssignmentRole, PlanStatus
+from targets.models import Milestone, Target, TargetValue, ValueStatus
+from tasks.models import AssignmentRole, PlanStatus, SubTask
 from tests.factories import (
     AssignmentFactory,
     KpiFactory,
@@ -34,6 +36,7 @@ class World:
     report_b: object
     flag_b: object
     period: object
+    target: object
 
 
 def api_world() -> World:
@@ -92,4 +95,34 @@ def api_world() -> World:
         message_vi="Quá hạn 330 ngày",
         raised_at=NOW,
     )
-    return World(plan, draft, unit_a, unit_b, lead_a, lead_b, reports[0], reports[1], flag_b, period)
+    removed = SubTaskFactory(general_task=task_a.general_task, plan=plan, title="Lập đề án (đã bãi bỏ)")
+    SubTask.objects.filter(pk=removed.pk).update(closed_at=NOW)
+    target = Target.objects.create(
+        plan=plan,
+        code="1.1.5",
+        text="Có ≥ 80% dịch vụ công trực tuyến toàn trình",
+        measure="%",
+        is_share=True,
+        baseline_value=Decimal(20),
+        baseline_date=datetime.date(2025, 1, 1),
+        data_source="Cổng Dịch vụ công quốc gia",
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    target.units.set([unit_a, unit_b])
+    Milestone.objects.create(target=target, value=Decimal(80), due_date=datetime.date(2026, 12, 31))
+    for unit, status in ((unit_a, ValueStatus.APPROVED), (unit_b, ValueStatus.SUBMITTED)):
+        TargetValue.objects.create(
+            target=target,
+            unit=unit,
+            period=period,
+            value=Decimal("62.5"),
+            numerator=Decimal(125),
+            denominator=Decimal(200),
+            note="125/200 thủ tục",
+            status=status,
+            reported_by=staff,
+            reported_at=NOW,
+            decided_at=NOW if status == ValueStatus.APPROVED else None,
+        )
+    return World(plan, draft, unit_a, unit_b, lead_a, lead_b, reports[0], reports[1], flag_b, period, target)
