@@ -4,7 +4,8 @@
     .venv/bin/python bench/api.py [--build] [--profile province] [--samples 15] [--page-size 100]
 
 1. (--build, or when the database has no plan) `generate_scale_data --profile <profile> --replace`,
-   then the dashboards' summary rows (the figures endpoint reads them);
+   then the dashboards' summary rows (the figures endpoint reads them); when it has no target, ten
+   per plan in force with an approved value from three lead units each month (_targets);
 2. a province client with both scopes and a unit client are created (tokens kept only here);
 3. each endpoint is called --samples times through Django's own WSGI handler in this process, with
    the production settings (DEBUG off): every request authenticates its token, is counted against
@@ -63,6 +64,7 @@ def prepare(args):
     from api.models import ApiClient, Scope
     from api.services import client_create
     from reports.dashboard.summary import summary_refresh
+    from targets.models import Target
     from tasks.models import Assignment, AssignmentRole, Plan, PlanStatus
     from units.models import Role, User
 
@@ -82,6 +84,8 @@ def prepare(args):
         for table in (
             "tasks_plan",
             "tasks_subtask",
+            "targets_target",
+            "targets_targetvalue",
             "tasks_assignment",
             "kpis_progressreport",
             "kpis_redflag",
@@ -89,6 +93,13 @@ def prepare(args):
             cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
             counts.append(f"{table} {cursor.fetchone()[0]:,}")
     say("Data: " + ", ".join(counts))
+
+    if not Target.objects.exists():
+        started = time.perf_counter()
+        made = _targets(now=timezone.now())
+        say(
+            f"Targets: {made[0]:,} targets, {made[1]:,} approved values, in {time.perf_counter() - started:.1f} s"
+        )
 
     ApiClient.objects.filter(name__startswith="bench ").delete()
     actor = User.objects.filter(roles__role=Role.SECRETARIAT).first() or User.objects.first()
@@ -127,7 +138,68 @@ def prepare(args):
         "unit": unit_token,
         "plan": plan.pk,
         "period": period.pk if period else None,
+        # A day in the plan's life: the sub-tasks as they stood then (subtasks_as_of, as the report)
+        "as_of": (period.cutoff if period else timezone.localdate()).isoformat(),
     }
+
+
+def _targets(*, now, per_plan=10, units_each=3):
+    """The scale data have no targets: per plan in force, `per_plan` targets (every second a share),
+    each with two milestones and `units_each` of the plan's lead units responsible, and an approved
+    value from each of them for every monthly period begun (written directly: a benchmark's data,
+    not a unit's report)."""
+    import datetime
+    from decimal import Decimal
+
+    from kpis.models import Period, PeriodKind
+    from targets.models import Milestone, Target, TargetValue, ValueStatus
+    from tasks.models import Assignment, AssignmentRole, Plan, PlanStatus
+    from units.models import User
+
+    actor = User.objects.order_by("pk").first()
+    targets = values = 0
+    for plan in Plan.objects.filter(status=PlanStatus.IN_FORCE).order_by("pk"):
+        units = list(
+            Assignment.objects.filter(subtask__plan=plan, role=AssignmentRole.LEAD)
+            .order_by("unit_id")
+            .values_list("unit_id", flat=True)
+            .distinct()[:units_each]
+        )
+        periods = list(
+            Period.objects.filter(plan=plan, kind=PeriodKind.MONTHLY, start__lte=now.date()).order_by("start")
+        )
+        start = plan.effective_start or datetime.date(now.year, 1, 1)
+        for n in range(per_plan):
+            share = n % 2 == 0
+            target = Target.objects.create(
+                plan=plan, code=f"B.{n + 1}", text=f"Chỉ tiêu thử {n + 1}", measure="%" if share else "sản phẩm",
+                is_share=share, accumulation="cumulative" if share else "per_period",
+                baseline_value=Decimal(10), baseline_date=start, order=n, created_at=now, updated_at=now,
+            )  # fmt: skip
+            target.units.set(units)
+            Milestone.objects.bulk_create(
+                [
+                    Milestone(target=target, value=Decimal(60 if share else 20), due_date=start + datetime.timedelta(days=365)),
+                    Milestone(target=target, value=Decimal(100 if share else 40), due_date=start + datetime.timedelta(days=3 * 365)),
+                ]
+            )  # fmt: skip
+            rows = []
+            for m, period in enumerate(periods):
+                for unit in units:
+                    denominator = Decimal(200)
+                    numerator = Decimal(min(200, 20 + 6 * m + unit % 7))
+                    rows.append(
+                        TargetValue(
+                            target=target, unit_id=unit, period=period,
+                            value=(numerator * 100 / denominator) if share else Decimal(1 + (m + unit) % 2),
+                            numerator=numerator if share else None, denominator=denominator if share else None,
+                            status=ValueStatus.APPROVED, reported_by=actor, reported_at=now, reviewer=actor, decided_at=now,
+                        )
+                    )  # fmt: skip
+            TargetValue.objects.bulk_create(rows, batch_size=2000)
+            targets += 1
+            values += len(rows)
+    return targets, values
 
 
 def measure(args, config):
@@ -158,11 +230,15 @@ def measure(args, config):
         return current
 
     plan, period, size = config["plan"], config["period"], f"page_size={args.page_size}"
+    as_of = config["as_of"]
     province, unit = config["province"], config["unit"]
     endpoints = [
         ("plans", province, "/api/v1/plans/", ""),
         ("plan detail", province, f"/api/v1/plans/{plan}/", ""),
         ("subtasks ?plan", province, "/api/v1/subtasks/", f"plan={plan}&{size}"),
+        ("subtasks ?plan&as_of", province, "/api/v1/subtasks/", f"plan={plan}&as_of={as_of}&{size}"),
+        ("subtasks ?as_of", province, "/api/v1/subtasks/", f"as_of={as_of}&{size}"),
+        ("plan detail ?as_of", province, f"/api/v1/plans/{plan}/", f"as_of={as_of}"),
         ("assignments", province, "/api/v1/assignments/", size),
         (
             "assignments ?plan&status",
@@ -183,13 +259,24 @@ def measure(args, config):
         ("units", province, "/api/v1/units/", size),
         ("figures/units", province, "/api/v1/figures/units/", ""),
         ("figures/units ?plan&period", province, "/api/v1/figures/units/", f"plan={plan}&period={period}"),
+        ("targets ?plan", province, "/api/v1/targets/", f"plan={plan}&{size}"),
+        ("targets", province, "/api/v1/targets/", size),
+        ("target-values", province, "/api/v1/target-values/", size),
         ("budget/rollups ?by=unit", province, "/api/v1/budget/rollups/", "by=unit"),
         ("budget/lines", province, "/api/v1/budget/lines/", size),
         ("unit: assignments", unit, "/api/v1/assignments/", size),
         ("unit: progress-reports", unit, "/api/v1/progress-reports/", size),
         ("unit: figures/units", unit, "/api/v1/figures/units/", ""),
+        ("unit: targets", unit, "/api/v1/targets/", size),
     ]
-    lists = {"assignments", "progress-reports", "red-flags ?open", "subtasks ?plan"}
+    lists = {
+        "assignments",
+        "progress-reports",
+        "red-flags ?open",
+        "subtasks ?plan",
+        "subtasks ?as_of",
+        "target-values",
+    }
     say("")
     say(f"{'endpoint':32} {'status':>6} {'rows':>5} {'KB':>6} {'queries':>7} {'median ms':>9} {'max ms':>7}")
     for name, token, path, query in endpoints:
