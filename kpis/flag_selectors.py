@@ -8,7 +8,7 @@ rolls up as 1.
 
 from collections import defaultdict
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, QuerySet, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from tasks.models import Plan, SubTask, readable_by
@@ -28,21 +28,43 @@ ROLLUPS = {
 
 
 def flags_visible_to(user) -> QuerySet:
-    """Flags the user may read: those of the assignments the user may read (tasks.models.readable_by)."""
-    return RedFlag.objects.filter(readable_by(user, via="assignment__"))
+    """Flags the user may read: those of the assignments the user may read (tasks.models.readable_by),
+    and those of the targets: the roles that read everything, in plans they may see; unit staff and
+    heads, the targets their unit is responsible for."""
+    return RedFlag.objects.filter(
+        (Q(assignment__isnull=False) & readable_by(user, via="assignment__"))
+        | Q(target_id__in=_targets_readable_by(user))
+    )
 
 
-def flag_list(*, user, subtask_id=None, unit_id=None, plan_id=None, kind=None, include_resolved=False):
+def _targets_readable_by(user) -> QuerySet:
+    from targets.models import Target
+
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return Target.objects.none().values("pk")
+    targets = Target.objects.filter(Plan.visible_to(user, via="plan__"))
+    if user.reads_everything:
+        return targets.values("pk")
+    if not user.is_unit_member:
+        return Target.objects.none().values("pk")
+    return targets.filter(units=user.unit_id).values("pk")
+
+
+def flag_list(
+    *, user, subtask_id=None, unit_id=None, plan_id=None, kind=None, include_resolved=False, target_id=None
+):
     """Flags with what their rows show (one query; `live_actual` keeps a lagging message current)."""
     qs = flags_visible_to(user).select_related(
-        "unit", "subtask", "period", "acknowledgement__acknowledged_by", "escalation"
+        "unit", "subtask", "target", "period", "acknowledgement__acknowledged_by", "escalation"
     )
     if subtask_id:
         qs = qs.filter(subtask_id=subtask_id)
+    if target_id:
+        qs = qs.filter(target_id=target_id)
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
     if plan_id:
-        qs = qs.filter(subtask__plan_id=plan_id)
+        qs = qs.filter(Q(subtask__plan_id=plan_id) | Q(target__plan_id=plan_id))
     if kind in RULES:
         qs = qs.filter(kind=kind)
     if not include_resolved:
@@ -62,6 +84,9 @@ def open_flag_counts(*, by: str, ids=None, queryset: QuerySet | None = None) -> 
     for "group_assignment". One query."""
     fields = ROLLUPS[by]
     qs = (queryset if queryset is not None else RedFlag.objects.all()).topmost()
+    if by == "plan":  # a target's flag is its plan's too
+        qs = qs.annotate(flag_plan_id=Coalesce("subtask__plan_id", "target__plan_id"))
+        fields = ("flag_plan_id",)
     if ids is not None:
         qs = qs.filter(**{f"{fields[-1]}__in": list(ids)})
     if by in ("group", "group_assignment"):
@@ -89,7 +114,7 @@ def flag_picture() -> dict:
     """How far the open flags keep the promise of one picture per assignment (issue 17): open
     flags, flagged assignments, open flags per flagged assignment, and assignments overdue and
     lagging at once (never, lagging ending where overdue begins). Three queries."""
-    open_flags = RedFlag.objects.open()
+    open_flags = RedFlag.objects.open().filter(assignment__isnull=False)  # a target's are not an assignment's
     count = open_flags.count()
     flagged = open_flags.order_by().values("assignment_id").distinct().count()
     lagging = open_flags.filter(assignment_id=OuterRef("assignment_id"), kind=FlagKind.LAGGING)
@@ -116,3 +141,14 @@ def unit_name(unit_id: int):
 
 def subtask_title(subtask_id: int):
     return SubTask.objects.filter(pk=subtask_id).only("pk", "code", "title", "plan_id").first()
+
+
+def target_heading(user, target_id: int):
+    """The target a flag list is narrowed to, when the user may read it (its code and text in the heading)."""
+    from targets.models import Target
+
+    return (
+        Target.objects.filter(pk=target_id, pk__in=_targets_readable_by(user))
+        .only("pk", "code", "text")
+        .first()
+    )

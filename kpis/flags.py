@@ -4,8 +4,9 @@ A flag is an event row, like healthchecks' Flip: it is never updated except to b
 the history of a lead assignment's flags stays. At most one flag of a kind is open per
 assignment (a partial unique constraint), which is what lets two sweeps run at once.
 
-Each kind of flag is one `FlagRule` in `RULES` below: its condition (a queryset over the lead
-assignments, kpis.flag_conditions), the figures it keeps (`numbers`), its message, its severity,
+Each kind of flag is one `FlagRule` in `RULES` below: what it is about (a lead assignment, or a plan's
+target and one of its responsible units), its condition (a queryset over the lead assignments,
+kpis.flag_conditions; for a target, the rows of targets.selectors), the figures it keeps (`numbers`), its message, its severity,
 whether it is about one reporting period, whether raising it is announced. The sweep, the flag
 pages, the dashboards, the notices and the official report read the kinds from here, most
 severe first; a new kind is one more entry (and the migration of the dashboard's count columns).
@@ -30,6 +31,14 @@ class FlagKind(models.TextChoices):
     LAGGING = "lagging", _("Chậm tiến độ")
     QUALITY = "quality", _("Bị trả lại")
     NO_REPORT = "no_report", _("Không báo cáo")
+    TARGET_BEHIND = "target_behind", _("Chỉ tiêu chậm lộ trình")
+
+
+class FlagSubject:
+    """What a kind of flag is about (FlagRule.subject)."""
+
+    ASSIGNMENT = "assignment"
+    TARGET = "target"
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,10 @@ class FlagRule:
     # already announced is not announced again (resolved and raised anew after a plan's dates or
     # periods were corrected, it is the same alarm).
     episode: Callable = lambda row, period: ""
+    # About a lead assignment, or about a target and one of its responsible units (the condition
+    # then returns rows {"target_id", "unit_id", …its fields}, computed as the target pages compute
+    # where a target stands).
+    subject: str = FlagSubject.ASSIGNMENT
 
     def conditions(self, today, ids=None):
         condition = import_string(self.condition) if isinstance(self.condition, str) else self.condition
@@ -87,6 +100,16 @@ def flag_rules() -> list[FlagRule]:
 
 def flag_kinds() -> list[str]:
     return [r.kind for r in flag_rules()]
+
+
+def task_kinds() -> list[str]:
+    """The kinds about a lead assignment: the dashboard's per-assignment count columns."""
+    return [r.kind for r in flag_rules() if r.subject == FlagSubject.ASSIGNMENT]
+
+
+def target_kinds() -> list[str]:
+    """The kinds about a target and one of its responsible units."""
+    return [r.kind for r in flag_rules() if r.subject == FlagSubject.TARGET]
 
 
 def acknowledged_kinds() -> list[str]:
@@ -137,13 +160,16 @@ class RedFlagQuerySet(models.QuerySet):
     def topmost(self):
         """The open flags that are their assignment's most severe open flag: one per flagged
         assignment, so counting them counts assignments, by the kind that describes each best
-        (the kinds add up to the flagged assignments)."""
+        (the kinds add up to the flagged assignments). A flag about a target is its own: one per
+        flagged target and responsible unit."""
         rules = flag_rules()
         picked = Q(pk__in=[])
         for rule in rules:
-            worse = [r.kind for r in rules if r.severity < rule.severity]
+            worse = [
+                r.kind for r in rules if r.severity < rule.severity and r.subject == FlagSubject.ASSIGNMENT
+            ]
             this = Q(kind=rule.kind)
-            if worse:
+            if worse and rule.subject == FlagSubject.ASSIGNMENT:
                 this &= ~models.Exists(
                     RedFlag.objects.filter(
                         assignment_id=models.OuterRef("assignment_id"),
@@ -167,13 +193,33 @@ class RedFlagQuerySet(models.QuerySet):
 
 class RedFlag(models.Model):
     kind = models.CharField(_("loại cảnh báo"), max_length=20, choices=kind_choices)
+    # A flag is about a lead assignment, or about a target (FlagRule.subject): exactly one of them.
     assignment = models.ForeignKey(
-        "tasks.Assignment", on_delete=models.CASCADE, related_name="red_flags", verbose_name=_("phân công")
+        "tasks.Assignment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="red_flags",
+        verbose_name=_("phân công"),
     )
     # Denormalised from the assignment so that roll-ups and sub-task pages read one table.
     subtask = models.ForeignKey(
-        "tasks.SubTask", on_delete=models.CASCADE, related_name="red_flags", verbose_name=_("tiểu nhiệm vụ")
+        "tasks.SubTask",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="red_flags",
+        verbose_name=_("tiểu nhiệm vụ"),
     )
+    target = models.ForeignKey(
+        "targets.Target",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="red_flags",
+        verbose_name=_("chỉ tiêu"),
+    )
+    # The assignment's unit; for a target, the responsible unit the flag is told to.
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="red_flags")
     # The monthly period a no-report flag is about: a missed next month is a new flag.
     period = models.ForeignKey(
@@ -200,11 +246,22 @@ class RedFlag(models.Model):
                 condition=Q(resolved_at__isnull=True),
                 name="uniq_open_red_flag",
             ),
+            models.UniqueConstraint(
+                fields=["target", "unit", "kind"],
+                condition=Q(resolved_at__isnull=True, target__isnull=False),
+                name="uniq_open_target_red_flag",
+            ),
+            models.CheckConstraint(
+                condition=Q(assignment__isnull=False, subtask__isnull=False, target__isnull=True)
+                | Q(assignment__isnull=True, subtask__isnull=True, target__isnull=False),
+                name="red_flag_about_assignment_or_target",
+            ),
         ]
         indexes = [
             models.Index(fields=["kind", "resolved_at"], name="redflag_kind_open"),
             models.Index(fields=["subtask", "resolved_at"], name="redflag_subtask_open"),
             models.Index(fields=["unit", "resolved_at"], name="redflag_unit_open"),
+            models.Index(fields=["target", "resolved_at"], name="redflag_target_open"),
             models.Index(
                 fields=["raised_at"], condition=Q(notified_at__isnull=True), name="redflag_unnotified"
             ),
@@ -216,6 +273,23 @@ class RedFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    # What the flag is about, as lists and notices name it and link to it.
+    @property
+    def subject_code(self) -> str:
+        return self.target.code if self.target_id else self.subtask.code
+
+    @property
+    def subject_title(self) -> str:
+        return self.target.text if self.target_id else self.subtask.title
+
+    @property
+    def subject_url(self) -> str:
+        from django.urls import reverse
+
+        if self.target_id:
+            return reverse("targets:detail", args=[self.target_id])
+        return reverse("tasks:subtask_detail", args=[self.subtask_id])
 
     # The unit head's answer and the escalation (kpis.remediation); None when there is none.
     @property
@@ -320,6 +394,49 @@ def no_report_message(*, period_label: str, due_date: datetime.date) -> str:
     }
 
 
+SIGNS = {"at_least": "≥ ", "at_most": "≤ ", "exactly": ""}
+
+
+def target_behind_message(
+    *,
+    value: str,
+    as_of: datetime.date,
+    expected: str,
+    goal: str,
+    due: datetime.date,
+    measure: str,
+    direction: str,
+) -> str:
+    return gettext(
+        "Chậm so với lộ trình: đạt %(value)s (số liệu đến %(as_of)s), theo lộ trình cần %(expected)s "
+        "để đạt mốc %(goal)s trước ngày %(due)s."
+    ) % {
+        "value": _figure(value, measure),
+        "as_of": f"{as_of:%d/%m/%Y}",
+        "expected": _figure(expected, measure),
+        "goal": SIGNS.get(direction, "") + _figure(goal, measure),
+        "due": f"{due:%d/%m/%Y}",
+    }
+
+
+def _figure(value: str, measure: str) -> str:
+    """A target's figure to two decimals at most, in the active language's number format, with its
+    measure ("62,62%", "3 cơ chế chính sách")."""
+    from decimal import Decimal
+
+    from django.utils import numberformat
+
+    exact = Decimal(value).quantize(Decimal("0.01")).normalize()
+    text = numberformat.format(
+        f"{exact:f}",
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+    return f"{text}%" if measure.strip() == "%" else f"{text} {measure.strip()}"
+
+
 def _pct(value: float) -> str:
     rounded = round(float(value), 2)
     return f"{rounded:g}".replace(".", get_format("DECIMAL_SEPARATOR"))
@@ -421,6 +538,31 @@ def _no_report_message(n: dict) -> str:
     return no_report_message(period_label=_month_label(n), due_date=_day(n["due_date"]))
 
 
+def _target_behind_numbers(row, today, period) -> dict:
+    return {
+        "value": str(row["value"]),
+        "as_of": row["as_of"].isoformat(),
+        "expected": str(row["expected"]),
+        "goal": str(row["goal"]),
+        "due": row["due"].isoformat(),
+        "measure": row["measure"],
+        "direction": row["direction"],
+        "today": today.isoformat(),
+    }
+
+
+def _target_behind_message(n: dict) -> str:
+    return target_behind_message(
+        value=n["value"],
+        as_of=_day(n["as_of"]),
+        expected=n["expected"],
+        goal=n["goal"],
+        due=_day(n["due"]),
+        measure=n["measure"],
+        direction=n["direction"],
+    )
+
+
 register(
     FlagRule(
         kind=FlagKind.OVERDUE,
@@ -473,5 +615,24 @@ register(
         period_scoped=True,
         # The month missed, not the period row (a corrected plan start makes new period rows).
         episode=lambda row, period: f"{period.end:%Y-%m}",
+    )
+)
+register(
+    FlagRule(
+        kind=FlagKind.TARGET_BEHIND,
+        label=FlagKind.TARGET_BEHIND.label,
+        # After the kinds about the units' own tasks: a target's reading trails the work it measures.
+        severity=5,
+        subject=FlagSubject.TARGET,
+        condition="targets.selectors.behind_condition",
+        fields=("value", "as_of", "expected", "goal", "due", "measure", "direction"),
+        numbers=_target_behind_numbers,
+        message=_target_behind_message,
+        # One flag while the target stays behind, whatever the month: it ends when the target is back
+        # on its line or reaches its milestone. Its message states the reading it was raised on.
+        period_scoped=False,
+        # Behind again on a later reading is news; raised anew on the same reading (milestones
+        # corrected, a unit added back), it is not.
+        episode=lambda row, period: f"reading:{row['as_of']:%Y-%m-%d}",
     )
 )

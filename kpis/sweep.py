@@ -27,7 +27,11 @@ Rules and the decisions taken where DESIGN.md is silent:
   last monthly period whose due date has passed; a later missed month is a new flag;
 - the kinds, their figures and severities are kpis.flags.RULES; lists and headlines read an
   assignment under its most severe open flag (RedFlag.objects.topmost()).
-- ongoing sub-tasks have no deadline and are never overdue or lagging.
+- ongoing sub-tasks have no deadline and are never overdue or lagging;
+- target behind (a kind about a target, FlagRule.subject): a target of a plan in force whose latest
+  approved value is behind its straight line to the next milestone, and has not reached it, is
+  flagged once per responsible unit; the rows come from targets.selectors (where the target pages
+  read it), the resolve and insert are the same two statements keyed on (target, unit).
 """
 
 import datetime
@@ -37,13 +41,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
 from audit.services import audit_record
 
-from .flags import RULES, RedFlag, flag_kinds
+from .flags import RULES, FlagSubject, RedFlag, flag_kinds
 from .models import Period
 from .signals import assignment_updates_are_deferred
 
@@ -62,19 +66,29 @@ class SweepResult:
         return {"today": self.today.isoformat(), "raised": self.raised, "resolved": self.resolved}
 
 
-def sweep(*, now: datetime.datetime | None = None, kinds=None, assignment_ids=None) -> SweepResult:
+def sweep(
+    *, now: datetime.datetime | None = None, kinds=None, assignment_ids=None, target_ids=None
+) -> SweepResult:
     """Raise and resolve every kind of red flag as of `now`. Idempotent; safe on two workers at once.
 
-    With `assignment_ids`, only those assignments' flags (what a report or review decision changed):
-    the same statements, narrowed to them.
+    With `assignment_ids`, only those assignments' flags (what a report or review decision changed);
+    with `target_ids`, only those targets' (a decision on a target's value): the same statements,
+    narrowed to them, for the kinds about them.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = SweepResult(today=today)
     ids = None if assignment_ids is None else list(assignment_ids)
+    targets = None if target_ids is None else list(target_ids)
     if ids is not None and assignment_updates_are_deferred():
         return result  # the caller replays history and sweeps everything itself
     for kind in kinds or flag_kinds():
+        about_targets = RULES[kind].subject == FlagSubject.TARGET
+        if (about_targets and ids is not None) or (not about_targets and targets is not None):
+            continue
+        if about_targets:
+            result.resolved[kind], result.raised[kind] = _sweep_targets(kind, today, now, targets)
+            continue
         with transaction.atomic():
             result.resolved[kind] = _resolve(kind, today, now, ids)
             _test_delay()
@@ -82,7 +96,11 @@ def sweep(*, now: datetime.datetime | None = None, kinds=None, assignment_ids=No
             _test_delay()
             result.raised[kind] = _insert(_flags(kind, rows, today), now)
     if result.changed:
-        changes = result.as_dict() if ids is None else {**result.as_dict(), "assignments": ids}
+        changes = result.as_dict()
+        if ids is not None:
+            changes["assignments"] = ids
+        if targets is not None:
+            changes["targets"] = targets
         audit_record(actor=None, action="flags.sweep", object_type="kpis.redflag", changes=changes, now=now)
     return result
 
@@ -102,6 +120,46 @@ def _resolve(kind: str, today: datetime.date, now, ids=None) -> int:
     if ids is not None:
         flags = flags.filter(assignment_id__in=ids)
     return flags.exclude(Exists(holds)).update(resolved_at=now)
+
+
+def _sweep_targets(kind: str, today: datetime.date, now, ids=None) -> tuple[int, int]:
+    """A kind about targets: (resolved, raised). The condition's rows are computed in Python (a
+    target's trajectory), a handful per plan. One conditional UPDATE resolves the open flags whose
+    (target, unit) no longer meets it; one INSERT offers a flag for every row that does, those
+    already open skipped by the partial unique index "one open flag per target, unit and kind"
+    (which also keeps two sweeps at once from opening one twice). Two statements on a quiet sweep."""
+    rule = RULES[kind]
+    rows = rule.conditions(today, ids)
+    units_of: dict[int, list[int]] = {}
+    for row in rows:
+        units_of.setdefault(row["target_id"], []).append(row["unit_id"])
+    holding = Q(pk__in=[])
+    for target_id, unit_ids in units_of.items():
+        holding |= Q(target_id=target_id, unit_id__in=unit_ids)
+    open_flags = RedFlag.objects.filter(kind=kind, resolved_at__isnull=True)
+    if ids is not None:
+        open_flags = open_flags.filter(target_id__in=ids)
+    resolved = open_flags.exclude(holding).update(resolved_at=now)
+    _test_delay()
+    flags = []
+    for row in rows:
+        numbers = rule.numbers(row, today, None)
+        with translation.override("vi"):
+            message = rule.message(numbers)
+        flags.append(
+            {
+                "kind": kind,
+                "assignment_id": None,
+                "subtask_id": None,
+                "target_id": row["target_id"],
+                "unit_id": row["unit_id"],
+                "period_id": None,
+                "numbers": numbers,
+                "message_vi": message,
+                "episode": rule.episode(row, None),
+            }
+        )
+    return resolved, _insert(flags, now)
 
 
 def _new_rows(kind: str, today: datetime.date, ids=None) -> list[dict]:
@@ -131,6 +189,7 @@ def _flags(kind: str, rows: list[dict], today: datetime.date) -> list[dict]:
                 "kind": kind,
                 "assignment_id": row["pk"],
                 "subtask_id": row["subtask_id"],
+                "target_id": None,
                 "unit_id": row["unit_id"],
                 "period_id": period.pk if period is not None else None,
                 "numbers": numbers,
@@ -161,16 +220,16 @@ def _insert_chunk(flags: list[dict], now) -> int:
     if not flags:
         return 0
     table = connection.ops.quote_name(RedFlag._meta.db_table)
-    columns = "kind, assignment_id, subtask_id, unit_id, period_id, numbers, message_vi, episode, raised_at"
+    columns = "kind, assignment_id, subtask_id, target_id, unit_id, period_id, numbers, message_vi, episode, raised_at"
     raised_at = connection.ops.adapt_datetimefield_value(now)
     document = json.dumps(flags, ensure_ascii=False)
     if connection.vendor == "postgresql":
         sql = (
             f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from the model, values are parameters
-            "SELECT r.kind, r.assignment_id, r.subtask_id, r.unit_id, r.period_id, r.numbers, r.message_vi, "
-            "r.episode, %s "
+            "SELECT r.kind, r.assignment_id, r.subtask_id, r.target_id, r.unit_id, r.period_id, r.numbers, "
+            "r.message_vi, r.episode, %s "
             "FROM jsonb_to_recordset(%s::jsonb) AS r(kind text, assignment_id bigint, subtask_id bigint, "
-            "unit_id bigint, period_id bigint, numbers jsonb, message_vi text, episode text) "
+            "target_id bigint, unit_id bigint, period_id bigint, numbers jsonb, message_vi text, episode text) "
             "ON CONFLICT DO NOTHING"
         )
     elif connection.vendor == "sqlite":
@@ -180,6 +239,7 @@ def _insert_chunk(flags: list[dict], now) -> int:
                 "kind",
                 "assignment_id",
                 "subtask_id",
+                "target_id",
                 "unit_id",
                 "period_id",
                 "numbers",

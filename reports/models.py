@@ -1,7 +1,7 @@
 # Official reports and their archive: built by the reports issue.
 from django.db import models
 
-from kpis.flags import flag_kinds
+from kpis.flags import task_kinds
 
 # Dashboard summary rows (issue 7) ---------------------------------------------------------------
 # Joining ~60,000 lead assignments with their sub-tasks, states and flags, and ~1.4 million reports,
@@ -12,13 +12,14 @@ from kpis.flags import flag_kinds
 
 
 class FlagCounts(models.Model):
-    """Open red flags by kind: a column flags_<kind> per kind of kpis.flags.RULES."""
+    """Open red flags by kind: a column flags_<kind> per kind of kpis.flags.RULES about an assignment
+    (kpis.flags.task_kinds; a target's flags are not on an assignment's row)."""
 
     class Meta:
         abstract = True
 
 
-for _kind in flag_kinds():
+for _kind in task_kinds():
     FlagCounts.add_to_class(f"flags_{_kind}", models.PositiveIntegerField(default=0))
 
 

@@ -10,21 +10,22 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from budget.money import vn_number
-from tasks.models import Plan
+from tasks.models import Plan, PlanStatus
 
 from .models import Accumulation, Target, TargetDirection, TargetValue, ValueStatus
-from .progress import Point, Reported, series, trajectory
+from .progress import PLACES, Point, Reported, series, trajectory
 
 
 def targets_of(plans, *, user=None, approved_by: datetime.datetime | None = None):
     """The targets of `plans` (ids or Plans) with their plan, milestones, units and approved values
     (those approved by the moment `approved_by` when given: an official report's cut-off)."""
-    ids = [getattr(p, "pk", p) for p in plans]
+    # A queryset of plan ids stays a subquery (one statement for the sweep).
+    ids = plans if isinstance(plans, QuerySet) else [getattr(p, "pk", p) for p in plans]
     rows = Target.objects.filter(plan_id__in=ids)
     if user is not None:
         rows = rows.filter(Plan.visible_to(user, via="plan__"))
@@ -87,6 +88,33 @@ def approved_values(*, plans):
     return TargetValue.objects.filter(
         status=ValueStatus.APPROVED, target__plan_id__in=[getattr(p, "pk", p) for p in plans]
     ).select_related("target", "unit", "period")
+
+
+def behind_condition(today: datetime.date, ids=None) -> list[dict]:
+    """The condition of the red flag "target behind" (kpis.flags, FlagKind.TARGET_BEHIND): each target
+    of the plans in force (of `ids` when given) that on `today` is behind its straight line to the
+    next milestone and has not reached it, once per responsible unit, with the figures its message
+    states. Read as the target pages read a target (`standing`), in a fixed number of queries."""
+    targets = targets_of(Plan.objects.filter(status=PlanStatus.IN_FORCE).values("pk"))
+    if ids is not None:
+        targets = targets.filter(pk__in=ids)
+    rows = []
+    for target in with_standing(targets.order_by("pk"), today):
+        state = target.state
+        if standing_of(state) != "behind" or state.goal is None:
+            continue
+        figures = {
+            "target_id": target.pk,
+            "value": state.achieved.value,
+            "as_of": state.achieved.as_of,
+            "expected": state.expected.quantize(PLACES),
+            "goal": state.goal.value,
+            "due": state.goal.day,
+            "measure": target.measure,
+            "direction": target.direction,
+        }
+        rows += [{**figures, "unit_id": unit.pk} for unit in target.units.all()]
+    return rows
 
 
 def pending_values(*, plans=None):
@@ -210,8 +238,8 @@ def dashboard_targets(scope) -> dict | None:
     month): each target of the plans in scope (the unit's own on a unit dashboard) as of the month's
     end, with where it stands; behind its line first. None when there is no target in scope.
 
-    A target is flagged here and in the official report, not in kpis.flags: that registry's flags
-    are about a lead assignment (RedFlag.assignment, one open flag per assignment and kind)."""
+    A target behind its line is also a red flag (kpis.flags, FlagKind.TARGET_BEHIND), raised by the
+    sweep as of its day and listed with the other flags."""
     from django.urls import reverse
     from django.utils.translation import gettext
 

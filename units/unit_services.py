@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -269,6 +270,11 @@ def unit_merge(*, source: Unit, target: Unit, actor, now=None) -> dict:
         )
     moved_assignments = list(Assignment.all_objects.filter(unit=source))
     Assignment.all_objects.filter(unit=source).update(unit=target)
+    # A target's open flag was the source unit's to answer (the survivor may hold its own on the same
+    # target, one open flag per target and unit): it ends here, and moves with the history.
+    RedFlag.objects.filter(unit=source, target__isnull=False, resolved_at__isnull=True).update(
+        resolved_at=now or timezone.now()
+    )
     flags = RedFlag.objects.filter(unit=source).update(unit=target)
     archived = GeneratedReport.objects.filter(unit=source).update(unit=target)
     accounts = list(User.objects.filter(unit=source))

@@ -11,7 +11,7 @@ import datetime
 import re
 from decimal import Decimal
 
-from kpis.flags import flag_kinds, kind_label
+from kpis.flags import kind_label, task_kinds
 from reports.assembly.late import late_line
 from reports.document import (
     Appendix,
@@ -605,7 +605,7 @@ def build_document(inputs: dict, header: dict, narrative: dict, *, sha256: str =
         caption=f"Bảng {(2 if own else 3) + bool(inputs.get('targets'))}. Cảnh báo đỏ đang mở tại thời điểm chốt số liệu",
         # One row per flagged lead assignment, under its most severe flag: the kinds add up.
         columns=("Loại cảnh báo (nặng nhất)", "Số lượt giao"),
-        rows=tuple((kind_label(k), kinds.get(k, 0)) for k in flag_kinds()),
+        rows=tuple((kind_label(k), kinds.get(k, 0)) for k in task_kinds()),
         total=("Tổng cộng", sum(kinds.values())),
     )
     shortcomings = (

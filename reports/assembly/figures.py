@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from budget.selectors import budget_paragraph, report_lines
 from kpis.flag_conditions import is_overdue
-from kpis.flags import flag_kinds, kind_label, severity
+from kpis.flags import kind_label, severity, task_kinds
 from kpis.models import Status
 from targets.selectors import report_rows as target_rows
 from tasks.models import Amendment, Plan
@@ -381,7 +381,7 @@ def assemble(scope: ReportScope) -> dict:
         "by_section": by_section,
         "by_unit": by_unit,
         "flags": {
-            "by_kind": {k: by_kind.get(k, 0) for k in flag_kinds()},
+            "by_kind": {k: by_kind.get(k, 0) for k in task_kinds()},
             "assignments": len(flagged),
             "subtasks": len({s.subtask_id for s in flagged}),
             "items": flag_items[:FLAG_LIMIT],

@@ -12,12 +12,12 @@ from django.db import connection
 from django.utils import timezone
 
 from kpis.flag_conditions import overdue_q
-from kpis.flags import flag_kinds
+from kpis.flags import task_kinds
 from kpis.models import Status
 from reports.models import CellLevel, DashboardAssignment, DashboardCell, DashboardSubtask
 
 STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.AWAITING_REVIEW, Status.RETURNED, Status.COMPLETED]
-FLAG_KINDS = flag_kinds()  # a column flags_<kind> each (reports.models.FlagCounts)
+FLAG_KINDS = task_kinds()  # a column flags_<kind> each (reports.models.FlagCounts)
 
 ROWS = DashboardAssignment._meta.db_table
 CELLS = DashboardCell._meta.db_table

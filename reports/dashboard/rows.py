@@ -29,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
-from kpis.flags import RedFlag, flag_kinds
+from kpis.flags import RedFlag, task_kinds
 from kpis.models import Status
 from reports.models import DashboardAssignment
 from tasks.models import Assignment, assignment_start, effective_deadline
@@ -39,7 +39,7 @@ from .cells import cells_sync, keys_of
 LOCK_KEY = 57_0007
 SYNC_LOCK_TIMEOUT = "5s"
 logger = logging.getLogger(__name__)
-FLAG_COLUMNS = {kind: f"flags_{kind}" for kind in flag_kinds()}
+FLAG_COLUMNS = {kind: f"flags_{kind}" for kind in task_kinds()}
 
 
 def lead_assignments():

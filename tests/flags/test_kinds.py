@@ -41,7 +41,13 @@ def stalled():
 
 
 def test_the_built_in_kinds_in_order_of_severity():
-    assert flag_kinds() == [FlagKind.OVERDUE, FlagKind.QUALITY, FlagKind.LAGGING, FlagKind.NO_REPORT]
+    assert flag_kinds() == [
+        FlagKind.OVERDUE,
+        FlagKind.QUALITY,
+        FlagKind.LAGGING,
+        FlagKind.NO_REPORT,
+        FlagKind.TARGET_BEHIND,
+    ]
 
 
 def test_a_registered_kind_is_swept_listed_and_announced(stalled, make_lead, client):
