@@ -240,8 +240,10 @@ class ProgressReportSerializer(serializers.Serializer):
 class RedFlagSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=[(k, k) for k in flag_kinds()])
-    assignment = serializers.IntegerField(source="assignment_id")
-    subtask = serializers.IntegerField(source="subtask_id")
+    # About a lead assignment (and its sub-task), or about a target (kind target_behind).
+    assignment = serializers.IntegerField(source="assignment_id", allow_null=True)
+    subtask = serializers.IntegerField(source="subtask_id", allow_null=True)
+    target = serializers.IntegerField(source="target_id", allow_null=True)
     unit = serializers.IntegerField(source="unit_id")
     period = serializers.IntegerField(source="period_id", allow_null=True)
     numbers = serializers.DictField(help_text="Các con số của cảnh báo (kỳ vọng, thực hiện, số ngày…).")

@@ -287,7 +287,7 @@ class RedFlagViewSet(ReadOnlyViewSet):
         params = self.request.query_params
         plan = filters.plan_id(params, self.client)
         if plan:
-            qs = qs.filter(subtask__plan_id=plan)
+            qs = qs.filter(Q(subtask__plan_id=plan) | Q(target__plan_id=plan))
         period = filters.period(params, self.client)
         if period:
             # A no-report flag names its period; the others, raised within it.

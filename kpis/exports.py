@@ -90,8 +90,17 @@ FLAG_FIELDS = (
     "subtask__plan__title",
     "subtask__code",
     "subtask__title",
+    # A flag about a target (kpis.flags, "target behind") names the target instead.
+    "target__plan__code",
+    "target__plan__title",
+    "target__code",
+    "target__text",
     "period__start",
 )
+
+
+def _flag_plan(row) -> str:
+    return _plan_of(row, "target__plan__" if row["target__code"] is not None else "subtask__plan__")
 
 
 def _flag_message(row) -> str:
@@ -104,9 +113,9 @@ def _flag_message(row) -> str:
 FLAG_COLUMNS = [
     Column("Loại cảnh báo", lambda r: FlagKind(r["kind"]).label, 16),
     Column("Đơn vị", lambda r: r["unit__name"], 32),
-    Column("Kế hoạch", _plan_of, 16),
-    Column("Mã", lambda r: r["subtask__code"], 8),
-    Column("Tiểu nhiệm vụ", lambda r: r["subtask__title"], 60),
+    Column("Kế hoạch", _flag_plan, 16),
+    Column("Mã", lambda r: r["subtask__code"] or r["target__code"], 8),
+    Column("Tiểu nhiệm vụ / chỉ tiêu", lambda r: r["subtask__title"] or r["target__text"], 60),
     Column("Nội dung", _flag_message, 60),
     Column("Tháng báo cáo", lambda r: f"{r['period__start']:%m/%Y}" if r["period__start"] else "", 14),
     Column("Phát sinh lúc", lambda r: r["raised_at"], 16),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from evidence.http import serve
 from evidence.permissions import may_review
+from kpis.flag_selectors import flag_list
 from kpis.models import Period, PeriodKind
 from tasks.permissions import plans_readable_by
 from units.permissions import is_secretariat
@@ -150,6 +151,9 @@ def _periods(target, today):
     )
 
 
+FLAGS_SHOWN = 10
+
+
 def _detail_page(request, target, *, value_form=None, return_forms=None, status=200):
     user = request.user
     today = timezone.localdate()
@@ -181,6 +185,8 @@ def _detail_page(request, target, *, value_form=None, return_forms=None, status=
         "chart": chart(selectors.baseline(target), milestones, target.points, today) if milestones else None,
         "statuses": ValueStatus,
         "see_files": may_see_evidence(user, target),
+        # Its red flags (kpis.flags, "target behind"): open first, then the history, as the flag page.
+        "flags": list(flag_list(user=user, target_id=target.pk, include_resolved=True)[:FLAGS_SHOWN]),
     }
     return render(request, "targets/detail.html", context, status=status)
 

@@ -15,6 +15,7 @@ from ..flag_selectors import (
     open_flag_totals,
     plans_with_counts,
     subtask_title,
+    target_heading,
     unit_name,
 )
 from ..flags import kind_choices
@@ -34,6 +35,7 @@ def _int(value):
 def red_flags(request):
     """Open red flags the user may see (with their history on request), and their roll-ups."""
     subtask_id = _int(request.GET.get("subtask"))
+    target_id = _int(request.GET.get("target"))
     unit_id = _int(request.GET.get("unit"))
     plan_id = _int(request.GET.get("plan"))
     kind = request.GET.get("kind") or None
@@ -43,12 +45,13 @@ def red_flags(request):
     user = request.user
     member = not user.reads_everything and user.is_unit_member and bool(user.unit_id)
     with_coordinated = request.GET.get("co") == "1"
-    own_only = member and not (unit_id or subtask_id or with_coordinated)
+    own_only = member and not (unit_id or subtask_id or target_id or with_coordinated)
     if own_only:
         unit_id = user.unit_id
     flags = flag_list(
         user=request.user,
         subtask_id=subtask_id,
+        target_id=target_id,
         unit_id=unit_id,
         plan_id=plan_id,
         kind=kind,
@@ -61,6 +64,8 @@ def red_flags(request):
     visible = flags_visible_to(request.user)
     if unit_id:
         visible = visible.filter(unit_id=unit_id)  # the figures above the list are the unit's too
+    if target_id:
+        visible = visible.filter(target_id=target_id)
     by_plan = open_flag_counts(by="plan", queryset=visible)
     context = {
         "page": page,
@@ -70,6 +75,7 @@ def red_flags(request):
         "kinds": kind_choices(),
         "kind": kind,
         "subtask": subtask_title(subtask_id) if subtask_id else None,
+        "target": target_heading(user, target_id) if target_id else None,
         "unit": unit_name(unit_id) if unit_id else None,
         "include_resolved": include_resolved,
         "own_only": own_only,

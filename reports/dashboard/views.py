@@ -136,11 +136,7 @@ def _ranking_part(scope, rows, mine) -> dict:
 
 def _flags_part(scope) -> dict:
     flags, more_flags = selectors.flag_page(scope)
-    return {
-        "flags": flags,
-        "more_flags": more_flags,
-        "subtask_url_prefix": reverse("tasks:subtask_detail", args=[0])[:-2],
-    }
+    return {"flags": flags, "more_flags": more_flags}
 
 
 @login_required

@@ -4,11 +4,13 @@ import datetime
 import json
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from kpis.flags import RedFlag, flag_rules, kind_choices
 from kpis.models import AssignmentState, FlagAcknowledgement, FlagEscalation
 from nq57portal.replicas import read_connection
+from targets.models import Target
 from tasks.models import GeneralTask, SubTask
 from units.models import Unit
 
@@ -21,7 +23,8 @@ from .scope import FLAG_PAGE, Scope
 # resolves the others' (kpis/sweep.py).
 # Table names from the models; every value is a parameter.
 _FLAGS_SQL = (
-    "SELECT f.id, f.kind, f.numbers, f.message_vi, f.raised_at, f.subtask_id, s.code, s.title,"  # noqa: S608
+    "SELECT f.id, f.kind, f.numbers, f.message_vi, f.raised_at, f.subtask_id, f.target_id,"  # noqa: S608
+    " COALESCE(s.code, t.code), COALESCE(s.title, t.text),"
     " u.name, u.short_name,"
     f" (SELECT a.latest_completion FROM {AssignmentState._meta.db_table} a WHERE a.assignment_id = f.assignment_id)"
     # The unit head's remediation plan and the escalation, shown beside the flag (kpis.remediation).
@@ -29,7 +32,9 @@ _FLAGS_SQL = (
     f", (SELECT k.expected_finish FROM {FlagAcknowledgement._meta.db_table} k WHERE k.flag_id = f.id)"
     f", (SELECT e.escalated_at FROM {FlagEscalation._meta.db_table} e WHERE e.flag_id = f.id)"
     f" FROM {RedFlag._meta.db_table} f"
-    f" JOIN {SubTask._meta.db_table} s ON s.id = f.subtask_id"
+    # A flag is about a sub-task's lead assignment or about a target (kpis.flags.RedFlag).
+    f" LEFT JOIN {SubTask._meta.db_table} s ON s.id = f.subtask_id"
+    f" LEFT JOIN {Target._meta.db_table} t ON t.id = f.target_id"
     f" JOIN {Unit._meta.db_table} u ON u.id = f.unit_id"
     " WHERE f.resolved_at IS NULL{filters} ORDER BY {severity}, f.raised_at, f.id LIMIT %s OFFSET %s"
 )
@@ -42,7 +47,7 @@ def flag_page(scope: Scope) -> tuple[list[dict], bool]:
     """Open flags, most severe then oldest first, one page (and whether there are more), ready to print."""
     filters, params = [], []
     for clause, value in (
-        (" AND s.plan_id = %s", scope.plan.pk if scope.plan else None),
+        (" AND COALESCE(s.plan_id, t.plan_id) = %s", scope.plan.pk if scope.plan else None),
         (_SECTION, scope.section.pk if scope.section else None),
         (" AND u.kind = %s", scope.kind or None),
         (" AND f.unit_id = %s", scope.unit.pk if scope.unit is not None else None),
@@ -67,6 +72,7 @@ def flag_page(scope: Scope) -> tuple[list[dict], bool]:
         message,
         raised_at,
         subtask_id,
+        target_id,
         code,
         title,
         unit,
@@ -86,6 +92,9 @@ def flag_page(scope: Scope) -> tuple[list[dict], bool]:
                 "kind_label": labels.get(kind, kind),
                 "raised": _local_day(raised_at),
                 "subtask_id": subtask_id,
+                "url": reverse("targets:detail", args=[target_id])
+                if target_id
+                else reverse("tasks:subtask_detail", args=[subtask_id]),
                 "code": code,
                 "title": title,
                 "unit": short or unit,
