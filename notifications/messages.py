@@ -10,7 +10,7 @@ import datetime
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from kpis.flags import kind_label, message_for
+from kpis.flags import kind_label, message_for, target_kinds
 
 # Flags listed by a grouped notification (the rest are counted).
 FLAGS_LISTED = 10
@@ -32,9 +32,10 @@ def _reviewer(p) -> list[str]:
 
 def _flag(p):
     subject = gettext("Cảnh báo đỏ — %(kind)s: %(code)s %(title)s") % {**p, "kind": kind_label(p["kind"])}
+    about = gettext("Chỉ tiêu %(code)s: %(title)s") if p.get("about") == "target" else None
     body = [
         message_for(p["kind"], p["numbers"]),
-        gettext("Tiểu nhiệm vụ %(code)s: %(title)s") % p,
+        (about or gettext("Tiểu nhiệm vụ %(code)s: %(title)s")) % p,
         gettext("Đơn vị: %(unit)s") % p,
     ]
     return subject, "\n".join(body)
@@ -47,10 +48,14 @@ def _kinds(pairs) -> str:
 def _flags(p):
     if "open" in p:
         # The unit's figures are those of its flag page at that moment: flagged tasks, each under
-        # its most severe flag; then how many flags are new.
-        subject = gettext(
-            "%(unit)s: %(total)s nhiệm vụ có cảnh báo đỏ (%(kinds)s), %(count)s cảnh báo mới"
-        ) % {**p, "total": p["open"]["total"], "kinds": _kinds(p["open"]["kinds"])}
+        # its most severe flag (and targets, each with its own); then how many flags are new.
+        if any(k in target_kinds() for k, _n in p["open"]["kinds"]):
+            words = gettext(
+                "%(unit)s: %(total)s nhiệm vụ, chỉ tiêu có cảnh báo đỏ (%(kinds)s), %(count)s cảnh báo mới"
+            )
+        else:
+            words = gettext("%(unit)s: %(total)s nhiệm vụ có cảnh báo đỏ (%(kinds)s), %(count)s cảnh báo mới")
+        subject = words % {**p, "total": p["open"]["total"], "kinds": _kinds(p["open"]["kinds"])}
     else:  # written before the notices counted as the flag page does
         subject = gettext("%(count)s cảnh báo đỏ mới của %(unit)s (%(kinds)s)") % {
             **p,

@@ -106,7 +106,7 @@ def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
         # flag is never told twice, once alone and once in another run's list.
         flags = list(
             RedFlag.objects.filter(notified_at__isnull=True)
-            .select_related("subtask", "unit")
+            .select_related("subtask", "target", "unit")
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("raised_at", "pk")[:limit]
         )
@@ -120,22 +120,31 @@ def notify_raised_flags(*, now=None, limit: int = FLAG_BATCH) -> int:
         return _notify_flags(flags, now)
 
 
+def _alarm(flag) -> tuple:
+    """What makes two flags the same alarm: what they are about (an assignment, or a target and the
+    unit told), kind and episode."""
+    return (flag.assignment_id, flag.target_id, flag.unit_id, flag.kind, flag.episode)
+
+
 def _announced_before(flags) -> set:
-    """(assignment, kind, episode) of the flags already announced: marked by the outbox while open."""
+    """The alarms (_alarm) of the flags already announced: marked by the outbox while open."""
     if not flags:
         return set()
+    about = Q(assignment_id__in={f.assignment_id for f in flags if f.assignment_id}) | Q(
+        target_id__in={f.target_id for f in flags if f.target_id}
+    )
     return set(
-        RedFlag.objects.filter(assignment_id__in={f.assignment_id for f in flags}, notified_at__isnull=False)
+        RedFlag.objects.filter(about, notified_at__isnull=False)
         .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("notified_at")))
         .exclude(pk__in=[f.pk for f in flags])
-        .values_list("assignment_id", "kind", "episode")
+        .values_list("assignment_id", "target_id", "unit_id", "kind", "episode")
     )
 
 
 def _notify_flags(flags, now) -> int:
     fresh = [f for f in flags if f.resolved_at is None and f.kind in RULES and RULES[f.kind].announced]
     before = _announced_before(fresh)
-    told = [f for f in fresh if (f.assignment_id, f.kind, f.episode) not in before]
+    told = [f for f in fresh if _alarm(f) not in before]
     told.sort(key=lambda f: (severity(f.kind), f.raised_at, f.pk))
     recipients = unit_recipients(f.unit_id for f in told)
     by_unit = defaultdict(list)
@@ -160,16 +169,17 @@ def _flag_notification(user, flag, now) -> Notification:
     params = {
         "kind": flag.kind,
         "numbers": flag.numbers,
-        "code": flag.subtask.code,
-        "title": flag.subtask.title,
+        "code": flag.subject_code,
+        "title": flag.subject_title,
         "unit": str(flag.unit),
+        **({"about": "target"} if flag.target_id else {}),
     }
     return notifications_for(
         users=[user],
         kind=NotificationKind.FLAG_RAISED,
         template="flag",
         params=params,
-        url=subtask_url(flag.subtask_id),
+        url=flag.subject_url,
         object_type="kpis.redflag",
         object_id=flag.pk,
         key=f"flag:{flag.pk}",
@@ -186,7 +196,7 @@ def _flags_summary(user, flags, now, totals) -> Notification:
         "unit": str(unit),
         "open": {"total": totals["total"], "kinds": [[k, totals[k]] for k in flag_kinds() if totals.get(k)]},
         "items": [
-            {"code": f.subtask.code, "title": f.subtask.title, "kind": f.kind, "numbers": f.numbers}
+            {"code": f.subject_code, "title": f.subject_title, "kind": f.kind, "numbers": f.numbers}
             for f in flags[:FLAGS_LISTED]
         ],
     }
