@@ -8,15 +8,15 @@ Formula safety, written once here: a cell that starts with = + - @ (or a tab, ca
 line feed, which spreadsheets strip before looking) is a formula to Excel and LibreOffice, and an
 attacker-typed name such as `=HYPERLINK(...)` would run when the file is opened. In CSV such a cell
 is prefixed with an apostrophe (spreadsheets show it as plain text); in Excel the cell is stored as
-text with Excel's "quote prefix" flag (`reports.excel.write_formula_safe`), which shows it
-unchanged. Headers are Vietnamese, like every document the portal issues.
+text with Excel's "quote prefix" flag (`nq57portal.xlsx_sheet`; `reports.excel.write_formula_safe`
+in the report workbooks), which shows it unchanged. Headers are Vietnamese, like every document the
+portal issues.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -121,43 +121,10 @@ def xlsx_bytes(rows: Iterable, columns: Sequence[Column], *, sheet: str = "Danh 
 
 
 def _xlsx_bytes(rows, columns, sheet, prepare) -> bytes:
-    # Imported here: openpyxl is only needed by the downloads, never by the pages.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from nq57portal.xlsx_sheet import sheet_bytes
 
-    from reports.excel import write_formula_safe
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet[:31])
-    for n, col in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(n)].width = col.width
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for col in columns:
-        cell = write_formula_safe(WriteOnlyCell(ws), col.title)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    for batch in _batches(rows, prepare):
-        for row in batch:
-            values = []
-            for col in columns:
-                value = col.value(row)
-                if not isinstance(value, (str, int, float, Decimal, datetime.date, type(None))):
-                    value = str(value)  # a translated label, a model
-                if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-                    value = timezone.localtime(value).replace(tzinfo=None)
-                if isinstance(value, str) and looks_like_formula(value) or isinstance(value, datetime.date):
-                    values.append(write_formula_safe(WriteOnlyCell(ws), value))
-                else:
-                    values.append(float(value) if isinstance(value, Decimal) else value)
-            ws.append(values)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    values = ([col.value(row) for col in columns] for batch in _batches(rows, prepare) for row in batch)
+    return sheet_bytes([c.title for c in columns], [c.width for c in columns], values, sheet=sheet)
 
 
 def _lag_tolerant(chunks):
