@@ -74,13 +74,13 @@ def top_up_audit(target: int):
             """
             INSERT INTO audit_auditevent (at, actor_id, actor_name, unit_id, action, object_type, object_id,
                                           object_repr, changes, ip)
-            SELECT now() - g * interval '20 seconds', NULL, 'scale_user_' || (g % 500),
-                   (SELECT min(id) FROM units_unit) + (g % 100),
+            SELECT now() - g * interval '20 seconds', NULL, 'scale_user_' || (g %% 500),
+                   (SELECT min(id) FROM units_unit) + (g %% 100),
                    (ARRAY['report.submit','report.create_draft','evidence.add','auth.login','review.approve',
-                          'claim.return','auth.logout','comment.add'])[1 + g % 8],
+                          'claim.return','auth.logout','comment.add'])[1 + g %% 8],
                    (ARRAY['kpis.progressreport','kpis.progressreport','evidence.evidence','units.user',
-                          'tasks.assignment','tasks.assignment','units.user','kpis.comment'])[1 + g % 8],
-                   (g % 60000)::text, 'Báo cáo ' || g, '{"completion": [10, 40]}'::jsonb, '10.0.0.1'
+                          'tasks.assignment','tasks.assignment','units.user','kpis.comment'])[1 + g %% 8],
+                   (g %% 60000)::text, 'Báo cáo ' || g, '{"completion": [10, 40]}'::jsonb, '10.0.0.1'
             FROM generate_series(1, %s) AS g
             """,
             [target - have],

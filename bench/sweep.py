@@ -155,8 +155,9 @@ WITH lead AS (
       AND NOT EXISTS (SELECT 1 FROM kpis_progressreport r WHERE r.assignment_id = l.id
                       AND r.period_id = due.id AND r.status = 'submitted')
 )
-INSERT INTO kpis_redflag (kind, assignment_id, subtask_id, unit_id, period_id, numbers, message_vi, raised_at)
-SELECT kind, id, subtask_id, unit_id, period_id, '{}'::jsonb, msg, now() FROM raised
+INSERT INTO kpis_redflag (kind, assignment_id, subtask_id, unit_id, period_id, numbers, message_vi, raised_at,
+                          episode)
+SELECT kind, id, subtask_id, unit_id, period_id, '{}'::jsonb, msg, now(), '' FROM raised
 ON CONFLICT DO NOTHING
 """
 
