@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kpis.exports import QUEUE_COLUMNS
+from kpis.exports import QUEUE_COLUMNS, QUEUE_FIELDS, QUEUE_VALUES
 from kpis.models import AssignmentState
 from nq57portal.exporting import export_response, requested_format
 from nq57portal.redirects import next_url
@@ -30,7 +30,8 @@ def queue(request):
     filters = queue_filters(request.GET)
     queue_rows = review_queue(filters=filters, user=request.user)
     if fmt := requested_format(request):
-        return export_response(fmt, rows=queue_rows, columns=QUEUE_COLUMNS, name="cho-tham-dinh")
+        rows = queue_rows.values(*QUEUE_FIELDS, **QUEUE_VALUES)
+        return export_response(fmt, rows=rows, columns=QUEUE_COLUMNS, name="cho-tham-dinh")
     page = Paginator(queue_rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kpis.flags import FlagKind, RedFlag
-from kpis.models import AssignmentState, Status
+from kpis.models import AssignmentState, ProgressReport, Status
 from nq57portal.exporting import Column, iter_csv, safe_cell, xlsx_bytes
 from tasks.models import Assignment, AssignmentRole, SubTask
 from tests.factories import UnitFactory, UserFactory
@@ -163,6 +163,47 @@ def test_the_review_queue_downloads_the_claims_of_its_filters(client, subtask, p
     assert table[0][0] == "Gửi lúc" and len(table) == 4
     assert {row[5] for row in table[1:]} == {"Sở Y tế"} and no_formula(table)
     assert len(read_xlsx(client.get(url, {"export": "xlsx"}))) == 7
+
+
+def test_the_review_queue_download_reads_its_columns_in_a_constant_number_of_queries(
+    client, subtask, plan, november
+):
+    unit, group = UnitFactory(name="Sở Y tế"), UnitFactory(name="UBND các xã, phường")
+    reviewer = UserFactory(unit=None, roles=[Role.REVIEWER])
+    author = UserFactory(unit=unit, roles=[Role.STAFF])
+
+    def claims(n):
+        for a in many_subtasks(unit, subtask.general_task, plan, n):
+            a.via_group = group
+            a.save(update_fields=["via_group"])
+            report = ProgressReport.objects.create(
+                assignment=a, period=november, completion=100, is_claim=True, created_by=author,
+                created_at=at(2025, 11, 20), updated_at=at(2025, 11, 20),
+            )  # fmt: skip
+            AssignmentState.objects.create(
+                assignment=a, status=Status.AWAITING_REVIEW, claimed_at=at(2025, 11, 20),
+                latest_completion=100, claim_report=report,
+            )  # fmt: skip
+
+    client.force_login(reviewer)
+    client.get(reverse("home"))  # the first request stamps the session's refresh time (one write)
+    url = reverse("evidence:queue")
+    claims(2)
+    with CaptureQueriesContext(connection) as few:
+        read_csv(client.get(url, {"export": "csv"}))
+    claims(20)
+    with CaptureQueriesContext(connection) as many:
+        table = read_csv(client.get(url, {"export": "csv"}))
+    assert len(table) == 1 + 22 and len(many.captured_queries) == len(few.captured_queries)
+    first = dict(zip(table[0], table[1], strict=True))
+    assert first["Gửi lúc"] == "20/11/2025 09:00" and first["Kỳ báo cáo"] == "Tháng 11/2025"
+    assert first["Kế hoạch"] == (plan.code or plan.title) and first["Đơn vị chủ trì"] == "Sở Y tế"
+    assert first["Giao qua nhóm"] == "UBND các xã, phường" and first["Thời hạn"] == "01/12/2025"
+    assert (first["Tỷ lệ hoàn thành (%)"], first["Số minh chứng"], first["Số lần đã trả lại"]) == (
+        "100",
+        "0",
+        "0",
+    )
 
 
 def test_the_not_reported_list_downloads_its_period_and_unit(client, subtask, plan, november):
