@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from nq57portal.exporting import Column
 from tasks.models import effective_deadline
 
-from .flags import FlagKind, RedFlag
+from .flags import FlagKind, current_message
 from .models import Period, Status
 
 _LABELS: dict = {}
@@ -116,10 +116,22 @@ def _flag_plan(row) -> str:
 
 
 def _flag_message(row) -> str:
-    flag = RedFlag(kind=row["kind"], numbers=row["numbers"], message_vi=row["message_vi"])
-    flag.resolved_at, flag.live_actual = row["resolved_at"], row["live_actual"]
-    with translation.override("vi"):
-        return flag.current_message(timezone.localdate())
+    """What the flag says today (the file is written in Vietnamese: nq57portal.exporting)."""
+    return current_message(
+        row["kind"],
+        row["numbers"],
+        row["message_vi"],
+        is_open=row["resolved_at"] is None,
+        live_actual=row["live_actual"],
+        today=row["today"],
+    )
+
+
+def with_today(batch):
+    """FLAG_COLUMNS' `prepare`: the day the messages count to, read once per batch, not per row."""
+    today = timezone.localdate()
+    for row in batch:
+        row["today"] = today
 
 
 FLAG_COLUMNS = [

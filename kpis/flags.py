@@ -324,18 +324,30 @@ class RedFlag(models.Model):
         when the selector annotated it as `live_actual`). A resolved flag says what it said when
         raised. The stored `message_vi` (what official reports print) is Vietnamese whatever the
         language; an English page writes the same numbers in English."""
-        numbers = self.numbers or {}
-        rule = RULES.get(self.kind)
-        if self.is_open and rule is not None and rule.current is not None:
-            text = rule.current(numbers, today or timezone.localdate(), getattr(self, "live_actual", None))
-            if text is not None:
-                return text
-        if (get_language() or "vi").startswith("vi"):
-            return self.message_vi
-        try:
-            return message_for(self.kind, numbers)
-        except (KeyError, TypeError, ValueError):  # a flag whose numbers predate a field: as stored
-            return self.message_vi
+        return current_message(
+            self.kind,
+            self.numbers,
+            self.message_vi,
+            is_open=self.is_open,
+            live_actual=getattr(self, "live_actual", None),
+            today=today or timezone.localdate(),
+        )
+
+
+def current_message(kind: str, numbers, message_vi: str, *, is_open: bool, live_actual, today) -> str:
+    """RedFlag.current_message from a flag's values (the long downloads read values, not models)."""
+    numbers = numbers or {}
+    rule = RULES.get(kind)
+    if is_open and rule is not None and rule.current is not None:
+        text = rule.current(numbers, today, live_actual)
+        if text is not None:
+            return text
+    if (get_language() or "vi").startswith("vi"):
+        return message_vi
+    try:
+        return message_for(kind, numbers)
+    except (KeyError, TypeError, ValueError):  # a flag whose numbers predate a field: as stored
+        return message_vi
 
 
 def message_for(kind: str, n: dict) -> str:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from nq57portal.exporting import export_response, requested_format
 
-from ..exports import FLAG_COLUMNS, FLAG_FIELDS
+from ..exports import FLAG_COLUMNS, FLAG_FIELDS, with_today
 from ..flag_selectors import (
     flag_list,
     flags_visible_to,
@@ -59,7 +59,7 @@ def red_flags(request):
     )
     if fmt := requested_format(request):
         rows = flags.values(*FLAG_FIELDS)
-        return export_response(fmt, rows=rows, columns=FLAG_COLUMNS, name="canh-bao-do")
+        return export_response(fmt, rows=rows, columns=FLAG_COLUMNS, name="canh-bao-do", prepare=with_today)
     page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
     visible = flags_visible_to(request.user)
     if unit_id:
