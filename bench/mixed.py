@@ -178,7 +178,11 @@ def main():
         say(f"Load average after: {os.getloadavg()}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers still inside requests the load left queued
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
     floor_all = print_rows("The floor (layout only), same users:", floor)
     mix_all = print_rows("The reporting day's mix:", mix)
     ratio = float(mix_all["Requests/s"]) / max(float(floor_all["Requests/s"]), 0.001)
