@@ -86,15 +86,36 @@ def _appendix_items(doc: OfficialReport) -> list[dict]:
     return items
 
 
-def _slices(items: list[dict], count: int, min_rows: int = MIN_SLICE_ROWS) -> list[list[dict]]:
-    """Cut the appendix into `count` slices of about equal rows, at section boundaries where one
-    is near, never leaving a section heading alone at the end of a slice."""
-    total = sum("row" in i for i in items)
-    count = max(1, min(count, total // max(1, min_rows)))
+# What the appendix's head (its lists and full tables, printed before the first slice's rows) costs to
+# lay out, in table rows: a list line or a row of the full Bảng 2 is one line across the page, about
+# 0.4 of an appendix row (on the province-scale data the head was 36 pages: the first slice's part
+# took 8.6 s of CPU beside 4.7–5.1 s for the others, and the busiest worker waited on it).
+HEAD_LINE_ROWS = 0.4
+
+
+def head_weight(doc: OfficialReport) -> float:
+    """The appendix's head in appendix rows (see HEAD_LINE_ROWS)."""
+    appendix = doc.appendix
+    if appendix is None:
+        return 0.0
+    lines = sum(len(listed.lines) + 1 for listed in appendix.lists)
+    lines += sum(len(table.rows) + 2 for table in appendix.tables)
+    return HEAD_LINE_ROWS * lines
+
+
+def _slices(
+    items: list[dict], count: int, min_rows: int = MIN_SLICE_ROWS, *, head: float = 0.0
+) -> list[list[dict]]:
+    """Cut the appendix into `count` slices of about equal work, at section boundaries where one
+    is near, never leaving a section heading alone at the end of a slice. `head` is the work of
+    what the first slice prints before its rows, in rows (its share of rows is that much smaller)."""
+    rows = sum("row" in i for i in items)
+    count = max(1, min(count, rows // max(1, min_rows)))
     if count == 1:
         return [items] if items else []
-    before = []  # rows before each item
-    seen = 0
+    total = rows + head
+    before = []  # work before each item: the head, then the rows
+    seen = head
     for item in items:
         before.append(seen)
         seen += "row" in item
@@ -110,7 +131,7 @@ def _slices(items: list[dict], count: int, min_rows: int = MIN_SLICE_ROWS) -> li
             cut = next(n for n, item in enumerate(items) if "row" in item and before[n] >= ideal)
             if "section" in items[cut - 1]:
                 cut -= 1
-        if not cuts or cut > cuts[-1]:
+        if cut > (cuts[-1] if cuts else 0):
             cuts.append(cut)
     bounds = [0, *cuts, len(items)]
     return [items[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
@@ -121,7 +142,7 @@ def plan_parts(doc: OfficialReport, *, slices: int = 1, min_slice_rows: int = MI
     parts = [Part(body=True)]
     if doc.appendix is not None:
         items = _appendix_items(doc)
-        slices = _slices(items, slices, min_slice_rows) or [[]]
+        slices = _slices(items, slices, min_slice_rows, head=head_weight(doc)) or [[]]
         for n, rows in enumerate(slices):
             parts.append(Part(appendix=True, appendix_head=n == 0, tables=[rows] if rows else []))
     parts[-1].seal = True
