@@ -401,10 +401,11 @@ def flags_sentence(inputs: dict) -> str:
 def next_sentence(inputs: dict) -> str:
     scope = inputs["scope"]
     n = inputs["next_period"]["count"]
-    return (
-        f"Trong kỳ tới ({scope['next_label']}, từ {_date(scope['next_start'])} đến {_date(scope['next_end'])}) "
-        f"có {_n(n)} tiểu nhiệm vụ đến hạn hoàn thành chưa được công nhận hoàn thành."
-    )
+    label = _lower_first(scope["next_label"])  # "tháng 12/2026" mid-sentence
+    when = f"Trong kỳ tới ({label}, từ {_date(scope['next_start'])} đến {_date(scope['next_end'])})"
+    if not n:
+        return f"{when} không có tiểu nhiệm vụ nào đến hạn hoàn thành."
+    return f"{when} có {_n(n)} tiểu nhiệm vụ đến hạn hoàn thành chưa được công nhận hoàn thành."
 
 
 def completion_words(row: dict) -> tuple[Decimal | None, str]:

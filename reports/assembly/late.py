@@ -133,7 +133,8 @@ def late_subtasks(grouped: dict, subs: dict, units: dict, cutoff, *, unit_scope:
 
 def late_line(item: dict) -> str:
     """ "- 1.1 Rà soát …: 60/95 xã, phường chưa hoàn thành, quá hạn 51 ngày (thời hạn 30/11/2025)."""
-    head = f"- {item['code']} {item['subtask']}"
+    # the sub-task's own full stop dropped before the colon ("15.3 Hoàn thành ban hành.:" read as a typo)
+    head = f"- {item['code']} {' '.join(item['subtask'].split()).rstrip(' .;:')}"
     if item["members"] > 1:
         what = f"{item['pending']}/{item['members']} {item['unit_word']} chưa hoàn thành"
         head += f" ({item['leads']})" if item["unit_word"] == "đơn vị" and item["leads"] else ""

@@ -180,3 +180,35 @@ def test_the_targets_table_wraps_its_words_instead_of_running_past_the_margin():
     css = (Path(__file__).resolve().parents[2] / "reports/static/reports/pdf.css").read_text()
     words = css.split("table.figures-table td.words {", 1)[1].split("}", 1)[0]
     assert "nowrap" not in words
+
+
+def test_the_space_between_two_symbols_kept_whole_stays():
+    """Two symbols a line may not break inside, one word space apart, printed as one word
+    ("Nghị định số 118/2025/NĐ-CP:95/95 xã") once the template's whitespace was squeezed."""
+    import dataclasses
+
+    from reports.document import Paragraph, ReportSection
+    from reports.pdf.render.documents import Part, _html
+    from reports.sample import sample_report
+
+    doc = sample_report(3)
+    text = "- 6.1 Rà soát theo Nghị định số 118/2025/NĐ-CP: 95/95 xã, phường chưa hoàn thành."
+    doc = dataclasses.replace(
+        doc, sections=(ReportSection(numeral="II", title="X", blocks=(Paragraph(text),)),)
+    )
+    html = _html(doc, Part(body=True))
+    assert '118/2025/NĐ-CP:</span> <span class="nobr">95/95</span> xã' in html
+    assert "<td> " not in html and "</tr> <tr" not in html  # the indentation still goes
+
+
+def test_the_next_period_sentence_reads_as_a_clerk_writes_it():
+    from reports.assembly.document import next_sentence
+
+    scope = {"next_label": "Tháng 12/2026", "next_start": "2026-12-01", "next_end": "2026-12-31"}
+    none = next_sentence({"scope": scope, "next_period": {"count": 0}})
+    assert (
+        none
+        == "Trong kỳ tới (tháng 12/2026, từ 01/12/2026 đến 31/12/2026) không có tiểu nhiệm vụ nào đến hạn hoàn thành."
+    )
+    some = next_sentence({"scope": scope, "next_period": {"count": 3}})
+    assert some.endswith("có 3 tiểu nhiệm vụ đến hạn hoàn thành chưa được công nhận hoàn thành.")

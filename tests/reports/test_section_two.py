@@ -78,6 +78,9 @@ def test_a_groups_fan_out_is_one_line_per_subtask_with_days_as_of_the_cutoff():
     # a later cut-off: the same flags, a later count
     later = late_subtasks(grouped, subs, units, datetime.date(2026, 2, 20), unit_scope=False)
     assert "quá hạn 82 ngày" in late_line(later[0])
+    # the plan's own full stop is not doubled by the colon
+    titled = {**items[0], "subtask": "Hoàn thành ban hành. "}
+    assert late_line(titled).startswith("- 1.1 Hoàn thành ban hành: 60/95 xã, phường")
 
 
 def test_the_most_severe_and_longest_late_come_first_grouped_by_general_task():

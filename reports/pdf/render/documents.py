@@ -150,8 +150,10 @@ def plan_parts(doc: OfficialReport, *, slices: int = 1, min_slice_rows: int = MI
 
 
 # Whitespace between two tags: the templates are indented for people, but every such run is a
-# text node that WeasyPrint parses, boxes and throws away (thousands in a long appendix).
-_BETWEEN_TAGS = re.compile(r">\s+<")
+# text node that WeasyPrint parses, boxes and throws away (thousands in a long appendix). Not after a
+# span nor before one: between two symbols kept whole (report_text.keep_symbols) the space is a word
+# space ("Nghị định số 118/2025/NĐ-CP: 95/95 xã" had printed "NĐ-CP:95/95").
+_BETWEEN_TAGS = re.compile(r"(?<!</span)>\s+<(?!span[\s>])")
 
 
 def _html(doc: OfficialReport, part: Part) -> str:
