@@ -212,3 +212,21 @@ def test_the_next_period_sentence_reads_as_a_clerk_writes_it():
     )
     some = next_sentence({"scope": scope, "next_period": {"count": 3}})
     assert some.endswith("có 3 tiểu nhiệm vụ đến hạn hoàn thành chưa được công nhận hoàn thành.")
+
+
+def test_a_long_issuing_body_breaks_where_a_clerk_breaks_it():
+    from reports.templatetags.report_text import masthead, masthead_lines
+
+    assert masthead_lines("SỞ KHOA HỌC VÀ CÔNG NGHỆ") == ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"]
+    assert masthead_lines("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH") == ["SỞ VĂN HÓA,", "THỂ THAO VÀ DU LỊCH"]
+    assert masthead_lines("BAN CHỈ ĐẠO KHCN, ĐMST, CĐS VÀ ĐỀ ÁN 06") == [
+        "BAN CHỈ ĐẠO KHCN, ĐMST,",
+        "CĐS VÀ ĐỀ ÁN 06",
+    ]
+    assert masthead_lines("BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP TỈNH") == [
+        "BAN QUẢN LÝ CÁC KHU",
+        "CÔNG NGHIỆP TỈNH",
+    ]
+    assert masthead_lines("SỞ TÀI CHÍNH") == ["SỞ TÀI CHÍNH"]
+    assert masthead_lines("SỞ A\nVÀ B") == ["SỞ A", "VÀ B"]  # the user's own lines
+    assert masthead("SỞ <B> VÀ CÔNG NGHỆ THÔNG TIN") == "SỞ &lt;B&gt;<br>VÀ CÔNG NGHỆ THÔNG TIN"
