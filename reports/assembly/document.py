@@ -261,7 +261,8 @@ def default_narrative(inputs: dict, *, issuing_body: str = "Ban Chỉ đạo t�
     nxt = inputs["next_period"]
     own = bool(inputs["scope"].get("unit"))  # a unit's report: the unit is the issuer, not named
     next_lines = [
-        f"- {i['code']} {i['subtask']}{'' if own else ' — ' + ', '.join(i['leads'])} — thời hạn {_date(i['deadline'])}."
+        f"- {i['code']} {_head(i['subtask'])}{'' if own else ' — ' + ', '.join(i['leads'])} "
+        f"— thời hạn {_date(i['deadline'])}."
         for i in nxt["items"]
     ]
     return {

@@ -166,6 +166,11 @@ def test_the_next_period_lists_what_falls_due_in_it(world):
     assert [i["code"] for i in inputs["next_period"]["items"]] == ["2.1", "2.3"]
     monthly = assemble(resolve_scope(kind="monthly", period=world.month))
     assert [i["code"] for i in monthly["next_period"]["items"]] == ["2.1"]
+    # section III names each with the plan's words, its own full stop not doubled before the dash
+    item = monthly["next_period"]["items"][0]
+    monthly["next_period"]["items"][0] = {**item, "subtask": item["subtask"].rstrip(".") + "."}
+    text = default_narrative(monthly)["next_tasks"]
+    assert f"- 2.1 {item['subtask'].rstrip('.')} — " in text and ". —" not in text
 
 
 def test_units_own_words_come_from_this_periods_latest_version(world):
