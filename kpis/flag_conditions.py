@@ -1,8 +1,9 @@
 """The conditions of the red flags as querysets over every lead assignment (see kpis/sweep.py).
 
 Each is one SQL query whatever the number of assignments; dates are compared in SQL with a
-small portable day-difference function, and the lagging rule multiplies instead of dividing so
-that its edges (expected exactly 20 %, actual exactly half) are exact.
+small portable day-difference function (kpis.progress.DaysBetween). Expected progress is
+kpis.progress's, which the lagging rule compares with in whole tenths so that its edges (expected
+exactly 20 %, actual exactly half) are exact.
 """
 
 import datetime
@@ -10,14 +11,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
     Case,
     DateField,
     DecimalField,
     Exists,
     F,
     FloatField,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -25,30 +24,24 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from tasks.models import Assignment, PlanStatus, assignment_start, effective_deadline
 
-from .models import AssignmentState, Period, PeriodKind, ProgressReport, ReportStatus, Status
+from .models import (
+    SETTLED_STATUSES,
+    AssignmentState,
+    Period,
+    PeriodKind,
+    ProgressReport,
+    ReportStatus,
+    Status,
+)
+from .progress import DaysBetween, expected_tenths_sql
 
 EARLIEST = datetime.date(1900, 1, 1)
-
-
-class DaysBetween(Func):
-    """Whole days from `start` to `end` (end − start), on PostgreSQL and SQLite alike."""
-
-    output_field = IntegerField()
-    arity = 2
-    template = "(%(expressions)s)"
-    arg_joiner = " - "  # PostgreSQL: date − date is an integer number of days
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        end, end_params = compiler.compile(self.source_expressions[0])
-        start, start_params = compiler.compile(self.source_expressions[1])
-        sql = f"CAST(ROUND(julianday({end}) - julianday({start})) AS INTEGER)"
-        return sql, (*end_params, *start_params)
 
 
 def _date(value: datetime.date) -> Value:
@@ -100,41 +93,26 @@ def overdue_condition(today: datetime.date, ids=None) -> QuerySet:
 
 
 def lagging_condition(today: datetime.date, ids=None) -> QuerySet:
-    ratio100 = float(settings.FLAG_LAGGING_RATIO) * 100
-    minimum = float(settings.FLAG_LAGGING_MIN_EXPECTED)
-    qs = (
+    """Below FLAG_LAGGING_RATIO of the expected progress once that has reached FLAG_LAGGING_MIN_EXPECTED,
+    with the expected progress as kpis.progress writes it (tenths of a per cent, the figure My tasks
+    shows and the flag states), compared in tenths so that the edges stay exact."""
+    ratio = float(settings.FLAG_LAGGING_RATIO)
+    minimum_tenths = float(settings.FLAG_LAGGING_MIN_EXPECTED) * 10
+    return (
         lead_assignments(today, ids)
         # Lagging ends where overdue begins: up to the deadline day, never beside an overdue flag.
         .filter(subtask__ongoing=False, due__gte=today, s_date__isnull=False)
-        .exclude(flag_status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
+        .exclude(flag_status__in=SETTLED_STATUSES)
         .annotate(
             total_days=DaysBetween(F("due"), F("s_date")),
             day=DaysBetween(_date(today), F("s_date")),
+            expected_tenths=expected_tenths_sql(start=F("s_date"), deadline=F("due"), day=today),
         )
-    )
-    # expected = clamp(day / total, 0, 1) × 100, compared without dividing so the edges are exact:
-    # expected ≥ minimum  ⇔  100·day ≥ minimum·total;  actual < ratio·expected  ⇔  actual·total < ratio·100·min(day, total)
-    lags = Case(
-        When(
-            Q(total_days__gt=0)
-            & Q(day_scaled__gte=F("min_scaled"))
-            & Q(actual_scaled__lt=F("allowed_scaled")),
-            then=Value(True),
-        ),
-        When(Q(total_days__lte=0) & Q(due__lte=today) & Q(actual__lt=ratio100), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    return (
-        qs.annotate(
-            day_scaled=F("day") * 100,
-            min_scaled=Value(minimum) * F("total_days"),
-            actual_scaled=F("actual") * F("total_days"),
-            allowed_scaled=Value(ratio100, output_field=FloatField())
-            * Least(F("day"), F("total_days"), output_field=IntegerField()),
+        .annotate(
+            actual_tenths=F("actual") * 10,
+            allowed_tenths=Value(ratio, output_field=FloatField()) * F("expected_tenths"),
         )
-        .annotate(lags=lags)
-        .filter(lags=True)
+        .filter(expected_tenths__gte=minimum_tenths, actual_tenths__lt=F("allowed_tenths"))
     )
 
 

@@ -25,6 +25,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from .progress import expected_progress
+
 
 class FlagKind(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn")
@@ -484,9 +486,9 @@ def _overdue_current(n: dict, today, actual) -> str | None:
 
 def _lagging_numbers(row, today, period) -> dict:
     day, total = row["day"], row["total_days"]
-    expected = 100.0 if total <= 0 else max(0.0, min(1.0, day / total)) * 100
+    expected = expected_progress(start=row["s_date"], deadline=row["due"], today=today)
     return {
-        "expected": round(expected, 2),
+        "expected": float(expected),
         "actual": float(row["actual"]),
         "day": min(day, total) if total > 0 else day,
         "total_days": total,
@@ -513,7 +515,7 @@ def _lagging_current(n: dict, today, actual) -> str | None:
     start, deadline = _day(n["start"]), _day(n["deadline"])
     total, day = (deadline - start).days, (today - start).days
     return lagging_message(
-        expected=max(0.0, min(1.0, day / total)) * 100 if total > 0 else 100.0,
+        expected=float(expected_progress(start=start, deadline=deadline, today=today)),
         day=max(0, min(day, total)),
         total_days=total,
         actual=float(n.get("actual", 0) if actual is None else actual),

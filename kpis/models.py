@@ -373,6 +373,12 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Chờ hoàn thiện")
 
 
+# Work settled for now: completed, or claimed complete (with evidence) and before the reviewer. Such
+# an assignment owes no monthly report and is not lagging (kpis.flag_conditions: owing_report,
+# lagging_condition; an official report's flags as of its cut-off, reports.assembly.snapshot).
+SETTLED_STATUSES = (Status.COMPLETED, Status.AWAITING_REVIEW)
+
+
 class AssignmentState(models.Model):
     """Current status of one lead assignment, kept by the report and review services so that lists,
     dashboards and roll-ups read one row instead of scanning every report. A lead assignment

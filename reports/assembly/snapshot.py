@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 from evidence.models import Decision, Evidence, Review
 from kpis.flag_conditions import is_overdue
 from kpis.flags import FlagKind, RedFlag, overdue_message, quality_message, severity
-from kpis.models import ProgressReport, ReportStatus, Status
+from kpis.models import SETTLED_STATUSES, ProgressReport, ReportStatus, Status
 from tasks.deadlines import changes_at
 from tasks.models import Assignment
 from tasks.selectors import LeadAsOf, lead_assignments_as_of, subtasks_as_of
@@ -236,7 +236,7 @@ def _flags_at_cutoff(state: LeadState, deadline, cutoff: datetime.date, raised: 
             raised[(key, FlagKind.QUALITY)] = when
         flags.append((FlagKind.QUALITY, message))
     # Lagging and a missed report are for work still under way and not yet overdue (their rules).
-    if not overdue and state.status not in (Status.COMPLETED, Status.AWAITING_REVIEW):
+    if not overdue and state.status not in SETTLED_STATUSES:
         flags.extend((k, stored[k]) for k in (FlagKind.LAGGING, FlagKind.NO_REPORT) if k in stored)
     # A kind these rules do not rebuild (one added to kpis.flags.RULES) is told as the sweep left it.
     rebuilt = (FlagKind.OVERDUE, FlagKind.QUALITY, FlagKind.LAGGING, FlagKind.NO_REPORT)

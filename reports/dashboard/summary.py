@@ -37,6 +37,7 @@ from django.utils import timezone
 from kpis.flag_conditions import owing_report
 from kpis.flags import RedFlag
 from kpis.models import AssignmentState, Period, PeriodKind
+from kpis.progress import expected_fraction
 from reports.models import DashboardAssignment, DashboardMissing, DashboardMonth, DashboardSnapshot
 from tasks.models import PlanStatus, assignment_start, effective_deadline
 
@@ -74,14 +75,6 @@ def month_end(day: datetime.date) -> datetime.date:
 
 def next_month(day: datetime.date) -> datetime.date:
     return (month_end(day) + datetime.timedelta(days=1)).replace(day=1)
-
-
-def expected_fraction(start: datetime.date, deadline: datetime.date, day: datetime.date) -> float:
-    """clamp((t − S) / (D − S), 0, 1) — DESIGN.md "Expected progress"."""
-    total = (deadline - start).days
-    if total <= 0:
-        return 1.0 if day >= deadline else 0.0
-    return max(0.0, min(1.0, (day - start).days / total))
 
 
 def summary_refresh(*, now: datetime.datetime | None = None) -> RefreshResult:

@@ -8,7 +8,12 @@ and SQLite for the laptop default; only the month of an approval is spelled per 
 
 import datetime
 
+from django.db.models import DateField
+from django.db.models.expressions import RawSQL
+from django.db.models.sql import Query
+
 from kpis.models import Status
+from kpis.progress import FULL, expected_tenths_sql
 from nq57portal.replicas import read_connection
 from reports.models import (
     DashboardAssignment,
@@ -131,27 +136,35 @@ def deadline_bounds(scope: Scope, *, unit: bool = False) -> tuple:
     return (_day(first) if first else None), (_day(last) if last else None), count
 
 
+def _expected_tenths_sql(connection) -> tuple[str, list]:
+    """kpis.progress's expected progress (tenths of a per cent) of a row `r` at a day `m.day`, as SQL:
+    the rule's own expression compiled over the rows, not a restatement of it."""
+    expression = expected_tenths_sql(
+        start=RawSQL("r.start", (), output_field=DateField()),
+        deadline=RawSQL("r.deadline", (), output_field=DateField()),
+        day=RawSQL("m.day", (), output_field=DateField()),
+    )
+    query = Query(DashboardAssignment)
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.compile(expression.resolve_expression(query))
+    return sql, list(params)
+
+
 def expected_by_month(scope: Scope, month_ends: dict, *, unit: bool = False) -> dict:
     """Per month (first day → last day given): the sum over the rows with a deadline of their
-    expected fraction clamp((day − start) / (deadline − start), 0, 1) at the month's last day
-    (summary.expected_fraction; a row without a start expects nothing)."""
+    expected progress as a fraction of 1 at the month's last day (kpis.progress, the rule itself
+    compiled to SQL; a row without a start expects nothing)."""
     if not month_ends:
         return {}
     clause, params = where(scope, unit=unit)
-    if read_connection().vendor == "postgresql":
-        value, days, low, high = "CAST(%s AS date)", "({a} - {b})", "GREATEST", "LEAST"
-    else:
-        value, days, low, high = "%s", "(julianday({a}) - julianday({b}))", "MAX", "MIN"
+    connection = read_connection()
+    value = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
     rows = ", ".join(f"({value}, {value})" for _ in month_ends)
-    elapsed = days.format(a="m.day", b="r.start")
-    total = days.format(a="r.deadline", b="r.start")
+    tenths, tenths_params = _expected_tenths_sql(connection)
     sql = (
-        f"WITH m(month, day) AS (VALUES {rows}) SELECT m.month, SUM(CASE"  # noqa: S608 - fixed names
-        " WHEN r.start IS NULL THEN 0"
-        " WHEN r.deadline <= r.start THEN CASE WHEN m.day >= r.deadline THEN 1 ELSE 0 END"
-        f" ELSE {high}(1.0, {low}(0.0, 1.0 * {elapsed} / {total})) END)"
+        f"WITH m(month, day) AS (VALUES {rows}) SELECT m.month, COALESCE(SUM({tenths}), 0)"  # noqa: S608 - fixed names
         f" FROM {ROWS} r CROSS JOIN m WHERE {clause} AND r.deadline IS NOT NULL"
         " GROUP BY m.month"
     )
     flat = [day for pair in month_ends.items() for day in pair]
-    return {_day(m): float(total or 0) for m, total in _fetch(sql, [*flat, *params])}
+    return {_day(m): (total or 0) / FULL for m, total in _fetch(sql, [*flat, *tenths_params, *params])}
