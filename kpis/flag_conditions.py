@@ -1,9 +1,10 @@
 """The conditions of the red flags as querysets over every lead assignment (see kpis/sweep.py).
 
 Each is one SQL query whatever the number of assignments; dates are compared in SQL with a
-small portable day-difference function (kpis.progress.DaysBetween). Expected progress is
-kpis.progress's, which the lagging rule compares with in whole tenths so that its edges (expected
-exactly 20 %, actual exactly half) are exact.
+small portable day-difference function (kpis.progress.DaysBetween). The rules other pages share
+live here too, each written once: overdue (overdue_q, is_overdue), owing a report for a period
+(owing_report); expected progress is kpis.progress's, which the lagging rule compares with in
+whole tenths so that its edges (expected exactly 20 %, actual exactly half) are exact.
 """
 
 import datetime
@@ -26,19 +27,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
-from django.utils import timezone
 
 from tasks.models import Assignment, PlanStatus, assignment_start, effective_deadline
 
-from .models import (
-    SETTLED_STATUSES,
-    AssignmentState,
-    Period,
-    PeriodKind,
-    ProgressReport,
-    ReportStatus,
-    Status,
-)
+from .models import SETTLED_STATUSES, Period, PeriodKind, ProgressReport, ReportStatus, Status
 from .progress import DaysBetween, expected_tenths_sql
 
 EARLIEST = datetime.date(1900, 1, 1)
@@ -143,13 +135,39 @@ def _due_period_choices(today: datetime.date, ids=None) -> list[tuple[int, datet
     return choices
 
 
-def no_report_condition(today: datetime.date, ids=None) -> QuerySet:
-    started = Coalesce(
-        "subtask__start_date", "subtask__plan__start_date", "subtask__plan__issue_date", _date(EARLIEST)
-    )
-    # The plan's latest monthly period already due whose cut-off the sub-task had started by.
-    choices = _due_period_choices(today, ids)
-    due_period = (
+def _choices(periods) -> list[tuple[int, datetime.date, int]]:
+    """(plan, cut-off, period) of `periods` (Period rows or a queryset of them), latest first."""
+    if isinstance(periods, QuerySet):
+        return list(periods.order_by("plan_id", "-due_date", "-start").values_list("plan_id", "cutoff", "pk"))
+    return [
+        (p.plan_id, p.cutoff, p.pk)
+        for p in sorted(periods, key=lambda p: (p.due_date, p.start), reverse=True)
+    ]
+
+
+def owing_report(today: datetime.date, periods=None, ids=None, *, choices=None) -> QuerySet:
+    """The lead assignments that owe, as of `today`, the report of one of `periods` and have not sent
+    it — "owes a report for a period", written once. The sweep's no-report flag, My tasks' "report
+    not sent this period", the not-reported page, the reminders and the dashboard's missing reports
+    all read it, each for the periods it is about (the latest due, the current one, the one chosen,
+    those due in a few days, those of a month):
+
+    - a lead assignment of a plan in force (Assignment.objects.leads_in_force) of the period's plan;
+    - whose sub-task starts (tasks.models.assignment_start) by the period's cut-off: the figures a
+      report gives are those of its cut-off, so a task begun after it owes that period nothing (and
+      one starting before it, even later than today, owes the period's report);
+    - whose work is not settled today (SETTLED_STATUSES: neither completed nor awaiting review);
+    - with no version sent for that period (a draft, or one waiting for the head's sign-off, is not
+      a report).
+
+    Whether the task is overdue does not matter: its report is still owed (the sweep's no-report
+    flag alone leaves overdue tasks to their overdue flag). Several periods of one plan are tried
+    latest first (`choices`, already in that order, for the sweep); the one owed is annotated
+    `owed_period`. One query whatever the number of assignments: a CASE over a few plans' periods."""
+    if choices is None:
+        choices = _choices(periods if periods is not None else [])
+    started = Coalesce("s_date", _date(EARLIEST))
+    owed = (
         Case(
             *(
                 When(subtask__plan_id=plan, started__lte=cutoff, then=Value(period))
@@ -159,39 +177,26 @@ def no_report_condition(today: datetime.date, ids=None) -> QuerySet:
             output_field=IntegerField(),
         )
         if choices
-        else Value(None, output_field=IntegerField())  # no period is due yet: nobody owes a report
+        else Value(None, output_field=IntegerField())  # no period asked: nobody owes a report
     )
-    reported = ProgressReport.objects.filter(
-        assignment_id=OuterRef("pk"), period_id=OuterRef("due_period"), status=ReportStatus.SUBMITTED
+    sent = ProgressReport.objects.filter(
+        assignment_id=OuterRef("pk"), period_id=OuterRef("owed_period"), status=ReportStatus.SUBMITTED
     )
     return (
         lead_assignments(today, ids)
-        .exclude(flag_status__in=[Status.COMPLETED, Status.AWAITING_REVIEW])
-        # An overdue task is told by its overdue flag: a missed monthly report adds no second alarm.
-        .exclude(overdue_q(today))
+        .exclude(flag_status__in=SETTLED_STATUSES)
         .annotate(started=started)
-        .annotate(due_period=due_period)
-        .filter(due_period__isnull=False)
-        .exclude(Exists(reported))
+        .annotate(owed_period=owed)
+        .filter(owed_period__isnull=False)
+        .exclude(Exists(sent))
     )
 
 
-def owing_report(assignments: QuerySet, *, periods: QuerySet, first: datetime.date, last: datetime.date):
-    """Of `assignments` (lead ones), those that owed a report for `periods` (the monthly period of
-    their plan covering first…last) and sent none: the plan has such a period, the sub-task had
-    started by `last`, the assignment was not completed before `first`, no report for the period
-    was submitted. The not-reported page (one period) and the dashboard's missing reports (a month
-    over every plan) count these."""
-    first_moment = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
-    completed_before = AssignmentState.objects.filter(
-        assignment=OuterRef("pk"), status=Status.COMPLETED, completed_at__lt=first_moment
-    )
-    submitted = ProgressReport.objects.filter(
-        assignment=OuterRef("pk"), period__in=periods, status=ReportStatus.SUBMITTED
-    )
+def no_report_condition(today: datetime.date, ids=None) -> QuerySet:
+    """Owes the report of its plan's latest monthly period already due (owing_report), and is not
+    overdue: an overdue task is told by its overdue flag, a missed monthly report adds no second alarm."""
     return (
-        assignments.filter(Exists(periods.filter(plan_id=OuterRef("subtask__plan_id"))))
-        .exclude(subtask__start_date__gt=last)
-        .exclude(Exists(completed_before))
-        .exclude(Exists(submitted))
+        owing_report(today, ids=ids, choices=_due_period_choices(today, ids))
+        .exclude(overdue_q(today))
+        .annotate(due_period=F("owed_period"))
     )

@@ -16,10 +16,10 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Va
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Assignment, AssignmentRole, Plan, effective_deadline
+from tasks.models import Assignment, AssignmentRole, Plan, PlanStatus, assignment_start, effective_deadline
 from units.naming import search_key
 
-from .flag_conditions import lagging_condition, overdue_condition
+from .flag_conditions import lagging_condition, overdue_condition, owing_report
 from .models import Comment, Period, PeriodKind, ProgressReport, ReportStatus, Status
 from .progress import expected_progress
 
@@ -36,24 +36,20 @@ FLAGS = {
 }
 
 
-def _assess(
-    *, status, completion, deadline, start_date, plan_start, today, period, reported, overdue, lagging
-) -> dict:
+def _assess(*, status, completion, deadline, start, today, overdue, lagging, report_due) -> dict:
     """What My tasks says of one assignment: one home for the list, its counts and its order.
-    Overdue and lagging are the red-flag conditions themselves (kpis.flag_conditions), asked of
-    the database with the list, so My tasks and the sweep cannot disagree."""
-    status = status or Status.NOT_STARTED
-    completed = status == Status.COMPLETED
-    expected = expected_progress(start=start_date or plan_start, deadline=deadline, today=today)
-    started = start_date is None or start_date <= today
+    Overdue, lagging and a report due are the rules themselves (kpis.flag_conditions: the red-flag
+    conditions and owing_report for the current period), asked of the database with the list, and
+    the expected progress is kpis.progress's, so My tasks, the sweep, the not-reported page and the
+    dashboards cannot disagree."""
     return {
-        "status": status,
+        "status": status or Status.NOT_STARTED,
         "completion": completion,
-        "expected": expected,
+        "expected": expected_progress(start=start, deadline=deadline, today=today),
         "days_left": (deadline - today).days if deadline else None,
         "overdue": overdue,
         "lagging": lagging,
-        "report_due": period is not None and started and not completed and not reported,
+        "report_due": report_due,
     }
 
 
@@ -148,7 +144,9 @@ def _current_report_filter(today, status):
     )
 
 
-def _unit_leads(user, today):
+def _unit_leads(user, today, periods):
+    """The unit's lead assignments with what the rules say of them today; `periods` are the monthly
+    periods holding today (_current_periods), whose report My tasks asks for."""
     return (
         Assignment.objects.leads_in_force()
         .filter(unit_id=user.unit_id)
@@ -157,16 +155,19 @@ def _unit_leads(user, today):
             draft_now=Exists(_current_report_filter(today, ReportStatus.DRAFT)),
             overdue_now=Exists(overdue_condition(today).filter(pk=OuterRef("pk"))),
             lagging_now=Exists(lagging_condition(today).filter(pk=OuterRef("pk"))),
+            report_due_now=Exists(owing_report(today, list(periods.values())).filter(pk=OuterRef("pk"))),
             due=effective_deadline(),
+            start=assignment_start(),
         )
     )
 
 
-def _current_periods(plan_ids, today) -> dict:
+def _current_periods(today) -> dict:
+    """{plan: its monthly period holding today} for the plans in force (one query)."""
     return {
         p.plan_id: p
         for p in Period.objects.filter(
-            plan_id__in=plan_ids, kind=PeriodKind.MONTHLY, start__lte=today, end__gte=today
+            plan__status=PlanStatus.IN_FORCE, kind=PeriodKind.MONTHLY, start__lte=today, end__gte=today
         )
     }
 
@@ -175,17 +176,15 @@ FACT_FIELDS = (
     "pk",
     "subtask__plan_id",
     "due",
-    "subtask__start_date",
-    "subtask__plan__start_date",
-    "subtask__plan__issue_date",
+    "start",
     "subtask__code",
     "subtask__general_task__section__order",
     "subtask__general_task__order",
     "state__status",
     "state__latest_completion",
-    "reported_now",
     "overdue_now",
     "lagging_now",
+    "report_due_now",
 )
 
 
@@ -199,31 +198,16 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
     filters = filters or {}
     if not user.unit_id:
         return {"selected": [], "counts": {}, "plans": [], "total": 0}
-    qs = _unit_leads(user, today)
+    periods = _current_periods(today)
+    qs = _unit_leads(user, today, periods)
     if filters.get("plan"):
         qs = qs.filter(subtask__plan_id=filters["plan"])
     if filters.get("q"):
         qs = qs.filter(subtask__search_text__contains=search_key(filters["q"]))
     values = list(qs.order_by().values_list(*FACT_FIELDS))
     plan_ids = {v[1] for v in values}
-    periods = _current_periods(plan_ids, today)
     facts = []
-    for (
-        pk,
-        plan_id,
-        deadline,
-        start,
-        plan_start,
-        issued,
-        code,
-        s_order,
-        g_order,
-        status,
-        done,
-        rep,
-        late,
-        lags,
-    ) in values:
+    for pk, plan_id, deadline, start, code, s_order, g_order, status, done, late, lags, owed in values:
         facts.append(
             TaskFacts(
                 pk=pk,
@@ -235,13 +219,11 @@ def my_tasks(*, user, today: datetime.date, filters: dict | None = None) -> dict
                     status=status,
                     completion=done,
                     deadline=deadline,
-                    start_date=start,
-                    plan_start=plan_start or issued,
+                    start=start,
                     today=today,
-                    period=periods.get(plan_id),
-                    reported=rep,
                     overdue=late,
                     lagging=lags,
+                    report_due=owed,
                 ),
             )
         )
@@ -280,14 +262,14 @@ def task_rows(*, user, today: datetime.date, ids) -> list[TaskRow]:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    periods = _current_periods(today)
     assignments = {
         a.pk: a
-        for a in _unit_leads(user, today)
+        for a in _unit_leads(user, today, periods)
         .filter(pk__in=ids)
         .select_related("subtask__plan", "subtask__general_task__section__plan", "state", "via_group")
         .annotate(comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)))
     }
-    periods = _current_periods({a.subtask.plan_id for a in assignments.values()}, today)
     return [
         _row(assignments[pk], today, periods.get(assignments[pk].subtask.plan_id))
         for pk in ids
@@ -296,19 +278,16 @@ def task_rows(*, user, today: datetime.date, ids) -> list[TaskRow]:
 
 
 def _row(assignment: Assignment, today, period) -> TaskRow:
-    subtask = assignment.subtask
     state = getattr(assignment, "state", None)
     judged = _assess(
         status=state.status if state else None,
         completion=state.latest_completion if state else None,
         deadline=assignment.due,
-        start_date=subtask.start_date,
-        plan_start=subtask.plan.effective_start,
+        start=assignment.start,
         today=today,
-        period=period,
-        reported=assignment.reported_now,
         overdue=assignment.overdue_now,
         lagging=assignment.lagging_now,
+        report_due=assignment.report_due_now,
     )
     return TaskRow(
         assignment=assignment,

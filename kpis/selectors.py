@@ -1,10 +1,12 @@
 """Reads for progress reporting, already filtered by what the user may see, in a constant number of queries."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from tasks.models import Assignment, AssignmentRole, readable_by
 from units.naming import in_vi_order, vi_sort_key
@@ -131,18 +133,13 @@ def group_rollups(subtask) -> list[tuple]:
 # Not reported -----------------------------------------------------------------------------------
 
 
-def not_reported(*, period: Period):
-    """Lead assignments of the period's plan with no submitted report for it.
+def not_reported(*, period: Period, today: datetime.date | None = None):
+    """The lead assignments owing the period's report as of `today` (kpis.flag_conditions.owing_report:
+    started by its cut-off, work not settled, no version sent), counted by unit.
 
-    Leaves out sub-tasks not started by the end of the period and assignments completed before it began.
     Returns (per-unit counts, queryset of the assignments).
     """
-    qs = owing_report(
-        Assignment.objects.leads().filter(subtask__plan_id=period.plan_id),
-        periods=Period.objects.filter(pk=period.pk),
-        first=period.start,
-        last=period.end,
-    )
+    qs = owing_report(today or timezone.localdate(), [period])
     by_unit = sorted(
         qs.order_by().values("unit_id", "unit__name").annotate(count=Count("pk")),
         key=lambda row: (-row["count"], vi_sort_key(row["unit__name"])),  # most first, then Vietnamese order

@@ -121,7 +121,7 @@ def not_reported_remind(request):
 
     _secretariat(request)
     period = get_object_or_404(Period.objects.select_related("plan"), pk=request.POST.get("period") or 0)
-    by_unit, _assignments = not_reported(period=period)
+    by_unit, _assignments = not_reported(period=period, today=timezone.localdate())
     unit_raw = request.POST.get("unit", "")
     counts = {
         row["unit_id"]: row["count"] for row in by_unit if not unit_raw or str(row["unit_id"]) == unit_raw
@@ -155,7 +155,7 @@ def not_reported_page(request):
         period = due[0] if due else (choices[0] if choices else None)
     context = {"choices": choices, "period": period, "today": today}
     if period is not None:
-        by_unit, assignments = not_reported(period=period)
+        by_unit, assignments = not_reported(period=period, today=today)
         unit_raw = request.GET.get("unit", "")
         unit_id = int(unit_raw) if unit_raw.isdigit() else None
         if unit_id:

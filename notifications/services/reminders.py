@@ -8,11 +8,12 @@ loses nothing; the dedupe key (event, object, bucket, user) sends each reminder 
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from kpis.models import Period, PeriodKind, ProgressReport, ReportStatus, Status
-from tasks.models import Assignment, PlanStatus, assignment_start, effective_deadline
+from kpis.flag_conditions import owing_report
+from kpis.models import SETTLED_STATUSES, Period, PeriodKind
+from tasks.models import Assignment, PlanStatus, effective_deadline
 
 from ..models import Notification, NotificationKind
 from .events import notifications_for, subtask_url, unit_recipients
@@ -21,16 +22,11 @@ DEADLINE_BUCKETS = (7, 1)
 REPORT_DAYS_BEFORE = 3
 
 
-def _lead_open(today):
-    return Assignment.objects.leads_in_force().exclude(
-        state__status__in=[Status.COMPLETED, Status.AWAITING_REVIEW]
-    )
-
-
 def _deadline_rows(today):
     horizon = today + datetime.timedelta(days=max(DEADLINE_BUCKETS))
     return (
-        _lead_open(today)
+        Assignment.objects.leads_in_force()
+        .exclude(state__status__in=SETTLED_STATUSES)
         .annotate(due=effective_deadline())
         .filter(subtask__ongoing=False, due__gte=today, due__lte=horizon)
         .values("pk", "unit_id", "subtask_id", "subtask__code", "subtask__title", "subtask__deadline", "due")
@@ -38,31 +34,29 @@ def _deadline_rows(today):
     )
 
 
-def _report_rows(today):
-    """(period, unit, how many of its sub-tasks still lack the report) for reports due soon."""
-    periods = Period.objects.filter(
+def report_reminder_periods(today):
+    """The monthly periods of plans in force whose report is due within REPORT_DAYS_BEFORE days."""
+    return Period.objects.filter(
         kind=PeriodKind.MONTHLY,
         plan__status=PlanStatus.IN_FORCE,
         due_date__gte=today,
         due_date__lte=today + datetime.timedelta(days=REPORT_DAYS_BEFORE),
     ).select_related("plan")
-    for period in periods:
-        reported = ProgressReport.objects.filter(
-            assignment_id=OuterRef("pk"), period_id=period.pk, status=ReportStatus.SUBMITTED
-        )
-        started = assignment_start()
-        rows = (
-            _lead_open(today)
-            .filter(subtask__plan_id=period.plan_id)
-            .annotate(started=started)
-            .filter(Q(started__isnull=True) | Q(started__lte=period.cutoff))
-            .exclude(Exists(reported))
-            .values("unit_id")
-            .annotate(missing=Count("pk"))
-            .order_by("unit_id")
-        )
-        for row in rows:
-            yield period, row["unit_id"], row["missing"]
+
+
+def _report_rows(today):
+    """(period, unit, how many of its sub-tasks still owe the report) for reports due soon: those
+    owing it as of today (kpis.flag_conditions.owing_report, as the not-reported page lists them)."""
+    periods = {p.pk: p for p in report_reminder_periods(today)}
+    rows = (
+        owing_report(today, list(periods.values()))
+        .order_by()
+        .values("owed_period", "unit_id")
+        .annotate(missing=Count("pk"))
+        .order_by("owed_period", "unit_id")
+    )
+    for row in rows:
+        yield periods[row["owed_period"]], row["unit_id"], row["missing"]
 
 
 def reminders_send(*, now=None) -> int:

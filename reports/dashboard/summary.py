@@ -19,9 +19,9 @@ The counting rules are the ones DESIGN.md states and the rest of the portal uses
 - overdue: a sub-task with a deadline before today, not completed (as the sweep's overdue rule),
   counted from the row's deadline when its cells are written (the first build of a day moves it on);
 - open flags: RedFlag rows without resolved_at, counted on the assignment's row;
-- reports missing for a month: lead assignments of a plan having a monthly period in that month,
-  whose sub-task started by the period's end, not completed before the period began, with no
-  submitted report for the period (kpis.selectors.not_reported, summed over the plans).
+- reports missing for a month: lead assignments owing the report of their plan's monthly period
+  of that month as of the build's day (kpis.flag_conditions.owing_report, as the not-reported
+  page of each period, summed over the plans).
 """
 
 import calendar
@@ -219,18 +219,19 @@ def missing_months(today, limit: int = MISSING_MONTHS) -> list[datetime.date]:
     return months
 
 
-def missing_queryset(month: datetime.date):
-    """The lead assignments that owed a report for `month` and sent none (see the module docstring)."""
+def missing_queryset(month: datetime.date, today: datetime.date):
+    """The lead assignments owing, as of `today`, the report of their plan's monthly period of
+    `month` (kpis.flag_conditions.owing_report, as the not-reported page of each such period)."""
     first, last = month_start(month), month_end(month)
     periods = Period.objects.filter(kind=PeriodKind.MONTHLY, start__lte=last, end__gte=first)
-    return owing_report(lead_assignments(), periods=periods, first=first, last=last)
+    return owing_report(today, periods)
 
 
 def _build_missing(today) -> int:
     objs = []
     for month in missing_months(today):
         rows = (
-            missing_queryset(month)
+            missing_queryset(month, today)
             .order_by()
             .values("subtask__plan_id", "subtask__general_task__section_id", "unit_id", "unit__kind")
             .annotate(n=Count("pk"))

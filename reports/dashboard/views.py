@@ -278,7 +278,7 @@ def dashboard_list(request):
             title.append(_("Có cảnh báo đỏ"))
         qs = qs.filter(Exists(open_flags))
     if get.get("missing") == "1" and scope.month:
-        qs = qs.filter(pk__in=missing_queryset(scope.month).values("pk"))
+        qs = qs.filter(pk__in=missing_queryset(scope.month, today).values("pk"))
         title.append(_("Thiếu báo cáo tháng %(month)s") % {"month": f"{scope.month:%m/%Y}"})
     unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
     qs = qs.select_related("subtask", "unit", "state").order_by(
