@@ -209,7 +209,7 @@ class AssignmentViewSet(ReadOnlyViewSet):
             qs = qs.filter(role=role)
         status = filters.choice(params, "status", Status.values)
         if status == Status.NOT_STARTED:
-            qs = qs.filter(role=AssignmentRole.LEAD).filter(Q(state__isnull=True) | Q(state__status=status))
+            qs = qs.leads().filter(Q(state__isnull=True) | Q(state__status=status))
         elif status:
             qs = qs.filter(state__status=status)
         since = filters.changed_since(params)

@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 
-from tasks.models import Assignment, PlanStatus, assignment_start, effective_deadline
+from tasks.models import Assignment, assignment_start, effective_deadline
 
 from .models import SETTLED_STATUSES, Period, PeriodKind, ProgressReport, ReportStatus, Status
 from .progress import DaysBetween, expected_tenths_sql
@@ -122,9 +122,11 @@ def _due_period_choices(today: datetime.date, ids=None) -> list[tuple[int, datet
     CASE over a few plans rather than a subquery over the periods for each assignment (which
     PostgreSQL ran for each of its three uses: the filter, the report looked for, the flag's number).
     """
-    due = Period.objects.filter(
-        kind=PeriodKind.MONTHLY, due_date__lt=today, plan__status=PlanStatus.IN_FORCE
-    ).order_by("plan_id", "-due_date", "-start")
+    due = (
+        Period.objects.in_force()
+        .filter(kind=PeriodKind.MONTHLY, due_date__lt=today)
+        .order_by("plan_id", "-due_date", "-start")
+    )
     if ids is not None:  # a decision's own sweep: its plans' periods only
         due = due.filter(plan_id__in=Assignment.objects.filter(pk__in=ids).values("subtask__plan_id"))
     choices, latest_cutoff = [], {}

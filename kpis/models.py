@@ -73,6 +73,15 @@ class PeriodKind(models.TextChoices):
 QUARTER_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
+class PeriodQuerySet(models.QuerySet):
+    def in_force(self):
+        """Of plans in force, as tasks.models.AssignmentQuerySet.in_force: a draft or closed plan is no
+        work to report on (no report is owed, reminded or counted missing for its periods)."""
+        from tasks.models import PlanStatus
+
+        return self.filter(plan__status=PlanStatus.IN_FORCE)
+
+
 class Period(models.Model):
     """A reporting period of one plan. Created by periods_ensure, never by hand."""
 
@@ -93,6 +102,8 @@ class Period(models.Model):
     )
     locked_at = models.DateTimeField(_("thời điểm khóa"), null=True, blank=True)
     lock_reason = models.TextField(_("lý do"), blank=True)
+
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "-start", "kind"]

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Va
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Assignment, AssignmentRole, Plan, PlanStatus, assignment_start, effective_deadline
+from tasks.models import Assignment, AssignmentRole, Plan, assignment_start, effective_deadline
 from units.naming import search_key
 
 from .flag_conditions import lagging_condition, overdue_condition, owing_report
@@ -166,9 +166,7 @@ def _current_periods(today) -> dict:
     """{plan: its monthly period holding today} for the plans in force (one query)."""
     return {
         p.plan_id: p
-        for p in Period.objects.filter(
-            plan__status=PlanStatus.IN_FORCE, kind=PeriodKind.MONTHLY, start__lte=today, end__gte=today
-        )
+        for p in Period.objects.in_force().filter(kind=PeriodKind.MONTHLY, start__lte=today, end__gte=today)
     }
 
 

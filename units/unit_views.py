@@ -74,7 +74,7 @@ def _detail(request, unit, status=200, **forms):
         "members": in_vi_order(Unit.objects.filter(group_memberships__group=unit)) if unit.is_group else [],
         "groups": in_vi_order(Unit.objects.filter(memberships__member=unit)),
         "open_assignments": Assignment.objects.filter(unit=unit).count(),
-        "lead_assignments": Assignment.objects.filter(unit=unit, role="lead").count(),
+        "lead_assignments": Assignment.objects.filter(unit=unit).leads().count(),
         "accounts": User.objects.filter(unit=unit, is_active=True).count(),
         "edit_form": forms.get("edit_form")
         or UnitForm(

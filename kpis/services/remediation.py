@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
+from tasks.models import PlanStatus
 from units.models import Role
 
 from ..flags import RedFlag, acknowledged_kinds
@@ -111,7 +112,7 @@ def flags_escalate(*, now=None) -> list[FlagEscalation]:
             raised_at__lt=before,
             acknowledgement__isnull=True,
             escalation__isnull=True,
-            subtask__plan__status="in_force",
+            subtask__plan__status=PlanStatus.IN_FORCE,
         )
         .order_by("pk")
         .values_list("pk", flat=True)

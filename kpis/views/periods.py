@@ -142,7 +142,8 @@ def not_reported_page(request):
     _secretariat(request)
     today = timezone.localdate()
     choices = list(
-        Period.objects.filter(plan__status=PlanStatus.IN_FORCE, start__lte=today)
+        Period.objects.in_force()
+        .filter(start__lte=today)
         .select_related("plan")
         .order_by("-start", "plan_id", "kind")[:120]
     )

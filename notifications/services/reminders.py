@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kpis.flag_conditions import owing_report
 from kpis.models import SETTLED_STATUSES, Period, PeriodKind
-from tasks.models import Assignment, PlanStatus, effective_deadline
+from tasks.models import Assignment, effective_deadline
 
 from ..models import Notification, NotificationKind
 from .events import notifications_for, subtask_url, unit_recipients
@@ -36,12 +36,15 @@ def _deadline_rows(today):
 
 def report_reminder_periods(today):
     """The monthly periods of plans in force whose report is due within REPORT_DAYS_BEFORE days."""
-    return Period.objects.filter(
-        kind=PeriodKind.MONTHLY,
-        plan__status=PlanStatus.IN_FORCE,
-        due_date__gte=today,
-        due_date__lte=today + datetime.timedelta(days=REPORT_DAYS_BEFORE),
-    ).select_related("plan")
+    return (
+        Period.objects.in_force()
+        .filter(
+            kind=PeriodKind.MONTHLY,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=REPORT_DAYS_BEFORE),
+        )
+        .select_related("plan")
+    )
 
 
 def _report_rows(today):

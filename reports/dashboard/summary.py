@@ -39,7 +39,7 @@ from kpis.flags import RedFlag
 from kpis.models import AssignmentState, Period, PeriodKind
 from kpis.progress import expected_fraction
 from reports.models import DashboardAssignment, DashboardMissing, DashboardMonth, DashboardSnapshot
-from tasks.models import PlanStatus, assignment_start, effective_deadline
+from tasks.models import assignment_start, effective_deadline
 
 from .cells import cells_rebuild
 from .rows import LOCK_KEY, lead_assignments, rows_rebuild
@@ -205,7 +205,8 @@ def _build_months(today) -> int:
 def missing_months(today, limit: int = MISSING_MONTHS) -> list[datetime.date]:
     """First days of the last `limit` months holding a monthly period of a plan in force (newest first)."""
     starts = (
-        Period.objects.filter(kind=PeriodKind.MONTHLY, plan__status=PlanStatus.IN_FORCE, start__lte=today)
+        Period.objects.in_force()
+        .filter(kind=PeriodKind.MONTHLY, start__lte=today)
         .order_by("-start")
         .values_list("start", flat=True)
     )

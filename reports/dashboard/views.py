@@ -30,7 +30,7 @@ from nq57portal.exporting import export_response, requested_format
 from nq57portal.replicas import replica_reads
 from reports.models import DashboardSubtask
 from targets.selectors import dashboard_targets
-from tasks.models import Assignment, AssignmentRole, SubTask
+from tasks.models import Assignment, SubTask
 from units.models import Unit, UnitKind
 
 from . import selectors
@@ -180,7 +180,7 @@ def _unit_for(user, unit_id) -> Unit:
         raise Http404
     # A group stands for its members and has no page of its own, unless it has no members and
     # leads its tasks itself (tasks.importing.sync): then it is ranked, and its place links here.
-    leads_itself = Exists(Assignment.objects.filter(unit=OuterRef("pk"), role=AssignmentRole.LEAD))
+    leads_itself = Exists(Assignment.objects.leads().filter(unit=OuterRef("pk")))
     return get_object_or_404(Unit.objects.exclude(Q(kind=UnitKind.GROUP) & ~leads_itself), pk=unit_id)
 
 

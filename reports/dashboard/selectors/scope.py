@@ -124,7 +124,8 @@ def reference(snap) -> Reference:
         for pk, name, short in Unit.objects.values_list("pk", "name", "short_name")
     }
     starts = (
-        Period.objects.filter(kind=PeriodKind.MONTHLY, plan__status=PlanStatus.IN_FORCE, start__lte=today)
+        Period.objects.in_force()
+        .filter(kind=PeriodKind.MONTHLY, start__lte=today)
         .order_by("-start")
         .values_list("start", flat=True)
         .distinct()[:60]
