@@ -10,7 +10,8 @@ What the cells hold is what openpyxl wrote for them: text as text (inline string
 reader typed is ever a formula), with Excel's "quote prefix" flag on text a spreadsheet would take
 for a formula (see nq57portal.exporting); numbers and Decimals as numbers; booleans as booleans;
 dates and times as Excel serial days with the dd/mm/yyyy (hh:mm) format, aware times in the
-portal's time zone; None as an empty cell; anything else (a lazy translation, a model) as its text.
+portal's time zone; None and empty text as an empty cell; anything else (a lazy translation, a
+model) as its text.
 """
 
 from __future__ import annotations
@@ -76,11 +77,13 @@ _STYLES = (
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="6">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment vertical="center" wrapText="1"/></xf>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" quotePrefix="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1" '
+    'quotePrefix="1"><alignment vertical="center" wrapText="1"/></xf>'
     "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
@@ -111,8 +114,8 @@ def _text_cell(ref: str, text: str, style: int) -> str:
 
 
 def _cell(ref: str, value) -> str:
-    if value is None:
-        return ""
+    if value is None or value == "":
+        return ""  # an empty cell, as openpyxl leaves it
     if isinstance(value, str):
         return _text_cell(ref, str(value), PLAIN)
     if isinstance(value, bool):
@@ -132,10 +135,16 @@ def _cell(ref: str, value) -> str:
 
 
 def sheet_bytes(
-    header: Sequence[str], widths: Sequence[float], rows: Iterable[Sequence], *, sheet: str = "Sheet1"
+    header: Sequence[str],
+    widths: Sequence[float],
+    rows: Iterable[Sequence],
+    *,
+    sheet: str = "Sheet1",
+    autofilter: bool = False,
 ) -> bytes:
-    """The workbook: one sheet named `sheet` (at most 31 characters), `header` in bold and frozen
-    above `rows` (each a sequence of values in the header's order), columns `widths` wide."""
+    """The workbook: one sheet named `sheet` (at most 31 characters), `header` in bold (wrapped
+    within its column) and frozen above `rows` (each a sequence of values in the header's order),
+    columns `widths` wide; with `autofilter`, the header's filter buttons over every row."""
     letters = [_letters(n) for n in range(1, len(header) + 1)]
     sheet = sheet.translate(_NOT_IN_SHEET_NAMES)[:31] or "Sheet1"
     parts = [
@@ -162,7 +171,10 @@ def sheet_bytes(
         parts.append(f'<row r="{number}">')
         parts.extend(_cell(f"{letter}{number}", value) for letter, value in zip(letters, row, strict=True))
         parts.append("</row>")
-    parts.append("</sheetData></worksheet>")
+    parts.append("</sheetData>")
+    if autofilter:
+        parts.append(f'<autoFilter ref="A1:{letters[-1]}{number}"/>')
+    parts.append("</worksheet>")
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

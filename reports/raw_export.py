@@ -2,25 +2,22 @@
 
 For the secretariat's own checks (who wrote what, which version, when). The units' free text is
 what a spreadsheet formula injection would come through, so every cell goes through
-`reports.excel.write_formula_safe`. Written in openpyxl's write-only mode: a month of a plan is
-thousands of rows and memory stays flat.
+`nq57portal.xlsx_sheet` (text a spreadsheet would run is stored as quote-prefixed text, as
+`reports.excel.write_formula_safe` does). Written as the sheet's XML a row at a time, like the
+lists' downloads: a month of a plan is thousands of rows.
 """
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 
 from django.db.models import Count
 from django.utils import timezone, translation
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from kpis.models import KpiValue, Period, PeriodKind, ProgressReport, ReportStatus
+from nq57portal.xlsx_sheet import sheet_bytes
 
-from .excel import Column, write_formula_safe
+from .excel import Column
 
 COLUMNS = (
     Column("Kỳ báo cáo", 14),
@@ -56,18 +53,16 @@ def reports_of_period(period: Period):
 # A data file beside the official reports: its cells stay Vietnamese whatever the page's language.
 @translation.override("vi")
 def raw_reports_workbook(period: Period) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Báo cáo")
-    for n, col in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(n)].width = col.width
-    ws.freeze_panes = "A2"
-    header = []
-    for col in COLUMNS:
-        cell = write_formula_safe(WriteOnlyCell(ws), col.title)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header.append(cell)
-    ws.append(header)
+    return sheet_bytes(
+        [col.title for col in COLUMNS],
+        [col.width for col in COLUMNS],
+        _rows(period),
+        sheet="Báo cáo",
+        autofilter=True,
+    )
+
+
+def _rows(period: Period):
     qs = (
         reports_of_period(period)
         .select_related(
@@ -87,21 +82,19 @@ def raw_reports_workbook(period: Period) -> bytes:
             "version",
         )
     )
-    count = 0
-    ids: list[int] = []
     batch: list = []
 
     def flush():
         values = defaultdict(list)
         for report_id, kpi, actual, note in (
-            KpiValue.objects.filter(report_id__in=ids)
+            KpiValue.objects.filter(report_id__in=[r.pk for r in batch])
             .order_by("report_id", "kpi__order", "target__order", "pk")
             .values_list("report_id", "kpi__text", "actual", "note")
         ):
             values[report_id].append(f"{kpi}: {actual if actual is not None else note}")
         for r in batch:
             sub = r.assignment.subtask
-            row = (
+            yield (
                 r.period.label,
                 sub.general_task.section.code,
                 sub.code,
@@ -120,18 +113,10 @@ def raw_reports_workbook(period: Period) -> bytes:
                 "; ".join(values[r.pk]),
                 r.evidence_count,
             )
-            ws.append([write_formula_safe(WriteOnlyCell(ws), v) for v in row])
-        ids.clear()
         batch.clear()
 
     for report in qs.iterator(chunk_size=CHUNK):
         batch.append(report)
-        ids.append(report.pk)
-        count += 1
         if len(batch) >= CHUNK:
-            flush()
-    flush()
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+            yield from flush()
+    yield from flush()

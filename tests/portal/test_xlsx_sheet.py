@@ -28,9 +28,10 @@ def test_values_keep_their_type_and_format():
         None,
         "dòng 1\r\ndòng 2",
         "ký tự\x0b lạ",
+        "",
     ]
     header = [f"Cột {n}" for n in range(len(row))]
-    widths = [32, 14, 16, 8, 8, 8, 8, 8, 20, 20]
+    widths = [32, 14, 16, 8, 8, 8, 8, 8, 20, 20, 8]
     with override_settings(TIME_ZONE="Asia/Ho_Chi_Minh"):
         data = sheet_bytes(header, widths, [row], sheet="Quá hạn [12/2026]: danh sách dài hơn ba mươi mốt")
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
@@ -44,7 +45,7 @@ def test_values_keep_their_type_and_format():
     local = datetime.datetime(2026, 1, 5, 1, 30, tzinfo=datetime.UTC).astimezone(hanoi).replace(tzinfo=None)
     assert values[2] == local and ws["C2"].number_format == "dd/mm/yyyy hh:mm"
     assert values[3:8] == [40.5, 7, 2.25, True, None]
-    assert values[8] == "dòng 1\ndòng 2" and values[9] == "ký tự lạ"
+    assert values[8] == "dòng 1\ndòng 2" and values[9] == "ký tự lạ" and values[10] is None
     assert not any(c.quotePrefix for c in ws[2])
 
 
@@ -77,3 +78,12 @@ def test_a_status_label_is_translated_once_per_language():
             assert _label(Status, Status.COMPLETED) == str(Status.COMPLETED.label)
             labels[language] = _label(Status, Status.COMPLETED)
     assert labels["vi"] != labels["en"]  # the English catalogue translates it
+
+
+def test_the_header_wraps_and_an_autofilter_covers_every_row():
+    rows = [["a", 1], ["b", 2], ["c", 3]]
+    ws = openpyxl.load_workbook(io.BytesIO(sheet_bytes(["Tên", "Số"], [10, 8], rows, autofilter=True))).active
+    assert ws.auto_filter.ref == "A1:B4"
+    assert ws["A1"].alignment.wrap_text and ws["A1"].alignment.vertical == "center" and ws["A1"].font.bold
+    plain = openpyxl.load_workbook(io.BytesIO(sheet_bytes(["Tên", "Số"], [10, 8], rows))).active
+    assert not plain.auto_filter.ref
