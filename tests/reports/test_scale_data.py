@@ -106,3 +106,51 @@ def test_the_command_builds_and_replaces():
         Plan.objects.count() == first
         and Plan.objects.filter(source_name__startswith=SOURCE_NAME).count() == first
     )
+
+
+def test_the_national_profile_builds_provinces_of_their_own_and_the_ministries(monkeypatch):
+    """The national shape at a tiny scale: each province its own bodies, communes, groups and
+    plans (a province's group fans out to its own units only); the ministries' plans led by the
+    ministries and by the provinces' People's Committees; as deterministic as a province."""
+    from dataclasses import replace
+
+    from reports.dashboard.scale_data import PROFILES
+    from reports.dashboard.scale_data.vocabulary import MINISTRIES, NATIONAL_GROUPS, PROVINCES
+    from units.models import GroupMembership
+
+    national = PROFILES["national"]
+    assert national.provinces == 34 and len(PROVINCES) == 34
+    tiny = replace(national, provinces=3, ministries=4, ministry_plans=2, bodies=4, communes=6,
+                   enterprises=2, plans=2, sections=2, general_tasks=2, subtasks=3, months=6)  # fmt: skip
+    monkeypatch.setitem(PROFILES, "national", tiny)
+    counts = build(profile="national", seed=57, today=TODAY, log=lambda *a: None)
+    first = fingerprint()
+
+    units = Unit.objects.exclude(kind=UnitKind.GROUP)
+    assert counts.units == units.count() == 3 * (4 + 6 + 2) + 4 + 3 + 3
+    assert counts.plans == Plan.objects.count() == 3 * 2 + 2
+    assert AssignmentState.objects.count() == counts.lead_assignments
+    assert ProgressReport.objects.count() == counts.reports > 0
+    for name, city in PROVINCES[:3]:
+        where = f"{'thành phố' if city else 'tỉnh'} {name}"
+        assert Plan.objects.filter(issuer=f"Ban Chỉ đạo {where}").count() == 2
+        communes = units.filter(kind=UnitKind.COMMUNE, name__endswith=f", {where}")
+        assert communes.count() == 6
+        group = Unit.objects.get(kind=UnitKind.GROUP, name=f"UBND các xã, phường {where}")
+        members = set(GroupMembership.objects.filter(group=group).values_list("member_id", flat=True))
+        assert members == set(communes.values_list("pk", flat=True))
+        # a province's plans are led by its own units only
+        leads = Assignment.objects.filter(
+            subtask__plan__issuer=f"Ban Chỉ đạo {where}", role=AssignmentRole.LEAD
+        )
+        assert leads.exists() and not leads.exclude(unit__name__contains=name).exists()
+    ministry_plans = Plan.objects.filter(issuer__in=[m for m, _ in MINISTRIES[:4]])
+    assert ministry_plans.count() == 2
+    provinces_group = Unit.objects.get(kind=UnitKind.GROUP, name=NATIONAL_GROUPS["communes"][0])
+    assert GroupMembership.objects.filter(group=provinces_group).count() == 3
+    assert Assignment.objects.filter(subtask__plan__in=ministry_plans, role=AssignmentRole.LEAD).exists()
+    assert RedFlag.objects.filter(resolved_at__isnull=True).exists()  # one sweep over the whole
+
+    wipe_scale_data()
+    build(profile="national", seed=57, today=TODAY, log=lambda *a: None)
+    assert fingerprint() == first

@@ -18,22 +18,32 @@ from .vocabulary import (
     DIFFICULTIES,
     ENTERPRISES,
     GROUPS,
+    MINISTRIES,
+    NATIONAL_GROUPS,
     PLACE_WORDS,
     PLAN_THEMES,
     PROFILES,
+    PROVINCES,
     RESULTS,
     RETURN_REASONS,
     SCALE_EVIDENCE_PREFIX,
     SECTION_TITLES,
     SOURCE_NAME,
+    STATE_GROUPS,
+    Place,
+    Profile,
 )
 from .writing import Counts, TableWriter, _aware, _next_id, month_add
 
 
 class Builder:
-    def __init__(self, *, profile: str, seed: int, today: datetime.date, password: str, log=print):
-        self.p = PROFILES[profile]
+    def __init__(self, *, profile: str, seed: int | str, today: datetime.date, password: str, log=print,
+                 shape: Profile | None = None, place: Place | None = None):  # fmt: skip
+        # A national data set is built in parts, each by its own builder: `shape` is the part's size,
+        # `place` the province (or the ministries) whose units and plans it makes.
+        self.p = shape or PROFILES[profile]
         self.profile = profile
+        self.place = place
         self.rng = random.Random(seed)
         self.today = today
         self.now = _aware(today, 12 * 3600)
@@ -44,21 +54,39 @@ class Builder:
 
     # ---------------------------------------------------------------- units and users
 
-    def units(self):
-        p, rng = self.p, self.rng
-        specs = [(n, s, k) for n, s, k in BODIES[: p.bodies]]
+    def _unit_specs(self):
+        """(bodies, communes, enterprises, groups) as (name, short name, kind) and {key: (name, short)}."""
+        p, rng, place = self.p, self.rng, self.place
+        if place is not None and place.national:
+            bodies = [(n, s, UnitKind.AGENCY) for n, s in MINISTRIES[: p.bodies]]
+            communes = [
+                (f"UBND {Place(name, city).full}", f"UBND {name}", UnitKind.AGENCY)
+                for name, city in PROVINCES[: p.communes]
+            ]
+            enterprises = [(n, s, UnitKind.ENTERPRISE) for n, s in STATE_GROUPS[: p.enterprises]]
+            return bodies, communes, enterprises, NATIONAL_GROUPS
+        bodies = [(n, s, k) for n, s, k in BODIES[: p.bodies]]
         pairs = [f"{a} {b}" for a in PLACE_WORDS for b in PLACE_WORDS if a != b]
         rng.shuffle(pairs)
         communes = []
-        for i, place in enumerate(pairs[: p.communes]):
+        for i, pair in enumerate(pairs[: p.communes]):
             prefix = "Phường" if i % 3 == 0 else "Xã"
-            communes.append((f"{prefix} {place}", f"{prefix[0]}. {place}", UnitKind.COMMUNE))
-        specs += communes
-        specs += [(n, s, UnitKind.ENTERPRISE) for n, s in ENTERPRISES[: p.enterprises]]
-        by_name = {
-            u.name: u
-            for u in Unit.objects.filter(name__in=[s[0] for s in specs] + [g[0] for g in GROUPS.values()])
-        }
+            communes.append((f"{prefix} {pair}", f"{prefix[0]}. {pair}", UnitKind.COMMUNE))
+        enterprises = [(n, s, UnitKind.ENTERPRISE) for n, s in ENTERPRISES[: p.enterprises]]
+        groups = GROUPS
+        if place is not None:  # one province of a national data set: its own names
+            bodies = [(place.localize(n), f"{s} {place.name}", k) for n, s, k in bodies]
+            communes = [(f"{n}, {place.full}", s, k) for n, s, k in communes]
+            enterprises = [(place.localize(n), f"{s} {place.name}", k) for n, s, k in enterprises]
+            groups = {key: (place.localize(n), f"{s} {place.name}") for key, (n, s) in GROUPS.items()}
+        return bodies, communes, enterprises, groups
+
+    def units(self):
+        rng = self.rng
+        bodies, communes, enterprises, groups = self._unit_specs()
+        specs = bodies + communes + enterprises
+        names = [s[0] for s in specs] + [g[0] for g in groups.values()]
+        by_name = {u.name: u for u in Unit.objects.filter(name__in=names)}
         missing = [
             Unit(name=name, short_name=short, kind=kind, is_demo=True)
             for name, short, kind in specs
@@ -66,21 +94,18 @@ class Builder:
         ]
         missing += [
             Unit(name=name, short_name=short, kind=UnitKind.GROUP, is_demo=True)
-            for name, short in GROUPS.values()
+            for name, short in groups.values()
             if name not in by_name
         ]
         for unit in missing:
             unit.key = name_key(unit.name)
         Unit.objects.bulk_create(missing)
-        by_name = {
-            u.name: u
-            for u in Unit.objects.filter(name__in=[s[0] for s in specs] + [g[0] for g in GROUPS.values()])
-        }
-        self.bodies = [by_name[s[0]] for s in specs[: p.bodies]]
+        by_name = {u.name: u for u in Unit.objects.filter(name__in=names)}
+        self.bodies = [by_name[s[0]] for s in bodies]
         self.communes = [by_name[s[0]] for s in communes]
-        self.enterprises = [by_name[n] for n, _ in ENTERPRISES[: p.enterprises]]
-        self.group_bodies = by_name[GROUPS["bodies"][0]]
-        self.group_communes = by_name[GROUPS["communes"][0]]
+        self.enterprises = [by_name[s[0]] for s in enterprises]
+        self.group_bodies = by_name[groups["bodies"][0]]
+        self.group_communes = by_name[groups["communes"][0]]
         GroupMembership.objects.bulk_create(
             [GroupMembership(group=self.group_bodies, member=u) for u in self.bodies]
             + [GroupMembership(group=self.group_communes, member=u) for u in self.communes],
@@ -140,10 +165,21 @@ class Builder:
         for n in range(p.plans):
             start = month_add(self.first_month, rng.randrange(0, max(1, min(2, p.months // 3))))
             theme = PLAN_THEMES[n % len(PLAN_THEMES)]
+            code, issuer = f"{100 + n}-KH/BCĐ", "Ban Chỉ đạo tỉnh"
+            title = f"Kế hoạch số {100 + n} về {theme} giai đoạn {start.year}–{start.year + 2}"
+            if self.place is not None and self.place.national:
+                issuer, short = MINISTRIES[n % len(MINISTRIES)]
+                code = f"{100 + n}/KH-{short}"
+                title = f"Kế hoạch của {issuer} về {theme} giai đoạn {start.year}–{start.year + 2}"
+            elif self.place is not None:
+                issuer = f"Ban Chỉ đạo {self.place.full}"
+                title = (
+                    f"Kế hoạch số {100 + n} của {issuer} về {theme} giai đoạn {start.year}–{start.year + 2}"
+                )
             plan = Plan.objects.create(
-                code=f"{100 + n}-KH/BCĐ",
-                title=f"Kế hoạch số {100 + n} về {theme} giai đoạn {start.year}–{start.year + 2}",
-                issuer="Ban Chỉ đạo tỉnh",
+                code=code,
+                title=title,
+                issuer=issuer,
                 issue_date=start,
                 start_date=start,
                 status=PlanStatus.IN_FORCE,
@@ -221,7 +257,11 @@ class Builder:
     def periods(self):
         from kpis.services import periods_ensure
 
-        periods_ensure(now=self.now)
+        if self.place is None:
+            periods_ensure(now=self.now)
+        else:  # a part of a national data set: its own plans only (the others have theirs)
+            for plan in self.plan_rows:
+                periods_ensure(now=self.now, plan=plan)
         self.monthly = {}
         for period in Period.objects.filter(plan_id__in=self.plan_by_id, kind=PeriodKind.MONTHLY).order_by(
             "start"

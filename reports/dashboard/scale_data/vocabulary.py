@@ -1,5 +1,6 @@
 """The profiles (how big a data set is) and the words its names and texts are drawn from."""
 
+import re
 from dataclasses import dataclass
 
 from units.models import UnitKind
@@ -21,10 +22,20 @@ class Profile:
     months: int
     commune_group_share: float  # share of sub-tasks led by "all communes"
     bodies_group_share: float  # share led by "all provincial bodies"
+    # National profiles: `provinces` parts of the shape above, each with its own bodies, communes,
+    # groups and plans, then the ministries' part (`ministry_plans` plans, one per ministry in turn,
+    # led by the ministries and by the provinces' People's Committees). 0: one province, as above.
+    provinces: int = 0
+    ministries: int = 0
+    ministry_plans: int = 0
 
 
 PROFILES = {
     "province": Profile(20, 95, 5, 20, 3, 5, 10, 24, 0.16, 0.20),
+    # 34 provinces × 22 plans of 150 sub-tasks + 18 ministries' plans ≈ 2.4 million lead assignments
+    "national": Profile(
+        20, 95, 5, 22, 3, 5, 10, 24, 0.16, 0.20, provinces=34, ministries=18, ministry_plans=18
+    ),
     "medium": Profile(8, 24, 3, 4, 2, 3, 4, 12, 0.2, 0.25),
     "small": Profile(4, 6, 2, 2, 2, 2, 3, 6, 0.2, 0.25),
 }
@@ -93,3 +104,57 @@ RETURN_REASONS = [
     ("unsigned", "Văn bản chưa được ký ban hành."),
     ("missing_document", "Thiếu minh chứng kết quả."),
 ]
+
+# The 34 provinces and centrally-run cities (from 1 July 2025); True: a city ("thành phố").
+PROVINCES = [
+    ("Hà Nội", True), ("Huế", True), ("Lai Châu", False), ("Điện Biên", False), ("Sơn La", False),
+    ("Lạng Sơn", False), ("Quảng Ninh", False), ("Thanh Hóa", False), ("Nghệ An", False), ("Hà Tĩnh", False),
+    ("Cao Bằng", False), ("Tuyên Quang", False), ("Lào Cai", False), ("Thái Nguyên", False), ("Phú Thọ", False),
+    ("Bắc Ninh", False), ("Hưng Yên", False), ("Hải Phòng", True), ("Ninh Bình", False), ("Quảng Trị", False),
+    ("Đà Nẵng", True), ("Quảng Ngãi", False), ("Gia Lai", False), ("Khánh Hòa", False), ("Lâm Đồng", False),
+    ("Đắk Lắk", False), ("Hồ Chí Minh", True), ("Đồng Nai", False), ("Tây Ninh", False), ("Cần Thơ", True),
+    ("Vĩnh Long", False), ("Đồng Tháp", False), ("Cà Mau", False), ("An Giang", False),
+]  # fmt: skip
+MINISTRIES = [
+    ("Bộ Quốc phòng", "BQP"), ("Bộ Công an", "BCA"), ("Bộ Ngoại giao", "BNG"), ("Bộ Nội vụ", "BNV"),
+    ("Bộ Tư pháp", "BTP"), ("Bộ Tài chính", "BTC"), ("Bộ Công Thương", "BCT"),
+    ("Bộ Nông nghiệp và Môi trường", "BNNMT"), ("Bộ Xây dựng", "BXD"), ("Bộ Văn hóa, Thể thao và Du lịch", "BVHTTDL"),
+    ("Bộ Khoa học và Công nghệ", "BKHCN"), ("Bộ Giáo dục và Đào tạo", "BGDĐT"), ("Bộ Y tế", "BYT"),
+    ("Bộ Dân tộc và Tôn giáo", "BDTTG"), ("Ngân hàng Nhà nước Việt Nam", "NHNN"), ("Thanh tra Chính phủ", "TTCP"),
+    ("Văn phòng Chính phủ", "VPCP"), ("Ban Cơ yếu Chính phủ", "BCYCP"),
+]  # fmt: skip
+STATE_GROUPS = [
+    ("Tập đoàn Công nghiệp - Viễn thông Quân đội", "Viettel"),
+    ("Tập đoàn Bưu chính Viễn thông Việt Nam", "VNPT"),
+    ("Tập đoàn Điện lực Việt Nam", "EVN"),
+]
+NATIONAL_GROUPS = {
+    "bodies": ("Các bộ, cơ quan ngang bộ", "Bộ, ngành"),
+    "communes": ("UBND các tỉnh, thành phố trực thuộc trung ương", "UBND tỉnh, thành phố"),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one part of a national data set sits: a province or city, or (national) the ministries."""
+
+    name: str = ""
+    city: bool = False
+    national: bool = False
+
+    @property
+    def full(self) -> str:
+        return f"{'thành phố' if self.city else 'tỉnh'} {self.name}"
+
+    @property
+    def label(self) -> str:
+        return "các bộ, ngành" if self.national else self.full
+
+    def localize(self, name: str) -> str:
+        """A provincial body's name in this province: "Sở Nội vụ" → "Sở Nội vụ tỉnh Lai Châu",
+        "Công an tỉnh" → "Công an thành phố Hà Nội", "Văn phòng Tỉnh ủy" → "Văn phòng Thành ủy Hà Nội"."""
+        if "Tỉnh ủy" in name:
+            return name.replace("Tỉnh ủy", f"{'Thành ủy' if self.city else 'Tỉnh ủy'} {self.name}")
+        if re.search(r" tỉnh(?=$| \()", name):
+            return re.sub(r" tỉnh(?=$| \()", f" {self.full}", name, count=1)
+        return f"{name} {self.full}"

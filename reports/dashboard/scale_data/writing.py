@@ -32,6 +32,11 @@ class Counts:
     reviews: int = 0
     flags: dict = field(default_factory=dict)
 
+    def add(self, other: "Counts") -> None:
+        for name in ("units", "plans", "subtasks", "lead_assignments", "co_assignments", "reports", "claims",
+                     "evidence", "reviews"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def summary(self) -> str:
         return (
             f"{self.units} đơn vị, {self.plans} kế hoạch, {self.subtasks} tiểu nhiệm vụ, "
