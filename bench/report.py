@@ -34,7 +34,14 @@ def _timed(fn):
     return result, time.perf_counter() - wall, time.process_time() - cpu + child_cpu
 
 
-def _db_report(rows: int, period_end: str | None):
+def _peak_mb() -> float:
+    """This process's peak resident memory so far (Linux reports kilobytes)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _db_report(rows: int, period_end: str | None, plans_of: str = ""):
     """A quarterly report of all plans for the whole province, assembled from the database as
     of the quarter's cut-off (timed), its appendix cut to its first `rows` rows."""
     import datetime
@@ -57,12 +64,21 @@ def _db_report(rows: int, period_end: str | None):
             "no quarterly period in the database: run generate_scale_data --profile province first"
         )
     scope = resolve_scope(kind=PeriodKind.QUARTERLY, period=period)
+    if plans_of:  # one province's (or ministry's) plans of a national data set
+        from tasks.models import Plan
+
+        ids = Plan.objects.filter(pk__in=scope.plan_ids, issuer__endswith=plans_of).values_list(
+            "pk", flat=True
+        )
+        scope = dataclasses.replace(scope, plan_ids=tuple(ids))
+    before = _peak_mb()
     inputs, wall, cpu = _timed(lambda: assemble(scope))
     total_rows = sum(len(s["rows"]) for s in inputs["appendix"])
     print(
         f"assembled {scope.label} as of {scope.cutoff:%d/%m/%Y}: {len(scope.plan_ids)} plans, "
         f"{inputs['totals']['subtasks']} sub-tasks, {inputs['totals']['total']} lead assignments, "
-        f"{total_rows} appendix rows in {wall:.1f} s (cpu {cpu:.1f} s)"
+        f"{total_rows} appendix rows in {wall:.1f} s (cpu {cpu:.1f} s); "
+        f"peak memory {_peak_mb():,.0f} MB (before: {before:,.0f} MB)"
     )
     left, sections = rows, []
     for section in inputs["appendix"]:
@@ -92,6 +108,12 @@ def main() -> int:
     parser.add_argument(
         "--period-end", default=None, help="with --from-db: the quarter's last day (yyyy-mm-dd)"
     )
+    parser.add_argument(
+        "--plans-of",
+        default="",
+        help="with --from-db: only the plans whose issuer ends with this, e.g. 'tỉnh Lai Châu' "
+        "(one province's report in the national data set)",
+    )
     args = parser.parse_args()
 
     import django
@@ -109,7 +131,7 @@ def main() -> int:
     from reports.sample import sample_report
 
     if args.from_db:
-        doc = _db_report(args.rows, args.period_end)
+        doc = _db_report(args.rows, args.period_end, args.plans_of)
     else:
         doc = sample_report(args.rows)
         doc = dataclasses.replace(doc, sha256=document_sha256(doc))
@@ -146,6 +168,7 @@ def main() -> int:
         "(the wall time with the 2 cores to ourselves)"
     )
     print(f"load average after : {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"peak memory of this process: {_peak_mb():,.0f} MB (the render's workers are other processes)")
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, data in results.items():
