@@ -91,6 +91,7 @@ def main():
         "--plans-of", default="", help="only the plans whose issuer ends with this (the report)"
     )
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--only", choices=["dashboard", "sweep", "report"], help="only these statements")
     args = parser.parse_args()
 
     import django
@@ -116,58 +117,55 @@ def main():
         say("kpis_progressreport and its indexes:")
         sizes(cursor)
         month = missing_months(today)[0]
-        explain(
-            cursor,
-            f"1 dashboard build: missing reports of {month:%m/%Y}",
-            missing_queryset(month)
-            .order_by()
-            .values("subtask__plan_id", "subtask__general_task__section_id", "unit_id", "unit__kind")
-            .annotate(n=Count("pk")),
-            args.out,
-        )
-        explain(
-            cursor,
-            "2 sweep: no-report condition",
-            no_report_condition(today).values("pk", "due_period"),
-            args.out,
-        )
-
+        wanted = {args.only} if args.only else {"dashboard", "sweep", "report"}
+        if "dashboard" in wanted:
+            explain(
+                cursor,
+                f"1 dashboard build: missing reports of {month:%m/%Y}",
+                missing_queryset(month)
+                .order_by()
+                .values("subtask__plan_id", "subtask__general_task__section_id", "unit_id", "unit__kind")
+                .annotate(n=Count("pk")),
+                args.out,
+            )
+        if "sweep" in wanted:
+            explain(
+                cursor,
+                "2 sweep: no-report condition",
+                no_report_condition(today).values("pk", "due_period"),
+                args.out,
+            )
+        if "report" not in wanted:
+            return
         quarters = Period.objects.filter(
             kind=PeriodKind.QUARTERLY, plan__in=reportable_plans(), cutoff__lt=today
         ).order_by("-end", "plan_id")
         if args.plans_of:
             quarters = quarters.filter(plan__issuer__endswith=args.plans_of)
-        period = quarters.first()
-        scope = resolve_scope(kind=PeriodKind.QUARTERLY, period=period)
+        scope = resolve_scope(kind=PeriodKind.QUARTERLY, period=quarters.first())
         if args.plans_of:
             from tasks.models import Plan
 
-            ids = tuple(
-                Plan.objects.filter(pk__in=scope.plan_ids, issuer__endswith=args.plans_of).values_list(
-                    "pk", flat=True
-                )
-            )
-            scope = dataclasses.replace(scope, plan_ids=ids)
+            ids = Plan.objects.filter(pk__in=scope.plan_ids, issuer__endswith=args.plans_of)
+            scope = dataclasses.replace(scope, plan_ids=tuple(ids.values_list("pk", flat=True)))
         say(f"\nreport: {scope.label}, {len(scope.plan_ids)} plans, cut-off {scope.cutoff:%d/%m/%Y}")
         sent = ProgressReport.objects.filter(
             assignment__in=_history_of(scope),
             status=ReportStatus.SUBMITTED,
             submitted_at__lte=scope.cutoff_at,
         ).order_by()
+        order = [F("period__start").desc(), F("submitted_at").desc(), F("version").desc()]
         explain(
             cursor,
             "3a report: latest report per assignment",
-            _latest(
-                sent, [F("period__start").desc(), F("submitted_at").desc(), F("version").desc()]
-            ).values_list("assignment_id", "submitted_at", "is_claim", "completion"),
+            _latest(sent, order).values_list("assignment_id", "submitted_at", "is_claim", "completion"),
             args.out,
         )
         explain(
             cursor,
             "3b report: the quarter's reports",
             _latest(
-                sent.filter(period__start__gte=scope.start, period__end__lte=scope.end),
-                [F("period__start").desc(), F("submitted_at").desc(), F("version").desc()],
+                sent.filter(period__start__gte=scope.start, period__end__lte=scope.end), order
             ).values_list("assignment_id", "results", "difficulties", "proposals"),
             args.out,
         )
