@@ -111,7 +111,8 @@ def claim_conflict(*, assignment: Assignment, report_id: int | None = None) -> s
     page (another reviewer decided meanwhile, or the unit sent a newer version) is refused with
     what happened instead of being recorded on a claim the reviewer has not seen.
     """
-    state = AssignmentState.objects.select_related("claim_report").filter(assignment=assignment).first()
+    # The claim's report is read only to say why a decision is refused (rarely): not joined.
+    state = AssignmentState.objects.filter(assignment=assignment).first()
     awaiting = state is not None and state.status == Status.AWAITING_REVIEW
     if awaiting and (report_id is None or state.claim_report_id == report_id):
         return None

@@ -24,9 +24,7 @@ def _require_reviewer(reviewer):
 
 def _awaiting(assignment: Assignment) -> AssignmentState:
     state = (
-        AssignmentState.objects.select_related("claim_report", "assignment__subtask")
-        .filter(assignment=assignment)
-        .first()
+        AssignmentState.objects.select_related("assignment__subtask").filter(assignment=assignment).first()
     )
     if state is None or state.status != Status.AWAITING_REVIEW:
         raise ValidationError({"__all__": _("Nhiệm vụ này không có đề nghị hoàn thành đang chờ thẩm định.")})

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,9 +157,9 @@ def _check_actuals(data: ReportData) -> None:
             raise ValidationError({"__all__": f"{label}: {misfit}" if label else misfit})
 
 
-def _values_for(subtask, data: ReportData) -> list[KpiValue]:
+def _values_for(subtask, data: ReportData, rows=None) -> list[KpiValue]:
     values = []
-    for kpi, target in kpi_rows(subtask):
+    for kpi, target in kpi_rows(subtask) if rows is None else rows:
         if target is not None:
             actual = data.actuals.get(target.pk)
             if actual is not None:
@@ -169,12 +169,17 @@ def _values_for(subtask, data: ReportData) -> list[KpiValue]:
     return values
 
 
-def _write_values(report: ProgressReport, data: ReportData) -> None:
-    report.kpi_values.all().delete()
-    values = _values_for(report.assignment.subtask, data)
+def _write_values(
+    report: ProgressReport, data: ReportData, rows=None, created: bool = False
+) -> list[KpiValue]:
+    """The report's KPI values, as `data` has them; `rows` is kpi_rows(subtask) when already read.
+    A version just created has none to remove."""
+    if not created:
+        report.kpi_values.all().delete()
+    values = _values_for(report.assignment.subtask, data, rows)
     for value in values:
         value.report = report
-    KpiValue.objects.bulk_create(values)
+    return KpiValue.objects.bulk_create(values)
 
 
 def _value_keys(values) -> set[tuple]:
@@ -208,7 +213,10 @@ def lock_assignment(assignment_id: int) -> None:
     """Hold this assignment for the rest of the transaction: its drafts, submissions and corrections
     (and a double click's two requests) run one after the other, the second seeing what the first
     wrote. The lock is taken before any report or status row, always in that order, and leaves the
-    assignment's key free (FOR NO KEY UPDATE): rows that refer to it are still written meanwhile."""
+    assignment's key free (FOR NO KEY UPDATE): rows that refer to it are still written meanwhile.
+    A database without row locks (SQLite, `make run`) has one writer at a time anyway: no query."""
+    if not connection.features.has_select_for_update:
+        return
     list(
         Assignment.objects.select_for_update(no_key=True, of=("self",))
         .filter(pk=assignment_id)
@@ -217,9 +225,10 @@ def lock_assignment(assignment_id: int) -> None:
     )
 
 
-def _snapshot(report: ProgressReport) -> dict:
+def _snapshot(report: ProgressReport, values=None) -> dict:
     """What the audit trail keeps of a report version: status, figures, texts and KPI values, so an
-    event can say what each field was before and after (audit.services.diff)."""
+    event can say what each field was before and after (audit.services.diff). `values`: its KPI
+    values when just written (their KPI and target in hand), else they are read."""
     snapshot = {
         "status": report.status,
         "completion": str(Decimal(report.completion).quantize(Decimal("0.01"))),
@@ -228,13 +237,11 @@ def _snapshot(report: ProgressReport) -> dict:
         "difficulties": report.difficulties,
         "proposals": report.proposals,
     }
-    if report.pk:
+    if values is not None:
+        snapshot.update(v.audit_entry for v in values)
+    elif report.pk:
         snapshot.update(v.audit_entry for v in report.kpi_values.select_related("kpi", "target"))
     return snapshot
-
-
-def _targets(assignment) -> list[KpiTarget]:
-    return list(KpiTarget.objects.filter(kpi__subtask_id=assignment.subtask_id))
 
 
 @transaction.atomic
@@ -279,9 +286,11 @@ def report_save_draft(
             # sent a moment ago: the same submission again, answered with the version it made.
             return latest
     if created:
-        waiting = ProgressReport.objects.filter(
-            assignment=assignment, period=period, status=ReportStatus.SIGNOFF
-        ).first()
+        waiting = (
+            ProgressReport.objects.filter(assignment=assignment, period=period, status=ReportStatus.SIGNOFF)
+            .order_by()
+            .first()
+        )
         if waiting is not None:
             raise ValidationError({"__all__": awaiting_signoff_message(waiting)})
     before = {} if created else _snapshot(report)
@@ -295,17 +304,23 @@ def report_save_draft(
     report.assignment = assignment
     report.completion = completion
     report.results, report.difficulties, report.proposals = data.results, data.difficulties, data.proposals
-    report.is_claim = is_completion_claim(completion, _targets(assignment), data.actuals)
+    rows = kpi_rows(assignment.subtask)
+    targets = [target for _kpi, target in rows if target is not None]
+    report.is_claim = is_completion_claim(completion, targets, data.actuals)
     report.updated_at = now
     report.save()
-    _write_values(report, data)
+    values = _write_values(report, data, rows, created=created)
     for upload in uploads:
         evidence_add(report=report, upload=upload, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="report.create_draft" if created else "report.update_draft",
         obj=report,
-        changes={"period": report.period.label, "version": report.version, **diff(before, _snapshot(report))},
+        changes={
+            "period": report.period.label,
+            "version": report.version,
+            **diff(before, _snapshot(report, values)),
+        },
         now=now,
     )
     return report
@@ -318,7 +333,7 @@ def report_submit(*, report: ProgressReport, actor, now=None) -> ProgressReport:
     lock_assignment(report.assignment_id)
     report = (
         ProgressReport.objects.select_for_update(of=("self",))
-        .select_related("assignment__subtask", "period")
+        .select_related("assignment__subtask__plan", "assignment__unit", "period")
         .get(pk=report.pk)
     )
     if report.status != ReportStatus.DRAFT:
@@ -461,8 +476,10 @@ def _apply_submission(report: ProgressReport, now) -> tuple[str, str]:
     The status follows the latest period reported: a late correction of an older period keeps
     the figures of the newer one. A returned claim stays "Chờ hoàn thiện" until a new claim.
     """
-    state, _ = AssignmentState.objects.select_for_update(of=("self",)).get_or_create(
-        assignment=report.assignment
+    state, _ = (
+        AssignmentState.objects.select_for_update(of=("self",))
+        .select_related("latest_report__period")
+        .get_or_create(assignment=report.assignment)
     )
     before = state.status
     latest = state.latest_report
