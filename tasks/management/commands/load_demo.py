@@ -9,14 +9,17 @@ demo.invalid). Demo users with a shared, printed password are only created where
 or when asked for explicitly (--with-users), never silently on a production deployment.
 """
 
+import contextlib
 import datetime
 import os
 import time
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +56,31 @@ DEMO_USERS = [
     ("demo_thutruong_khcn", "Giám đốc Sở KH&CN (demo)", Role.HEAD, SCIENCE, False),
     ("demo_canbo_xa", "Cán bộ xã, phường (demo)", Role.STAFF, None, False),
 ]
+
+
+@contextlib.contextmanager
+def fast_writes():
+    """On SQLite (`make run`), the replay's thousands of small transactions are not each flushed
+    to disk: a write-ahead log that is not synced, for this command only (the journal mode the
+    database had is put back at the end). A crash during the load loses the demo, which is simply
+    loaded again. Inside a transaction (a test's) the modes cannot change and stay as they are."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block or connection.is_in_memory_db():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=OFF")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
+            if mode.isalpha():
+                cursor.execute(f"PRAGMA journal_mode={mode}")
 
 
 def appendix_path() -> Path:
@@ -95,7 +123,11 @@ class Command(BaseCommand):
             help="Chỉ N xã, phường mẫu tham gia báo cáo (dữ liệu rút gọn)",
         )
 
-    def handle(self, *args, with_users, no_users, no_history, **options):
+    def handle(self, *args, **options):
+        with fast_writes():
+            self.load(**options)
+
+    def load(self, *, with_users, no_users, no_history, **options):
         units = load_units([UNITS_CSV, DEMO_COMMUNES_CSV])
         self.stdout.write(f"Danh mục đơn vị: {units.summary()}.")
         with_logins = not no_users and (settings.DEBUG or with_users)
@@ -128,14 +160,19 @@ class Command(BaseCommand):
                 .order_by("name")
                 .values_list("pk", flat=True)[: options["communes"]]
             )
-        story = live(
-            plan=plan,
-            now=now,
-            seed=options["seed"],
-            demo_users={u.username: u for u in User.objects.filter(username__in=[r[0] for r in DEMO_USERS])},
-            report_months=options["report_months"],
-            active_communes=communes,
-        )
+        # The replay runs about a hundred thousand statements: DEBUG would keep each one's text
+        # (and, on SQLite, query the database again to write its parameters in).
+        with override_settings(DEBUG=False):
+            story = live(
+                plan=plan,
+                now=now,
+                seed=options["seed"],
+                demo_users={
+                    u.username: u for u in User.objects.filter(username__in=[r[0] for r in DEMO_USERS])
+                },
+                report_months=options["report_months"],
+                active_communes=communes,
+            )
         self.stdout.write(f"Tiến độ mẫu đến {timezone.localdate(now):%d/%m/%Y}: {story.summary()} ")
         self.stdout.write(f"({time.monotonic() - started:.1f} giây).")
 
@@ -192,6 +229,8 @@ class Command(BaseCommand):
 
     def load_users(self, password: str) -> list[tuple]:
         by_key = {u.key: u for u in Unit.objects.all()}
+        # One hash for the shared password (hashing is made slow on purpose: once, not per account).
+        hashed = make_password(password)
         commune = Unit.objects.filter(kind="commune", is_demo=True).order_by("name").first()
         rows = []
         for username, full_name, role, unit_name, is_staff in DEMO_USERS:
@@ -206,7 +245,7 @@ class Command(BaseCommand):
                     "is_active": True,
                 },
             )
-            user.set_password(password)
+            user.password = hashed
             user.save(update_fields=["password"])
             UserRole.objects.get_or_create(user=user, role=role)
             rows.append((username, role.label, unit.name if unit else "—"))
