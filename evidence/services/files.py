@@ -128,7 +128,10 @@ def evidence_add(*, report, upload, actor, now=None) -> Evidence:
         checked = check_upload(name=name, data_or_file=upload, size=getattr(upload, "size", 0) or 0)
     except UploadRejected as exc:
         raise _rejected(exc) from exc
-    existing = Evidence.objects.filter(report=report, sha256=checked.sha256).first()
+    # The report's own files in upload order (the default ordering would join the report's).
+    existing = (
+        Evidence.objects.filter(report=report, sha256=checked.sha256).order_by("uploaded_at", "id").first()
+    )
     if existing:
         return existing
     try:

@@ -8,7 +8,7 @@ who, when and why, audited, and the lead unit is told after the commit.
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -134,8 +134,10 @@ def claim_conflict(*, assignment: Assignment, report_id: int | None = None) -> s
 
 def _lock_claim(*, assignment: Assignment, report_id: int | None) -> None:
     """Hold the claim's state row for the rest of the decision, then check it is still the one
-    the reviewer saw: two decisions on one claim wait for each other and the second is refused."""
-    list(AssignmentState.objects.select_for_update().filter(assignment=assignment).values_list("pk"))
+    the reviewer saw: two decisions on one claim wait for each other and the second is refused.
+    (SQLite has no row locks, its writers go one at a time: no query for the lock there.)"""
+    if connection.features.has_select_for_update:
+        list(AssignmentState.objects.select_for_update().filter(assignment=assignment).values_list("pk"))
     conflict = claim_conflict(assignment=assignment, report_id=report_id)
     if conflict:
         raise ValidationError({"__all__": ValidationError(conflict, code="stale")})
