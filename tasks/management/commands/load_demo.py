@@ -42,8 +42,8 @@ PLAN_TITLE = (
 PLAN_ISSUER = "Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh Đồng Nai"
 PLAN_ISSUE_DATE = datetime.date(2025, 11, 1)
 DEFAULT_DEMO_PASSWORD = "demo-NQ57-2025"
-# Rendering a month's official report costs about 7 s of CPU; the months before these are not
-# archived so that the whole demo loads in about a minute and a half on two cores.
+# Rendering a month's official report costs about 7 s of CPU (on two cores at once); the months
+# before these are not archived, so rendering stays a small part of the load (README).
 DEFAULT_REPORT_MONTHS = 2
 SCIENCE = "Sở Khoa học và Công nghệ"
 
