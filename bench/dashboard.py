@@ -84,9 +84,12 @@ def prepare(args, env) -> dict:
     if args.build or not Plan.objects.exists():
         say("Building the province data set (generate_scale_data --profile province)…")
         call_command("generate_scale_data", profile="province", seed=57, replace=True)
-    started = time.perf_counter()
-    result = summary_refresh()
-    say(f"Summary rows rebuilt in {time.perf_counter() - started:.1f} s: {result.rows}")
+    if args.keep_summary:
+        say("Summary rows kept from the last build (--keep-summary)")
+    else:
+        started = time.perf_counter()
+        result = summary_refresh()
+        say(f"Summary rows rebuilt in {time.perf_counter() - started:.1f} s: {result.rows}")
     say(
         "Data: "
         + ", ".join(
@@ -218,6 +221,11 @@ def main():
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--build", action="store_true", help="rebuild the province data set first")
+    parser.add_argument(
+        "--keep-summary",
+        action="store_true",
+        help="do not rebuild the summary rows (a large data set's take minutes)",
+    )
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument(
         "--duration", type=int, default=120, help="seconds of load (at least 120 for the record)"

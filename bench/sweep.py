@@ -228,7 +228,7 @@ def main():
         )
 
     with connection.cursor() as c:
-        c.execute("TRUNCATE kpis_redflag CASCADE")  # and what hangs off flags (a bench database)
+        c.execute("TRUNCATE kpis_redflag CASCADE")  # and what references the flags
     hand, _ = timed("hand-written SQL (one INSERT … SELECT, all kinds)", hand_written)
     by_hand = RedFlag.objects.count()
     with connection.cursor() as c:
