@@ -79,15 +79,19 @@ def changed_since(params):
         if value is None:
             day = parse_date(raw)
             if day is not None:
-                value = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    except ValueError:
+                value = datetime.datetime.combine(day, datetime.time.min)
+        if value is not None:
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            # In UTC before it reaches the database: PostgreSQL refuses an offset past ±15:59
+            # ("+20:33" is valid ISO 8601), and a moment that leaves the calendar is refused here.
+            value = value.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
         value = None
     if value is None:
         raise ValidationError(
             {"changed_since": [_("Thời điểm theo ISO 8601, ví dụ 2026-01-31T08:00:00+07:00.")]}
         )
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
     return value
 
 

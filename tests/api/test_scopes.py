@@ -100,3 +100,12 @@ def test_lists_are_paged_by_cursor(world, make_client):
     second = http.get(first["next"]).json()
     assert second["results"][0]["id"] != first["results"][0]["id"]
     assert http.get("/api/v1/assignments/?page_size=0").status_code == 400
+
+
+@pytest.mark.parametrize("raw", ["0259-06-24T06:25:40+20:33", "0001-01-01T00:00:00+05:00", "0001-01-01"])
+def test_a_changed_since_outside_what_the_database_takes_is_read_or_refused_never_a_server_error(
+    raw, make_client
+):
+    _, api = make_client()
+    response = api.get("/api/v1/subtasks/", {"changed_since": raw})
+    assert response.status_code in (200, 400), response.content
