@@ -15,6 +15,7 @@ from kpis.models import Period, PeriodKind
 from reports.assembly import assemble, resolve_scope
 from reports.dashboard.summary import summary_refresh
 from tasks.models import Plan
+from tests.api.report_figures import assert_units_are_the_reports
 from tests.reports.dashboard_world import NO_CACHE, leader_client_for
 
 pytestmark = pytest.mark.django_db
@@ -56,13 +57,4 @@ def test_the_demos_figures_are_the_dashboards_and_the_reports(demo, make_client)
     period = Period.objects.get(plan=demo, kind=PeriodKind.MONTHLY, start=datetime.date(2026, 3, 1))
     assert period.cutoff == NOW.date()
     inputs = assemble(resolve_scope(kind=PeriodKind.MONTHLY, period=period, plan=demo))
-    report = {row["label"]: row for row in inputs["by_unit"]}
-    units = {u["unit_name"]: u for u in data["units"] if u["assigned"]}
-    assert set(units) == set(report)
-    for name, unit in units.items():
-        row = report[name]
-        assert unit["assigned"] == row["total"], name
-        assert unit["completed"] == row["completed_on_time"] + row["completed_late"], name
-        assert unit["completed_on_time"] == row["completed_on_time"], name
-        assert unit["awaiting_review"] == row["awaiting_review"], name
-        assert unit["overdue"] == row["overdue"], name
+    assert_units_are_the_reports(data, inputs)
