@@ -70,9 +70,9 @@ def prepare(args, env) -> dict:
     import django
 
     django.setup()
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
+    from signed_in import session_for
 
     from reports.dashboard.summary import summary_refresh
     from tasks.models import Plan
@@ -106,15 +106,6 @@ def prepare(args, env) -> dict:
             )
         )
     )
-
-    def session_for(user) -> str:
-        store = SessionStore()
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.set_expiry(6 * 3600)
-        store.create()
-        return store.session_key
 
     leader = User.objects.get(username="scale_lanhdao")
     heads = []

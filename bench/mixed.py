@@ -40,23 +40,14 @@ def prepare(users: int) -> dict:
     import django
 
     django.setup()
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db.models import Count
     from django.utils import timezone
+    from signed_in import session_for
 
     from kpis.models import AssignmentState, Period, PeriodKind, Status
     from tasks.models import Assignment, Plan
     from units.models import Role, Unit, UnitKind, User
-
-    def session_for(user) -> str:
-        store = SessionStore()
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.set_expiry(6 * 3600)
-        store.create()
-        return store.session_key
 
     call_command("migrate", verbosity=0)
     today = timezone.localdate()

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from dashboard_timing import _measure, say
+from signed_in import session_for
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,18 +48,6 @@ def setup(args):
     import django
 
     django.setup()
-
-
-def session_for(user) -> str:
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store.set_expiry(6 * 3600)
-    store.create()
-    return store.session_key
 
 
 def top_up_audit(target: int):

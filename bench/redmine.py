@@ -218,23 +218,14 @@ def portal_lists(env: dict) -> list[tuple[str, str, str]]:
     import django
 
     django.setup()
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db.models import Count
+    from signed_in import session_for
 
     from tasks.models import Assignment
     from units.models import Role, User
 
     call_command("migrate", verbosity=0)
-
-    def session_for(user) -> str:
-        store = SessionStore()
-        store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        store["_auth_user_hash"] = user.get_session_auth_hash()
-        store.set_expiry(6 * 3600)
-        store.create()
-        return store.session_key
 
     busiest = (
         Assignment.objects.leads_in_force()
