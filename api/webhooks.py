@@ -29,7 +29,7 @@ import urllib.request
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from nq57portal.queue import enqueue_on_commit
@@ -282,3 +282,12 @@ def webhooks_send(*, now=None, limit: int | None = None) -> dict:
             )
             counts["failed"] += 1
     return counts
+
+
+def webhooks_prune(*, now=None) -> int:
+    """Remove the deliveries that ended (delivered, or given up) more than WEBHOOK_KEEP_DAYS before
+    `now`; a delivery still being tried stays however old. Returns how many were removed."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.WEBHOOK_KEEP_DAYS)
+    ended_before = models.Q(delivered_at__lt=cutoff) | models.Q(failed_at__lt=cutoff)
+    removed, _ = WebhookDelivery.objects.filter(ended_before).delete()
+    return removed

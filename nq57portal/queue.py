@@ -114,6 +114,7 @@ SHORT_JOBS = frozenset(
     {
         "notifications.send_outbox",
         "api.send_webhooks",
+        "api.prune_webhooks",
         "reports.resume_reports",
         "kpis.ensure_periods",
         "tasks.purge_import_uploads",

@@ -465,3 +465,7 @@ WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "16"))
 WEBHOOK_BATCH = int(env("WEBHOOK_BATCH", "100"))
 CELERY_BEAT_SCHEDULE["api.send_webhooks"] = {"task": "api.send_webhooks", "schedule": 60.0}
+# The delivery log keeps what ended (delivered or given up) this many days, then the daily job removes
+# it; deliveries still being tried are never removed.
+WEBHOOK_KEEP_DAYS = int(env("WEBHOOK_KEEP_DAYS", "90"))
+CELERY_BEAT_SCHEDULE["api.prune_webhooks"] = {"task": "api.prune_webhooks", "schedule": 60.0 * 60 * 24}

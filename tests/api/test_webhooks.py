@@ -15,7 +15,7 @@ from django.test import Client
 
 from api.models import Scope, WebhookDelivery, WebhookEvent
 from api.services import client_webhook_set
-from api.webhooks import webhooks_send
+from api.webhooks import webhooks_prune, webhooks_send
 from kpis.flags import RedFlag
 from notifications.services import notify_raised_flags
 from tests.api.world import NOW, api_world
@@ -274,3 +274,28 @@ def test_recording_asks_nothing_when_no_client_listens(world, django_assert_max_
 
     with django_assert_max_num_queries(3):  # the clients listening, inside a savepoint
         assert webhooks_flags_raised(flag_ids=flag_ids, now=NOW) == 0
+
+
+def test_the_log_keeps_what_ended_for_the_set_days_and_what_is_still_tried_for_ever(
+    world, subscribe, settings
+):
+    settings.WEBHOOK_KEEP_DAYS = 90
+    client = subscribe("https://ioc.example.gov.vn/hook", [WebhookEvent.FLAG_RAISED])
+    day = datetime.timedelta(days=1)
+
+    def delivery(key, **ended):
+        return WebhookDelivery.objects.create(
+            client=client, event=WebhookEvent.FLAG_RAISED, event_key=key, body="{}",
+            created_at=NOW - 200 * day, next_attempt_at=NOW - 200 * day, **ended,
+        )  # fmt: skip
+
+    delivery("delivered-old", delivered_at=NOW - 91 * day)
+    delivery("given-up-old", failed_at=NOW - 91 * day)
+    kept = {
+        delivery("delivered-recent", delivered_at=NOW - 89 * day).pk,
+        delivery("given-up-recent", failed_at=NOW - 10 * day).pk,
+        delivery("still-tried").pk,  # 200 days old, never ended
+    }
+    assert webhooks_prune(now=NOW) == 2
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == kept
+    assert webhooks_prune(now=NOW) == 0
