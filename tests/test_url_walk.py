@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.utils import timezone
 
+from kpis.flags import RedFlag
 from tasks.models import AssignmentRole
 from tests.factories import AssignmentFactory, KpiFactory, SubTaskFactory, UnitFactory, UserFactory
 from units.models import Role, Unit
@@ -184,7 +185,7 @@ class World:
         return found or self.build(model)
 
     def build(self, model, depth=0):
-        values = {}
+        values = dict(self._required_though_nullable(model))
         for field in model._meta.concrete_fields:
             if field.primary_key or field.has_default() or field.null:
                 continue
@@ -199,6 +200,13 @@ class World:
                 f"The URL walk could not build a {model._meta.label} owned by unit A ({exc}). "
                 f"Teach World.build in tests/test_url_walk.py how to make one."
             )
+
+    def _required_though_nullable(self, model) -> dict:
+        """Fields a model's own check constraints require although each alone may be null: a red
+        flag is about an assignment (with its sub-task) or a target, never neither."""
+        if model is RedFlag:
+            return {"assignment_id": self.lead.pk, "subtask_id": self.subtask.pk}
+        return {}
 
     def _value(self, field, model, depth):
         if field.is_relation:
