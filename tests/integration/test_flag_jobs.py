@@ -57,6 +57,7 @@ def build_flags_world(n_units: int = 6) -> dict:
         FlagKind.LAGGING: 0,
         FlagKind.QUALITY: 1,
         FlagKind.NO_REPORT: n_units,  # running sub-tasks report monthly too
+        FlagKind.TARGET_BEHIND: 0,  # the plan has no targets
     }
 
 
