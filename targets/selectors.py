@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from budget.money import vn_number
 from tasks.models import Plan, PlanStatus
+from tasks.selectors import end_of_day
 
 from .models import Accumulation, Target, TargetDirection, TargetValue, ValueStatus
 from .progress import PLACES, Point, Reported, series, trajectory
@@ -167,8 +168,7 @@ def report_rows(plans, as_of: datetime.date, *, unit=None, at: datetime.datetime
     moment `at` (by default the last instant of `as_of`, local time). A value approved later is not
     in it, so a report regenerated later states the same figures. JSON-ready."""
     if at is None:
-        day_after = datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min)
-        at = timezone.make_aware(day_after) - datetime.timedelta(microseconds=1)
+        at = end_of_day(as_of)
     targets = targets_of(plans, approved_by=at)
     if unit is not None:
         targets = targets.filter(units=getattr(unit, "pk", unit))
